@@ -40,6 +40,7 @@ class TableRow:
     section: str | None  # e.g. "示范一批" for grouped rows
     line_start: int
     line_end: int
+    raw: tuple[str, ...] = ()  # the cells as printed on the source line, in order
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,187 @@
+"""Tab-separated blocks → Table records (captions, units, merged two-row headers, sections).
+
+Also answers cell lookups over parsed tables (`find_cells`), so table questions are computed,
+not retrieved by luck.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from qa.model import Table, TableRow, Unit
+from qa.text import join_cjk
+
+if TYPE_CHECKING:  # only for types; parse imports us at run time
+    from qa.parse import Para
+
+UNIT_LINE = re.compile(r"^单位[::]\s*(.+)$")
+NUMERIC = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
+INDEX_COLUMNS = ("序号", "编号")
+
+
+def _clean(cell: str) -> str:
+    return join_cjk(cell.strip())
+
+
+def _is_header_row2(row: list[str]) -> bool:
+    return not row[0] and any(row) and not any(NUMERIC.match(c) for c in row if c)
+
+
+def parse_tables(paras: list["Para"], units: list[Unit], default_path: tuple[str, ...]) -> list[Table]:
+    """Group table lines into tables; a repeated header (a new page) continues the same table."""
+    tables: list[Table] = []
+    blocks: list[tuple[list, list]] = []  # (caption paras before, table paras)
+    pending: list = []
+    current: list = []
+    for p in paras:
+        if p.cells is not None:
+            current.append(p)
+            continue
+        if current:
+            blocks.append((pending, current))
+            current, pending = [], []
+        pending = (pending + [p])[-3:]
+    if current:
+        blocks.append((pending, current))
+    flat_units = [u for top in units for u in top.walk()]
+    for before, block in blocks:
+        for sub in _split_on_new_header(block):
+            table = _build(before, sub, flat_units, default_path)
+            if table is None:
+                continue
+            prev = tables[-1] if tables else None
+            if prev and not before and prev.columns == table.columns:
+                tables[-1] = _merge(prev, table)
+            else:
+                tables.append(table)
+            before = []
+    return tables
+
+
+def _split_on_new_header(block: list) -> list[list]:
+    """Adjacent tables (e.g. two parts of one attachment) start with an index header like 序号."""
+    out: list[list] = [[]]
+    first = [_clean(c) for c in block[0].cells]
+    for p in block:
+        row = [_clean(c) for c in p.cells]
+        if out[-1] and row[0] in INDEX_COLUMNS and row != first:
+            out.append([])
+            first = row
+        out[-1].append(p)
+    return out
+
+
+def _build(before: list, block: list, flat_units: list[Unit], default_path: tuple[str, ...]) -> Table | None:
+    rows = [[_clean(c) for c in p.cells] for p in block]
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    header_rows = [rows[0]]
+    if len(rows) > 1 and _is_header_row2(rows[1]):
+        header_rows.append(rows[1])
+    names = _merge_headers(header_rows, width)
+    caption, unit = "", None
+    for p in before:
+        m = UNIT_LINE.match(p.text.strip())
+        if m:
+            unit = m.group(1).strip()
+        elif len(p.text) <= 60:
+            caption = join_cjk(p.text)
+    data: list[tuple[list[str], object]] = []
+    for r, p in zip(rows, block):
+        if r in header_rows or r == rows[0]:
+            continue  # the header repeated at the top of a new page
+        if len(header_rows) > 1 and r == header_rows[1]:
+            continue
+        data.append((r, p))
+    if not data:
+        return None
+    key_col = _key_column(names, [r for r, _ in data])
+    out_rows: list[TableRow] = []
+    section = None
+    last: list[str] | None = None
+    for r, p in data:
+        nonempty = [c for c in r if c]
+        if r[0] and len(nonempty) == 1 and width >= 3:
+            section = r[0]
+            continue
+        r = list(r)
+        if last is not None and not r[0]:
+            # a continuation row (e.g. per-year sub-rows): it belongs to the row above
+            for j in range(0, key_col + 1):
+                if not r[j]:
+                    r[j] = last[j]
+        last = r
+        cells = tuple(c for j, c in enumerate(r) if j != key_col)
+        raw = tuple(_clean(c) for c in p.cells)
+        out_rows.append(TableRow(header=r[key_col], cells=cells, section=section, line_start=p.start, line_end=p.end, raw=raw))
+    start = block[0].start
+    path = _path_at(flat_units, start) or default_path
+    if not caption:
+        caption = path[-1] if path else ""
+    return Table(
+        caption=caption,
+        unit=unit,
+        row_header=names[key_col],
+        columns=tuple(n for j, n in enumerate(names) if j != key_col),
+        rows=tuple(out_rows),
+        path=path,
+        line_start=min(p.start for p in block),
+        line_end=max(p.end for p in block),
+    )
+
+
+def _merge_headers(header_rows: list[list[str]], width: int) -> list[str]:
+    top = header_rows[0]
+    filled, cur = [], ""
+    for j in range(width):
+        if top[j]:
+            cur = top[j]
+        filled.append(top[j] or (cur if j > 0 and len(header_rows) > 1 and header_rows[1][j] else ""))
+    names = []
+    for j in range(width):
+        parts = [filled[j]]
+        if len(header_rows) > 1 and header_rows[1][j] and header_rows[1][j] != filled[j]:
+            parts.append(header_rows[1][j])
+        name = " ".join(x for x in parts if x)
+        names.append(name or ("项目" if j == 0 else f"列{j + 1}"))
+    return names
+
+
+def _key_column(names: list[str], rows: list[list[str]]) -> int:
+    """The row-header column: the first (index columns aside) whose values name the rows uniquely."""
+    for j, name in enumerate(names):
+        if name in INDEX_COLUMNS:
+            continue
+        values = [r[j] for r in rows if r[j] and sum(1 for c in r if c) > 1]
+        if values and len(set(values)) >= 0.8 * len(values) and not all(NUMERIC.match(v) for v in values):
+            return j
+    return 0
+
+
+def _path_at(flat_units: list[Unit], line: int) -> tuple[str, ...]:
+    best = None
+    for u in flat_units:
+        if u.line_start <= line:
+            best = u
+    return best.path if best else ()
+
+
+def _merge(a: Table, b: Table) -> Table:
+    return Table(a.caption, a.unit or b.unit, a.row_header, a.columns, a.rows + b.rows, a.path, a.line_start, b.line_end)
+
+
+def row_text(row: TableRow) -> str:
+    """The non-empty cells of a row in printed order: found verbatim on its source line."""
+    return " ".join(c for c in row.raw if c)
+
+
+def row_record(table: Table, row: TableRow) -> str:
+    """A labelled rendering for indexing: `龙游县 · 2018年 金额 = 2.75 亿元`."""
+    unit = f" {table.unit}" if table.unit else ""
+    parts = [f"{col} = {val}" + (unit if _is_amount(col) else "") for col, val in zip(table.columns, row.cells) if val]
+    sec = f"[{row.section}] " if row.section else ""
+    return f"{sec}{table.row_header} {row.header} · " + " · ".join(parts)
+
+
+def _is_amount(col: str) -> bool:
+    return "%" not in col and "率" not in col and "增幅" not in col

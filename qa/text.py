@@ -1,0 +1,68 @@
+"""Small pure text helpers shared by parsing, chunking and citation checks."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_DOCNO = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d+)\s*号")
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def squeeze(text: str) -> str:
+    """Remove all whitespace: the form in which source text and extracted text are compared."""
+    return _WS.sub("", text)
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII to half-width, keeping CJK punctuation (,。:; stay as printed)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalize_doc_number(number: str) -> str:
+    """The document key: 文号 with 〔〕 and no spaces.
+
+    >>> normalize_doc_number("衢政办发[2017]14号")
+    '衢政办发〔2017〕14号'
+    """
+    m = _DOCNO.search(number.strip())
+    if not m:
+        return squeeze(number)
+    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
+
+
+def join_cjk(text: str) -> str:
+    """Drop spaces that PDF extraction put between CJK characters (wrapped titles, table cells)."""
+    text = text.strip()
+    return re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text)
+
+
+def cn_to_int(s: str) -> int | None:
+    """Chinese numerals up to 9999 ("十八" → 18, "二十三" → 23); digits pass through."""
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    units = {"十": 10, "百": 100, "千": 1000}
+    total, num = 0, 0
+    for ch in s:
+        if ch in CN_DIGITS:
+            num = CN_DIGITS.index(ch)
+        elif ch == "两":
+            num = 2
+        elif ch in units:
+            total += (num or 1) * units[ch]
+            num = 0
+        else:
+            return None
+    return total + num
+
+
+def int_to_cn(n: int) -> str:
+    """18 → "十八", 32 → "三十二" (article numbers as printed)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + (CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
