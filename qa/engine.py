@@ -1,27 +1,23 @@
-"""The facade the CLI, the service and the evaluation harness use: parsed corpus + index + answerer.
-
-STUB: signatures are fixed; bodies land with the retrieval and answering issues.
-"""
+"""The facade the CLI, the service and the evaluation harness use: parsed corpus + index + answerer."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import time
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from qa.config import Settings
+from qa.conversation import SessionStore, Turn, combine, is_elliptical, rewrite
+from qa.errors import InvalidQuery, QAError
 from qa.model import Answer, Document, Hit
+from qa.retrieve import CHUNK_KINDS, SEARCH_MODES, SearchFilters
 
-SEARCH_MODES = ("hybrid", "bm25", "dense")
-CHUNK_KINDS = ("article", "section", "table", "table_row", "list", "header")
+__all__ = ["Engine", "Filters", "Reply", "SEARCH_MODES", "CHUNK_KINDS"]
 
+MAX_QUESTION = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 
-@dataclass(frozen=True)
-class Filters:
-    """Restrict retrieval. Empty tuples mean 'no restriction'. doc_keys accept 〔〕 or [ ] forms."""
-
-    doc_keys: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    date_from: str | None = None  # ISO date; keeps chunks mentioning a date in the range
-    date_to: str | None = None
+Filters = SearchFilters  # restrict retrieval: doc_keys (〔〕 or [ ]), kinds, date_from/date_to (ISO)
 
 
 @dataclass(frozen=True)
@@ -30,38 +26,98 @@ class Reply:
     session_id: str
 
 
+def clean_question(text: str) -> str:
+    return _CONTROL.sub("", text).strip()
+
+
 class Engine:
-    """Construct with settings, then `warm_up()` (loads the index and the encoder) before use."""
+    """Construct with settings, then `warm_up()` (parses the corpus, loads the index and the encoder)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.sessions = SessionStore(settings.session_ttl_seconds, settings.session_max)
+        self.corpus = None
+        self.encoder = None
+        self.retriever = None
+        self.answerer = None
 
     def warm_up(self) -> None:
-        raise NotImplementedError
+        from index.encoders import load_encoder
+
+        from qa.answer import Answerer
+        from qa.build import load_retriever
+        from qa.corpus import load_corpus
+
+        corpus = load_corpus(self.settings.corpus_files())
+        encoder = load_encoder(self.settings.encoder)
+        encoder.warm_up()
+        retriever = load_retriever(self.settings, corpus, encoder)
+        self.corpus, self.encoder, self.retriever = corpus, encoder, retriever
+        self.answerer = Answerer(corpus, retriever)
 
     @property
     def ready(self) -> bool:
-        return False
+        return self.answerer is not None
+
+    def _need(self) -> None:
+        if not self.ready:
+            raise QAError("the engine is not warmed up yet; call warm_up() first")
 
     def documents(self) -> list[Document]:
-        raise NotImplementedError
+        self._need()
+        return self.corpus.documents
 
     def document(self, key: str) -> Document:
         """Raises UnknownDocument."""
-        raise NotImplementedError
+        self._need()
+        return self.corpus.document(key)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
-        """Raises InvalidQuery for an unknown mode/kind/document (message lists valid choices)."""
-        raise NotImplementedError
+        """Raises InvalidQuery for an unknown mode/kind/document (the message lists valid choices)."""
+        self._need()
+        query = clean_question(query)
+        if not 1 <= k <= 50:
+            raise InvalidQuery("k must be between 1 and 50")
+        if len(query) > MAX_QUESTION:
+            raise InvalidQuery(f"query longer than {MAX_QUESTION} characters")
+        return self.retriever.search(query, k=k, mode=mode, filters=filters)
 
-    def ask(
-        self,
-        question: str,
-        *,
-        session_id: str | None = None,
-        history: Sequence[str] = (),
-        filters: Filters | None = None,
-    ) -> Reply:
+    def ask(self, question: str, *, session_id: str | None = None, history: Sequence[str] = (),
+            filters: Filters | None = None) -> Reply:
         """Answer a question. `session_id` continues a stored conversation (an unknown or expired id
         starts a new one); `history` gives earlier user questions explicitly (OpenAI-style clients)."""
-        raise NotImplementedError
+        self._need()
+        t0 = time.perf_counter()
+        q = clean_question(question)
+        if not q:
+            raise InvalidQuery("the question is empty")
+        if len(q) > MAX_QUESTION:
+            raise InvalidQuery(f"the question is longer than {MAX_QUESTION} characters")
+        session = self.sessions.get_or_create(session_id)
+        previous, prev_doc = None, None
+        if session.last:
+            previous, prev_doc = session.last.question, session.last.doc_key
+        elif history:
+            previous = self._standalone_history(history)
+        standalone = rewrite(q, previous)
+        t1 = time.perf_counter()
+        today = self.settings.today()
+        answer, slots = self.answerer.answer(q, today, rewritten=standalone, prefer_doc=prev_doc, filters=filters)
+        if previous and not answer.found and standalone == q and not is_elliptical(q):
+            # a follow-up that names only part of its topic: try it with the previous topic
+            retry, rslots = self.answerer.answer(q, today, rewritten=combine(q, previous), prefer_doc=prev_doc, filters=filters)
+            if retry.found:
+                answer, slots = retry, rslots
+        t2 = time.perf_counter()
+        answer = replace(answer, timings={"parse": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2),
+                                          "total": round((t2 - t0) * 1000, 2)})
+        self.sessions.record(session, Turn(answer.rewritten_question, slots.get("doc_key") or prev_doc))
+        return Reply(answer, session.id)
+
+    def _standalone_history(self, history: Sequence[str]) -> str | None:
+        previous = None
+        for h in history:
+            h = clean_question(h)
+            if h:
+                previous = rewrite(h, previous)
+        return previous

@@ -62,7 +62,7 @@ def extract_lists(paras: list["Para"], units: list[Unit], default_path: tuple[st
         m = INLINE.match(p.text)
         if m:
             items = split_items(m.group("items"))
-            found.append(ItemList(join_cjk(m.group("head")), tuple(items), _path_at(flat, p.start, default_path), p.start, p.end))
+            found.append(ItemList(join_cjk(m.group("head")), tuple(items), _path_at(flat, p.start, default_path), p.start, p.end, (p.start,) * len(items)))
             i += 1
             continue
         # a run of short item lines under a heading line
@@ -75,10 +75,12 @@ def extract_lists(paras: list["Para"], units: list[Unit], default_path: tuple[st
         is_heading = len(p.text) <= 60 and not p.text.endswith("。")
         if run and is_heading and (len(run) >= 3 or declared) and keyed * 2 <= len(run):
             items: list[str] = []
+            lines: list[int] = []
             for q in run:
                 parts = split_items(q.text) if "、" in q.text else [join_cjk(q.text)]
                 items += parts
-            found.append(ItemList(join_cjk(p.text), tuple(items), _path_at(flat, run[0].start, default_path), p.start, run[-1].end))
+                lines += [q.start] * len(parts)
+            found.append(ItemList(join_cjk(p.text), tuple(items), _path_at(flat, run[0].start, default_path), p.start, run[-1].end, tuple(lines)))
             i = j
             continue
         for sm in SENTENCE.finditer(p.text):
@@ -89,7 +91,7 @@ def extract_lists(paras: list["Para"], units: list[Unit], default_path: tuple[st
             n = cn_to_int(sm.group("n"))
             if n == len(items):
                 head = f"{sm.group('n')}{sm.group('unit')}{sm.group('noun')}"
-                found.append(ItemList(head, tuple(items), _path_at(flat, p.start, default_path), p.start, p.end))
+                found.append(ItemList(head, tuple(items), _path_at(flat, p.start, default_path), p.start, p.end, (p.start,) * len(items)))
         i += 1
     return _reconcile(found)
 
@@ -103,8 +105,9 @@ def _reconcile(lists: list[ItemList]) -> list[ItemList]:
             continue
         surplus = len(a.items) - na
         if surplus > 0 and len(b.items) + surplus == nb:
-            out[k] = ItemList(a.heading, a.items[:na], a.path, a.line_start, a.line_end)
-            out[k + 1] = ItemList(b.heading, a.items[na:] + b.items, b.path, min(a.line_end, b.line_start), b.line_end)
+            moved = a.item_lines[na:]
+            out[k] = ItemList(a.heading, a.items[:na], a.path, a.line_start, a.item_lines[na - 1], a.item_lines[:na])
+            out[k + 1] = ItemList(b.heading, a.items[na:] + b.items, b.path, min(moved), b.line_end, moved + b.item_lines)
     return out
 
 

@@ -64,6 +64,7 @@ class ItemList:
     path: tuple[str, ...]
     line_start: int
     line_end: int
+    item_lines: tuple[int, ...] = ()  # source line of each item
 
 
 @dataclass(frozen=True)

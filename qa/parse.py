@@ -290,8 +290,9 @@ def _parse_document(title_lines, head, body) -> Document:
         tables += att_tables
         lists += att_lists
     # Lists and tables can also stand in the body (name lists in a 通报, scenic spots in a sentence).
-    body_units = [u for u in units if not u.path[0].startswith("附件")]
+    body_units = [u for u in units if not u.path or not u.path[0].startswith("附件")]
     lists = _body_lists(notice + plan, body_units) + lists
+    tables = parse_tables(notice + plan, body_units, default_path=(subtitle or "正文",)) + tables
     last = body[-1][0] if body else head[0]
     return Document(
         key=key,

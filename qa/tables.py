@@ -152,8 +152,11 @@ def _key_column(names: list[str], rows: list[list[str]]) -> int:
     for j, name in enumerate(names):
         if name in INDEX_COLUMNS:
             continue
-        values = [r[j] for r in rows if r[j] and sum(1 for c in r if c) > 1]
-        if values and len(set(values)) >= 0.8 * len(values) and not all(NUMERIC.match(v) for v in values):
+        full = [r for r in rows if sum(1 for c in r if c) > 1]
+        values = [r[j] for r in full if r[j]]
+        # a column printed only on the first row of each group (filled down later) is a grouping, not a key
+        if values and len(values) >= 0.8 * len(full) and len(set(values)) >= 0.8 * len(values) \
+                and not all(NUMERIC.match(v) for v in values):
             return j
     return 0
 

@@ -1,0 +1,371 @@
+"""Answering: computed answers (free days, table cells, comparisons, lists) first, extractive
+sentences from retrieved chunks otherwise, and an honest refusal when the evidence is weak.
+
+Every citation's quote is cut from its chunk's text and checked again by `qa.cite.verify`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from qa.cite import make_citation, verify
+from qa.corpus import Corpus
+from qa.dates import FreeDayRule, parse_day_list, parse_question_date, question_month, weekday_cn
+from qa.model import Answer, Chunk, Citation, Document, Hit, ItemList, Table, TableRow
+from qa.retrieve import Retriever, SearchFilters
+from qa.tables import row_text
+
+QUESTION_WORDS = re.compile(
+    r"请问|我想知道|告诉我|一下|是不是|是否|有没有|能不能|可不可以|什么时候|什么|哪些|哪几|哪个|哪里|哪儿|哪天|"
+    r"多少|多大|多长|几个|几家|几名|几项|几|怎么办|怎么|如何|为什么|谁|吗|呢|啊|吧|呀|么|[??!!。,,、::;;\s]"
+)
+LIST_Q = re.compile(r"哪些|哪几|名单|有几个|有多少个|几个|几家|几名|几项|多少家|多少名|多少个|都有谁|成员|列出")
+COUNT_Q = re.compile(r"几个|几家|几名|几项|多少个|多少家|多少名|多少处")
+MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
+AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
+MIN_COVERAGE = 0.5  # below this share of the question's content bigrams, the evidence does not answer
+
+
+def content(question: str) -> str:
+    return QUESTION_WORDS.sub("", question)
+
+
+def bigrams(text: str) -> set[str]:
+    t = re.sub(r"\s", "", text)
+    return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else {t} if t else set()
+
+
+def coverage(question: str, text: str) -> float:
+    q = bigrams(content(question))
+    if not q:
+        return 0.0
+    t = re.sub(r"\s", "", text)
+    return sum(1 for b in q if b in t) / len(q)
+
+
+_SENT = re.compile(r"[^。;;!?!?\n]*[。;;!?!?]|[^。;;!?!?\n]+")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.findall(text) if s.strip()]
+
+
+@dataclass(frozen=True)
+class Draft:
+    text: str
+    kind: str
+    citations: tuple[Citation, ...]
+    score: float  # confidence used for refusal
+
+
+class Answerer:
+    """Holds the parsed corpus and a retriever; `answer()` is pure given those and `today`."""
+
+    def __init__(self, corpus: Corpus, retriever: Retriever) -> None:
+        self.corpus = corpus
+        self.retriever = retriever
+        self.chunks = {c.id: c for c in corpus.chunks}
+        self.free_rules = _free_day_rules(corpus)
+
+    # ------------------------------------------------------------ entry
+    def answer(self, question: str, today: dt.date, rewritten: str | None = None,
+               prefer_doc: str | None = None, filters: SearchFilters | None = None) -> tuple[Answer, dict]:
+        q = rewritten or question
+        if not content(q):
+            return self._refuse(q, "请输入一个具体的问题,例如“6月12日哪些景区免费?”", []), {}
+        draft = None
+        for attempt in (self._free_day, self._table, self._list):
+            draft = attempt(q, today)
+            if draft is not None:
+                break
+        hits = self.retriever.search(q, k=10, mode="hybrid", filters=filters)
+        if draft is None:
+            draft = self._extract(q, hits, prefer_doc)
+        if draft is None or draft.score < MIN_COVERAGE or not draft.citations:
+            return self._refuse(q, None, hits), {}
+        for c in draft.citations:
+            verify(c, self.chunks[c.chunk_id])
+        return Answer(draft.text, True, draft.kind, draft.citations, q), {"doc_key": draft.citations[0].doc_key}
+
+    def _refuse(self, q: str, message: str | None, hits: list[Hit]) -> Answer:
+        related = []
+        for h in hits[:3]:
+            sent = sentences(h.chunk.text)
+            if sent and h.chunk.kind != "header":
+                related.append(make_citation(h.chunk, sent[0]))
+        text = message or "本期公报未作规定/未找到与该问题直接相关的内容。" + ("可参考下列相关条文。" if related else "")
+        return Answer(text, False, "refusal", (), q, related=tuple(related))
+
+    # ------------------------------------------------------------ free days (dated rules)
+    def _free_day(self, q: str, today: dt.date) -> Draft | None:
+        if not self.free_rules or not re.search(r"免费|景区|门票|游", q):
+            return None
+        day = parse_question_date(q, today)
+        month = None if day else question_month(q)
+        if day is None and month is None:
+            return None
+        rule, chunk, spots = self.free_rules[0]
+        year = rule.days[0].year if rule.days else today.year
+        cites = []
+        if day is not None:
+            if day.year != year and not re.search(r"\d{4}\s*年", q):
+                day = day.replace(year=year)  # "6月12日" in a question about this activity means its year
+            line = _month_line(chunk, day.month)
+            if rule.covers(day):
+                text = f"{day.month}月{day.day}日({weekday_cn(day)})是免费日"
+                if spots:
+                    text += f",{spots[1].heading if False else '参与的景区'}共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
+                else:
+                    text += "。"
+                note = _holiday_note(day)
+                if note and day in rule.days:
+                    text += f"注意:该日为{note},公报所列免费日中包含此日(以公报所列为准)。"
+            else:
+                text = f"{day.month}月{day.day}日({weekday_cn(day)})不是免费日。" + _why_not(day, rule)
+            if line:
+                cites.append(make_citation(chunk, line))
+            cites.append(make_citation(chunk, _rule_sentence(chunk)))
+        else:
+            line = _month_line(chunk, month)
+            days = [d for d in rule.days if d.month == month]
+            if (year, month) in rule.whole_months:
+                text = f"{month}月全月免费(共31天)。" if month == 12 else f"{month}月全月免费。"
+            elif days:
+                text = f"{month}月的免费日为:" + "、".join(f"{d.month}月{d.day}日" for d in days) + f",共{len(days)}天。"
+            else:
+                text = f"{month}月没有免费日。" + _why_not(dt.date(year, month, 1), rule)
+            if line:
+                cites.append(make_citation(chunk, line))
+        if spots and day is not None and rule.covers(day):
+            cites.append(make_citation(spots[1], spots[2]))
+        return Draft(text, "date", tuple(cites), 1.0)
+
+    # ------------------------------------------------------------ tables
+    def _table(self, q: str, today: dt.date) -> Draft | None:
+        best = None
+        for doc in self.corpus.documents:
+            for t_no, table in enumerate(doc.tables, 1):
+                cap_cov = coverage(q, f"{table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
+                for r_no, row in enumerate(table.rows, 1):
+                    name = _row_name_in(q, row.header)
+                    if name:
+                        score = len(name) + 5 * cap_cov
+                        if best is None or score > best[0]:
+                            best = (score, doc, t_no, table, r_no, row)
+        if best is not None:
+            _, doc, t_no, table, r_no, row = best
+            col = _pick_column(q, table)
+            chunk = self._row_chunk(doc, t_no, r_no)
+            if chunk is None:
+                return None
+            if col is None:
+                parts = [f"{c}:{v}" for c, v in zip(table.columns, row.cells) if v]
+                text = f"{row.header}({table.caption}):" + ";".join(parts) + "。"
+            else:
+                val = row.cells[col]
+                if not val:
+                    return None
+                unit = f"{table.unit}" if table.unit and _is_amount(table.columns[col]) else ""
+                text = f"{row.header}{table.columns[col]}为{val}{unit}({table.caption})。"
+            return Draft(text, "table", (make_citation(chunk, row_text(row)),), 1.0)
+        if MOST_Q.search(q):
+            return self._table_extreme(q)
+        return None
+
+    def _table_extreme(self, q: str) -> Draft | None:
+        best = None
+        for doc in self.corpus.documents:
+            for t_no, table in enumerate(doc.tables, 1):
+                cov = coverage(q, f"{table.caption} {' '.join(table.columns)}")
+                if best is None or cov > best[0]:
+                    best = (cov, doc, t_no, table)
+        if best is None or best[0] < 0.3:
+            return None
+        _, doc, t_no, table = best
+        col = _pick_column(q, table)
+        if col is None:
+            return None
+        rows = [(n, r) for n, r in enumerate(table.rows, 1) if r.header not in AGGREGATE_ROWS and _num(r.cells[col]) is not None]
+        if not rows:
+            return None
+        low = re.search(r"最少|最低|最小", q)
+        n, row = (min if low else max)(rows, key=lambda nr: _num(nr[1].cells[col]))
+        chunk = self._row_chunk(doc, t_no, n)
+        word = "最少" if low else "最多"
+        unit = table.unit if table.unit and _is_amount(table.columns[col]) else ""
+        text = f"{table.columns[col]}{word}的是{row.header},为{row.cells[col]}{unit}({table.caption})。"
+        return Draft(text, "table", (make_citation(chunk, row_text(row)),), 1.0)
+
+    def _row_chunk(self, doc: Document, t_no: int, r_no: int) -> Chunk | None:
+        for c in self.corpus.chunks:
+            if c.doc_key == doc.key and c.kind == "table_row" and c.id.endswith(f"/t{t_no}/r{r_no}"):
+                return c
+        return None
+
+    # ------------------------------------------------------------ lists
+    def _list(self, q: str, today: dt.date) -> Draft | None:
+        if not LIST_Q.search(q):
+            return None
+        best = None
+        for c in self.corpus.chunks:
+            if c.kind != "list":
+                continue
+            cov = coverage(q, c.header)
+            if best is None or cov > best[0]:
+                best = (cov, c)
+        if best is None or best[0] < 0.6:
+            return None
+        cov, chunk = best
+        items = chunk.text.split("、")
+        head = chunk.header.split(" ")
+        text = f"共{len(items)}个:" + "、".join(items) + "。"
+        return Draft(text, "list", (make_citation(chunk, chunk.text),), cov)
+
+    # ------------------------------------------------------------ extractive
+    def _extract(self, q: str, hits: list[Hit], prefer_doc: str | None) -> Draft | None:
+        scored = []
+        for rank, h in enumerate(hits):
+            if h.chunk.kind in ("header", "table"):
+                continue
+            head_cov = coverage(q, h.chunk.header)
+            for s in sentences(h.chunk.text):
+                cov = coverage(q, s + " " + " ".join(h.chunk.path))
+                score = cov + 0.15 * head_cov + 0.05 / (rank + 1) + (0.05 if prefer_doc and h.chunk.doc_key == prefer_doc else 0)
+                scored.append((score, cov, rank, s, h.chunk))
+        if not scored:
+            return None
+        scored.sort(key=lambda x: -x[0])
+        score, cov, _, sent, chunk = scored[0]
+        picked = [sent]
+        sents = sentences(chunk.text)
+        i = sents.index(sent)
+        # a heading-like or very short sentence needs what follows it
+        if (len(sent) < 25 or sent.endswith((":", ":"))) and i + 1 < len(sents):
+            picked.append(sents[i + 1])
+        kind = "list" if LIST_Q.search(q) else "fact"
+        quote = _span(chunk.text, picked)
+        text = "".join(picked)
+        total_cov = coverage(q, chunk.header + quote)
+        return Draft(text + "[1]", kind, (make_citation(chunk, quote),), max(cov, total_cov))
+
+
+# ---------------------------------------------------------------- helpers
+def _span(text: str, picked: list[str]) -> str:
+    start = text.find(picked[0])
+    end = text.find(picked[-1], start) + len(picked[-1])
+    return text[start:end] if start >= 0 and end > start else picked[0]
+
+
+def _num(v: str) -> float | None:
+    m = re.match(r"^-?\d+(?:\.\d+)?", v.strip())
+    return float(m.group(0)) if m else None
+
+
+def _is_amount(col: str) -> bool:
+    return "%" not in col and "率" not in col and "增幅" not in col
+
+
+def _row_name_in(q: str, header: str) -> str | None:
+    if not header or len(header) < 2 or header.isdigit():
+        return None
+    if header in q:
+        return header
+    short = re.sub(r"^(衢州市|衢州)", "", header)
+    short = re.sub(r"^(柯城区|衢江区)", "", short)
+    if len(short) >= 3 and short in q:
+        return short
+    return None
+
+
+def _pick_column(q: str, table: Table) -> int | None:
+    years = re.findall(r"(20\d\d)", q)
+    best, best_score = None, 0.0
+    for j, col in enumerate(table.columns):
+        score = 0.0
+        if years and any(y in col for y in years):
+            score += 2
+        elif years and re.search(r"20\d\d", col):
+            score -= 2
+        score += coverage(col, q) if content(col) else 0
+        if ("增幅" in col or "%" in col) and not re.search(r"增幅|增长|比例|比重|率|%", q):
+            score -= 0.5
+        if score > best_score:
+            best, best_score = j, score
+    return best if best_score >= 0.5 else None
+
+
+def _free_day_rules(corpus: Corpus) -> list[tuple[FreeDayRule, Chunk, tuple | None]]:
+    """Find enumerated free-day lists ("五月:5.19、5.22…") and the scenic-spot list beside them."""
+    rules = []
+    for doc in corpus.documents:
+        year = int(doc.date[:4]) if doc.date else 0
+        for c in corpus.chunks:
+            if c.doc_key != doc.key or c.kind not in ("section", "article"):
+                continue
+            lines = [(0, ln) for ln in c.text.split("\n")]
+            days, months = parse_day_list(lines, year)
+            if len(days) + len(months) < 3:
+                continue
+            rule_text = next((s for s in sentences(c.text) if "每逢" in s), "")
+            rule = FreeDayRule(tuple(days), tuple(months), rule_text, c.line_start, c.line_end)
+            spots = None
+            for lst in doc.lists:
+                if re.search(r"景区|景点", lst.heading):
+                    lchunk = next((x for x in corpus.chunks if x.doc_key == doc.key and x.kind in ("section", "article")
+                                   and all(i in x.text for i in lst.items)), None)
+                    if lchunk is not None:
+                        sent = next((s for s in sentences(lchunk.text) if lst.items[0] in s and lst.items[-1] in s), None)
+                        if sent:
+                            spots = (lst.items, lchunk, sent)
+            rules.append((rule, c, spots))
+    return rules
+
+
+def _month_line(chunk: Chunk, month: int) -> str | None:
+    from qa.text import int_to_cn
+
+    name = int_to_cn(month) + "月"
+    for ln in chunk.text.split("\n"):
+        if ln.startswith(name + ":") or ln.startswith(name + ":"):
+            return ln
+    return None
+
+
+def _rule_sentence(chunk: Chunk) -> str:
+    for s in sentences(chunk.text):
+        if "每逢" in s:
+            return s
+    return sentences(chunk.text)[0]
+
+
+def _holiday_note(day: dt.date) -> str | None:
+    try:
+        import chinese_calendar
+    except ImportError:  # the dependency is declared; guard only for a broken install
+        return None
+    try:
+        holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    if holiday and name and day.weekday() < 5:
+        return f"国家法定假日({_HOLIDAY_CN.get(str(name), name)})"
+    return None
+
+
+_HOLIDAY_CN = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+}
+
+
+def _why_not(day: dt.date, rule: FreeDayRule) -> str:
+    first = min(rule.days) if rule.days else None
+    if first and day < first:
+        return f"免费活动自{first.month}月{first.day}日开始。"
+    note = _holiday_note(day)
+    if note:
+        return f"该日为{note},按“除国家法定假日以外”的规定不在免费日之列。"
+    if "周一" in rule.rule_text and day.weekday() != 0:
+        return f"免费日为每逢周一(及公报所列日期),该日是{weekday_cn(day)}。"
+    return "该日不在公报所列的免费日中。"

@@ -1,0 +1,68 @@
+"""Building and loading the index folder for the configured corpus (the I/O around retrieval)."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from qa.config import Settings
+from qa.corpus import Corpus, load_corpus
+from qa.errors import IndexNotBuilt
+from qa.retrieve import Retriever, index_items, mine_user_words
+
+MANIFEST = "manifest.json"
+
+
+def index_is_current(settings: Settings, paths: list[Path]) -> bool:
+    """True when the index folder was built from exactly these files with the configured encoder."""
+    manifest = settings.index_dir / MANIFEST
+    if not manifest.is_file():
+        return False
+    try:
+        data = json.loads(manifest.read_text("utf-8"))
+        corpus = load_corpus(paths)
+    except (OSError, ValueError):
+        return False
+    return data.get("corpus_sha256") == corpus.sha256 and data.get("encoder") == _encoder_name(settings)
+
+
+def _encoder_name(settings: Settings) -> str:
+    from index.encoders import load_encoder
+
+    return load_encoder(settings.encoder).name
+
+
+def build_index(settings: Settings, paths: list[Path], progress: bool = True) -> str:
+    """Parse, chunk, embed and write the index atomically. A bad file raises before anything is written."""
+    from index.encoders import load_encoder
+    from index.hybrid import HybridIndex
+    from index.tokenize import Tokenizer
+
+    t0 = time.perf_counter()
+    corpus = load_corpus(paths)  # raises GazetteFormatError: the old index stays untouched
+    encoder = load_encoder(settings.encoder)
+    encoder.warm_up()
+    tokenizer = Tokenizer(user_words=mine_user_words(corpus.chunks))
+    index = HybridIndex.build(index_items(corpus.chunks), encoder, tokenizer, progress=progress)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    index.save(settings.index_dir, extra_manifest={
+        "corpus_sha256": corpus.sha256,
+        "sources": [i.source for i in corpus.issues],
+        "documents": len(corpus.documents),
+    })
+    took = time.perf_counter() - t0
+    return (f"indexed {len(corpus.chunks)} chunks from {len(corpus.documents)} documents "
+            f"({', '.join(i.source for i in corpus.issues)}) in {took:.1f}s → {settings.index_dir}")
+
+
+def load_retriever(settings: Settings, corpus: Corpus, encoder) -> Retriever:
+    from index.errors import IndexMismatch, IndexMissing
+    from index.hybrid import HybridIndex
+
+    try:
+        index = HybridIndex.load(settings.index_dir, encoder, expect={"corpus_sha256": corpus.sha256})
+    except IndexMissing:
+        raise IndexNotBuilt(f"no index at {settings.index_dir}; run `qa ingest` (or `make serve`) first") from None
+    except IndexMismatch as exc:
+        raise IndexNotBuilt(f"{exc}; rebuild with `qa ingest`") from None
+    return Retriever(index, corpus.chunks)

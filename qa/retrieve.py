@@ -1,0 +1,96 @@
+"""Retrieval over chunks: builds the generic index/ objects from the gazette's chunks and maps
+their hits back to Chunk records. The domain decides what is indexed (header + text) and the
+user dictionary the tokenizer keeps whole (places, scenic spots, bodies, programme names)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from qa.errors import InvalidQuery
+from qa.model import Chunk, Hit
+from qa.text import normalize_doc_number
+
+SEARCH_MODES = ("hybrid", "bm25", "dense")
+CHUNK_KINDS = ("article", "section", "table", "table_row", "list", "header")
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|县|市|镇|乡|街道|村)")
+_BODY = re.compile(r"市[\u4e00-\u9fff]{1,6}?(?:局|委|办|中心|管委会)")
+_QUOTED = re.compile(r"“([^”]{2,12})”")
+
+
+def mine_user_words(chunks: Iterable[Chunk]) -> list[str]:
+    """Terms the tokenizer must keep whole, mined from the corpus itself."""
+    words: set[str] = set()
+    for c in chunks:
+        text = c.text if c.kind != "header" else c.title
+        words.update(m.group(0) for m in _PLACE.finditer(text) if len(m.group(0)) <= 5)
+        words.update(m.group(0) for m in _BODY.finditer(text))
+        words.update(m.group(1) for m in _QUOTED.finditer(text))
+        if c.kind == "list":
+            words.update(i.split("(")[0].split("(")[0] for i in c.text.split("、") if 2 <= len(i) <= 8)
+        if c.kind == "table_row":
+            head = c.text.split(" ")[0]
+            if 2 <= len(head) <= 14 and not head.isdigit():
+                words.add(head)
+    return sorted(w for w in words if 2 <= len(w) <= 14)
+
+
+def index_items(chunks: Iterable[Chunk]):
+    from index.hybrid import IndexItem
+
+    return [
+        IndexItem(id=c.id, text=c.index_text, meta={"doc_key": c.doc_key, "kind": c.kind, "dates": list(c.dates)})
+        for c in chunks
+    ]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    doc_keys: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+class Retriever:
+    """Searches chunks with a HybridIndex built for them. Construct with loaded parts; no globals."""
+
+    def __init__(self, index, chunks: Iterable[Chunk]) -> None:
+        self.index = index
+        self.chunks = {c.id: c for c in chunks}
+        self.doc_keys = {c.doc_key for c in self.chunks.values()}
+
+    def allowed(self, filters: SearchFilters | None) -> set[str] | None:
+        if filters is None or not (filters.doc_keys or filters.kinds or filters.date_from or filters.date_to):
+            return None
+        keys = {normalize_doc_number(k) for k in filters.doc_keys}
+        unknown = sorted(k for k in keys if k not in self.doc_keys)
+        if unknown:
+            raise InvalidQuery(f"unknown document {unknown[0]}; known: {', '.join(sorted(self.doc_keys))}")
+        bad = [k for k in filters.kinds if k not in CHUNK_KINDS]
+        if bad:
+            raise InvalidQuery(f"unknown kind {bad[0]!r}; choose from {', '.join(CHUNK_KINDS)}")
+        out = set()
+        for c in self.chunks.values():
+            if keys and c.doc_key not in keys:
+                continue
+            if filters.kinds and c.kind not in filters.kinds:
+                continue
+            if filters.date_from or filters.date_to:
+                lo, hi = filters.date_from or "0000", filters.date_to or "9999"
+                if not any(lo <= d <= hi for d in c.dates):
+                    continue
+            out.add(c.id)
+        return out
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: SearchFilters | None = None) -> list[Hit]:
+        if mode not in SEARCH_MODES:
+            raise InvalidQuery(f"unknown mode {mode!r}; choose from {', '.join(SEARCH_MODES)}")
+        if not query.strip():
+            raise InvalidQuery("empty query")
+        allowed = self.allowed(filters)
+        if allowed is not None and not allowed:
+            return []
+        hits = self.index.search(query, k=k, mode=mode, allowed_ids=allowed)
+        return [Hit(self.chunks[h.id], float(h.score), dict(h.ranks), dict(h.scores)) for h in hits if h.id in self.chunks]
