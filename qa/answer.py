@@ -231,7 +231,8 @@ class Answerer:
             head_cov = coverage(q, h.chunk.header)
             for s in sentences(h.chunk.text):
                 cov = coverage(q, s + " " + " ".join(h.chunk.path))
-                score = cov + 0.15 * head_cov + 0.05 / (rank + 1) + (0.05 if prefer_doc and h.chunk.doc_key == prefer_doc else 0)
+                score = (cov + 0.15 * head_cov + 0.05 / (rank + 1) + _form_bonus(q, s)
+                         + (0.05 if prefer_doc and h.chunk.doc_key == prefer_doc else 0))
                 scored.append((score, cov, rank, s, h.chunk))
         if not scored:
             return None
@@ -251,6 +252,24 @@ class Answerer:
 
 
 # ---------------------------------------------------------------- helpers
+WHEN_Q = re.compile(r"什么时候|何时|哪天|哪一天|日期|时间|期限|时限|施行|起施|截止|到什么时候|多久")
+AMOUNT_Q = re.compile(r"多少|多大|多长|几|面积|金额|比例|标准")
+WHO_Q = re.compile(r"谁|哪个部门|哪些部门|哪个单位|牵头|负责")
+
+
+def _form_bonus(q: str, s: str) -> float:
+    """The answer's form follows the question: when → a date, how much → a number, who → a body."""
+    bonus = 0.0
+    if WHEN_Q.search(q) and re.search(r"\d{4}年|\d{1,2}月|\d+日|月底|之前|以前|每年", s):
+        bonus += 0.3
+    if AMOUNT_Q.search(q) and re.search(r"\d", s):
+        bonus += 0.2
+    if WHO_Q.search(q) and re.search(r"局|委|办|政府|部门|单位|中心", s):
+        bonus += 0.1
+    if not re.search(r"[。;;,,]", s) and len(s) < 40:
+        bonus -= 0.2  # a bare title line is not an answer
+    return bonus
+
 def _span(text: str, picked: list[str]) -> str:
     start = text.find(picked[0])
     end = text.find(picked[-1], start) + len(picked[-1])

@@ -11,6 +11,18 @@ from qa.errors import IndexNotBuilt
 from qa.retrieve import Retriever, index_items, mine_user_words
 
 MANIFEST = "manifest.json"
+DENSE_CHARS = 200
+BATCH = 64
+
+
+def _embed(texts: list[str], encoder, tick) -> "object":
+    import numpy as np
+
+    parts = []
+    for i in range(0, len(texts), BATCH):
+        parts.append(encoder.encode_passages(texts[i : i + BATCH]))
+        tick(min(i + BATCH, len(texts)), len(texts))
+    return np.vstack(parts)
 
 
 def index_is_current(settings: Settings, paths: list[Path]) -> bool:
@@ -43,7 +55,24 @@ def build_index(settings: Settings, paths: list[Path], progress: bool = True) ->
     encoder = load_encoder(settings.encoder)
     encoder.warm_up()
     tokenizer = Tokenizer(user_words=mine_user_words(corpus.chunks))
-    index = HybridIndex.build(index_items(corpus.chunks), encoder, tokenizer, progress=progress)
+    items = index_items(corpus.chunks)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(items), desc="embedding chunks", unit="chunk")
+
+    def tick(done: int, total: int) -> None:
+        if bar is not None:
+            bar.n = done
+            bar.refresh()
+
+    # The encoder sees the head of each chunk only: e5-small attends to 512 tokens at most, and the
+    # cost grows with length, while the heading path + first sentences carry the chunk's topic.
+    vectors = _embed([c.index_text[:DENSE_CHARS] for c in corpus.chunks], encoder, tick)
+    index = HybridIndex.build(items, encoder, tokenizer, vectors=vectors)
+    if bar is not None:
+        bar.close()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     index.save(settings.index_dir, extra_manifest={
         "corpus_sha256": corpus.sha256,
@@ -60,9 +89,10 @@ def load_retriever(settings: Settings, corpus: Corpus, encoder) -> Retriever:
     from index.hybrid import HybridIndex
 
     try:
-        index = HybridIndex.load(settings.index_dir, encoder, expect={"corpus_sha256": corpus.sha256})
+        index = HybridIndex.load(settings.index_dir, encoder, expect={"corpus_sha256": corpus.sha256},
+                                 rebuild_hint="rebuild it with `qa ingest` (make serve does this)")
     except IndexMissing:
         raise IndexNotBuilt(f"no index at {settings.index_dir}; run `qa ingest` (or `make serve`) first") from None
     except IndexMismatch as exc:
-        raise IndexNotBuilt(f"{exc}; rebuild with `qa ingest`") from None
+        raise IndexNotBuilt(str(exc)) from None
     return Retriever(index, corpus.chunks)

@@ -37,7 +37,7 @@ def mine_user_words(chunks: Iterable[Chunk]) -> list[str]:
 
 
 def index_items(chunks: Iterable[Chunk]):
-    from index.hybrid import IndexItem
+    from index.records import IndexItem
 
     return [
         IndexItem(id=c.id, text=c.index_text, meta={"doc_key": c.doc_key, "kind": c.kind, "dates": list(c.dates)})

@@ -1,0 +1,105 @@
+"""Answers from the real engine (real index, real encoder): computed, extractive, refused, follow-ups."""
+from __future__ import annotations
+
+import pytest
+
+from qa.errors import InvalidQuery
+
+
+def ask(engine, q, **kw):
+    return engine.ask(q, **kw).answer
+
+
+def _cites(answer, doc_key):
+    return any(c.doc_key == doc_key for c in answer.citations)
+
+
+def _quotes_verbatim(engine, answer):
+    chunks = {c.id: c for c in engine.corpus.chunks}
+    return all(c.quote and c.quote in chunks[c.chunk_id].text for c in answer.citations)
+
+
+@pytest.mark.parametrize("query,doc,section", [
+    ("紧急防汛期 在什么情况下宣布", "衢政发〔2017〕14号", "第二十条"),
+    ("农贸市场转型升级 总结提高阶段", "衢政办发〔2017〕14号", "(三)总结提高阶段"),
+    ("专利导航", "衢政办发〔2017〕17号", "(六)实施专利导航工程"),
+])
+def test_golden_queries_rank_their_article_in_top3(engine, query, doc, section):
+    hits = engine.search(query, k=3, mode="hybrid")
+    assert any(h.chunk.doc_key == doc and section in h.chunk.section for h in hits), [h.chunk.id for h in hits]
+
+
+def test_free_monday_lists_the_13_spots(engine):
+    a = ask(engine, "6月12日哪些景区免费?")
+    assert a.found and a.kind == "date"
+    assert "星期一" in a.answer and "江郎山" in a.answer and "钱江源" in a.answer and "13" in a.answer
+    assert _cites(a, "衢政办发〔2017〕29号") and _quotes_verbatim(engine, a)
+
+
+def test_holiday_monday_left_out_is_not_free(engine):
+    a = ask(engine, "2017年10月2日去江郎山免费吗?")
+    assert a.found and "不是免费日" in a.answer and "国庆" in a.answer
+
+
+def test_december_is_free_all_month(engine):
+    a = ask(engine, "12月景区免费吗?")
+    assert "全月" in a.answer
+
+
+def test_table_cell_is_computed(engine):
+    a = ask(engine, "龙游县2018年研发经费支出是多少?")
+    assert a.found and a.kind == "table" and "2.75" in a.answer and "亿元" in a.answer
+    assert _cites(a, "衢政发〔2017〕12号") and _quotes_verbatim(engine, a)
+
+
+def test_table_comparison(engine):
+    a = ask(engine, "2020年哪个县研发人员最多?")
+    assert a.kind == "table" and "江山市" in a.answer and "1944" in a.answer
+
+
+def test_market_lookup(engine):
+    a = ask(engine, "斗潭农贸市场的营业面积有多大?")
+    assert "4370" in a.answer
+
+
+def test_complete_list(engine):
+    a = ask(engine, "2016年度优秀种粮大户有哪些?")
+    assert a.kind == "list" and "共20个" in a.answer and "吴越" in a.answer and "蒋寿富" in a.answer
+
+
+def test_extractive_fact_cites_verbatim(engine):
+    a = ask(engine, "电动自行车登记规定什么时候开始施行?")
+    assert a.found and "2017年5月1日" in a.answer
+    assert _cites(a, "衢政办发〔2017〕25号") and _quotes_verbatim(engine, a)
+
+
+def test_unanswerable_is_refused(engine):
+    a = ask(engine, "衢州市的出租车起步价是多少钱?")
+    assert not a.found and a.kind == "refusal" and "未" in a.answer and not a.citations
+
+
+def test_punctuation_only_is_not_found(engine):
+    assert not ask(engine, "??!!").found
+
+
+def test_empty_question_is_invalid(engine):
+    with pytest.raises(InvalidQuery):
+        engine.ask("   ")
+
+
+def test_follow_up_carries_the_date_slot(engine):
+    first = engine.ask("6月12日哪些景区免费?")
+    second = engine.ask("那12月呢?", session_id=first.session_id)
+    assert second.session_id == first.session_id
+    assert second.answer.rewritten_question == "12月哪些景区免费?"
+    assert "全月" in second.answer.answer
+
+
+def test_follow_up_from_explicit_history(engine):
+    a = engine.ask("县里呢?", history=["市防指的防汛物资仓库要多大?"]).answer
+    assert a.rewritten_question.startswith("县")
+
+
+def test_unknown_session_starts_a_new_one(engine):
+    r = engine.ask("专利导航工程由谁负责?", session_id="no-such-session")
+    assert r.session_id != "no-such-session"
