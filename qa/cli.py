@@ -123,12 +123,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from service.app import serve
 
-    from service.app import create_app
-
-    settings = _settings(args)
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port, log_level="info")
+    # service.serve keeps uvicorn's access log off: it would print questions (phone numbers…) unmasked
+    serve(_settings(args), host=args.host, port=args.port)
     return 0
 
 

@@ -1,0 +1,54 @@
+"""What routes get by dependency: the engine (once warm) and the settings. Nothing module-global:
+both live on `app.state.service`, set by create_app and the lifespan."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from qa.config import Settings
+from qa.engine import Engine
+from service.errors import APIError, index_not_built_message
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    engine: Engine | None = None
+    warm_error: BaseException | None = None
+    warming: bool = False
+
+
+def get_state(request: Request) -> ServiceState:
+    return request.app.state.service
+
+
+def get_settings(request: Request) -> Settings:
+    return get_state(request).settings
+
+
+def not_ready_error(state: ServiceState) -> APIError:
+    if state.warm_error is not None:
+        from qa.errors import IndexNotBuilt
+
+        if isinstance(state.warm_error, IndexNotBuilt):
+            return APIError(503, "index_not_built", index_not_built_message(state.warm_error), {"Retry-After": "30"})
+        return APIError(503, "engine_failed",
+                        f"检索引擎启动失败,请查看服务日志 / The engine failed to start; see the service log "
+                        f"({type(state.warm_error).__name__})", {"Retry-After": "30"})
+    return APIError(503, "warming_up", "服务正在加载索引,请稍候再试 / The service is loading its index; retry shortly",
+                    {"Retry-After": "2"})
+
+
+def get_engine(request: Request) -> Engine:
+    state = get_state(request)
+    engine = state.engine
+    if engine is None or not engine.ready:
+        raise not_ready_error(state)
+    return engine
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StateDep = Annotated[ServiceState, Depends(get_state)]

@@ -1,0 +1,22 @@
+"""POST /v1/search: ranked chunks with per-retriever scores and ranks."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service import answers
+from service.deps import EngineDep
+from service.routes import API_ERRORS
+from service.schemas import SearchRequest, SearchResponse
+from service.text import has_content
+
+router = APIRouter(tags=["search"])
+
+
+@router.post("/v1/search", response_model=SearchResponse, responses=API_ERRORS, summary="Search the gazette")
+def search(body: SearchRequest, engine: EngineDep) -> SearchResponse:
+    """Ranked chunks for a query. `mode`: hybrid (BM25 + dense, fused), bm25 or dense."""
+    filters = answers.to_filters(engine, body.filters)
+    if not has_content(body.query):
+        return SearchResponse(hits=[])
+    hits = engine.search(body.query, k=body.top_k, mode=body.mode, filters=filters)
+    return SearchResponse(hits=[answers.hit_out(h) for h in hits])

@@ -1,0 +1,412 @@
+"""HTTP API through a real uvicorn server over the real engine: contract, bad input, sessions,
+streaming, documents, health, request ids, logs."""
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+
+import httpx
+import pytest
+
+from tests.service.conftest import EXAMPLE_QUESTION, FREE_TOUR_KEY, assert_error, sse_events
+
+ASK_FIELDS = {"answer", "found", "kind", "citations", "related", "session_id", "rewritten_question", "timing_ms"}
+CITATION_FIELDS = {"doc_number", "doc_key", "title", "section", "quote", "chunk_id", "line_start", "line_end"}
+HIT_FIELDS = {"chunk_id", "doc_number", "doc_key", "title", "section", "kind", "text", "score", "scores", "ranks",
+              "line_start", "line_end"}
+
+
+def check_citation(c: dict) -> None:
+    assert set(c) == CITATION_FIELDS
+    for key in ("doc_number", "doc_key", "title", "quote", "chunk_id"):
+        assert isinstance(c[key], str) and c[key], key
+    assert isinstance(c["section"], str)
+    assert isinstance(c["line_start"], int) and isinstance(c["line_end"], int)
+    assert 1 <= c["line_start"] <= c["line_end"]
+
+
+def check_ask(body: dict) -> None:
+    assert set(body) == ASK_FIELDS
+    assert isinstance(body["answer"], str) and body["answer"]
+    assert isinstance(body["found"], bool)
+    assert isinstance(body["kind"], str) and body["kind"]
+    assert isinstance(body["session_id"], str) and body["session_id"]
+    assert isinstance(body["rewritten_question"], str)
+    assert all(isinstance(v, (int, float)) for v in body["timing_ms"].values())
+    for c in body["citations"] + body["related"]:
+        check_citation(c)
+    if body["found"]:
+        assert body["citations"], "a found answer cites its source"
+
+
+# --- health ------------------------------------------------------------------------------------------
+
+def test_healthz(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+
+
+def test_readyz_when_warm(client, documents):
+    r = client.get("/readyz")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ready", "documents": len(documents)}
+
+
+def test_openapi_and_docs(client):
+    spec = client.get("/openapi.json").json()
+    for path in ("/v1/ask", "/v1/ask/stream", "/v1/search", "/v1/documents", "/v1/documents/{doc_key}",
+                 "/v1/chat/completions", "/v1/models", "/healthz", "/readyz"):
+        assert path in spec["paths"], path
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+# --- ask ---------------------------------------------------------------------------------------------
+
+def test_ask_contract(client):
+    r = client.post("/v1/ask", json={"question": EXAMPLE_QUESTION})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    check_ask(body)
+    assert body["found"] is True
+    assert FREE_TOUR_KEY in {c["doc_key"] for c in body["citations"]}
+    for c in body["citations"]:
+        assert " / ".join(c["section"].split(" / ")) == c["section"]
+
+
+def test_citations_resolve_to_documents(client):
+    body = client.post("/v1/ask", json={"question": EXAMPLE_QUESTION}).json()
+    for c in body["citations"]:
+        doc = client.get(f"/v1/documents/{urllib.parse.quote(c['doc_key'])}")
+        assert doc.status_code == 200
+        d = doc.json()
+        assert d["number"] == c["doc_number"] and d["title"] == c["title"]
+        assert d["line_start"] <= c["line_start"] <= c["line_end"] <= d["line_end"]
+
+
+def test_ask_with_filters(client):
+    r = client.post("/v1/ask", json={"question": EXAMPLE_QUESTION, "filters": {"doc_keys": ["衢政办发[2017]29号"]}})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    check_ask(body)
+    assert all(c["doc_key"] == FREE_TOUR_KEY for c in body["citations"])
+
+
+def test_session_follow_up_keeps_the_session(client):
+    first = client.post("/v1/ask", json={"question": EXAMPLE_QUESTION}).json()
+    sid = first["session_id"]
+    second = client.post("/v1/ask", json={"question": "那12月呢?", "session_id": sid})
+    assert second.status_code == 200, second.text
+    body = second.json()
+    check_ask(body)
+    assert body["session_id"] == sid
+    third = client.post("/v1/ask", json={"question": "那5月呢?", "session_id": sid}).json()
+    assert third["session_id"] == sid
+
+
+def test_unknown_session_gets_a_new_one(client):
+    r = client.post("/v1/ask", json={"question": EXAMPLE_QUESTION, "session_id": "no-such-session"})
+    assert r.status_code == 200
+    sid = r.json()["session_id"]
+    assert sid and sid != "no-such-session"
+    r2 = client.post("/v1/ask", json={"question": EXAMPLE_QUESTION, "session_id": None})
+    assert r2.status_code == 200 and r2.json()["session_id"] not in ("", sid)
+
+
+@pytest.mark.parametrize("question", ["???", "?!。。。", "😀😀😀", "……", "🙂?", "!!!🎉", "・・・"])
+def test_punctuation_or_emoji_only_is_not_found(client, question):
+    r = client.post("/v1/ask", json={"question": question})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    check_ask(body)
+    assert body["found"] is False
+    assert body["citations"] == []
+
+
+def test_out_of_scope_question_is_not_found(client):
+    body = client.post("/v1/ask", json={"question": "火星基地的氧气配额是多少?"}).json()
+    check_ask(body)
+    assert body["found"] is False
+    assert "本期公报未作规定" in body["answer"]
+
+
+def test_control_characters_are_stripped(client):
+    r = client.post("/v1/ask", json={"question": "6月12日\x00哪些\x07景区\u202e免费\x1b?"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    check_ask(body)
+    assert not re.search(r"[\x00-\x1f\x7f\u202a-\u202e]", body["rewritten_question"])
+
+
+def test_question_of_exactly_500_characters_is_accepted(client):
+    r = client.post("/v1/ask", json={"question": "景区" * 250})
+    assert r.status_code == 200, r.text
+
+
+# --- bad input: every case is a 4xx with a JSON message, never a 5xx ---------------------------------
+
+@pytest.mark.parametrize("payload, code, mentions", [
+    ({"question": ""}, "question_empty", "question"),
+    ({"question": "   \t\n  "}, "question_empty", "question"),
+    ({"question": "\x00\x01\x02"}, "question_empty", "question"),
+    ({"question": "\u200b\u200e"}, "question_empty", "question"),
+    ({"question": "问" * 501}, "question_too_long", "500"),
+    ({"question": 42}, "invalid_type", "question"),
+    ({"question": None}, "invalid_type", "question"),
+    ({"question": ["a"]}, "invalid_type", "question"),
+    ({"question": {"text": "a"}}, "invalid_type", "question"),
+    ({"question": True}, "invalid_type", "question"),
+    ({}, "missing_field", "question"),
+    ({"question": "景区", "foo": 1}, "unknown_field", "foo"),
+    ({"question": "景区", "stream": "yes"}, "invalid_type", "stream"),
+    ({"question": "景区", "session_id": 7}, "invalid_type", "session_id"),
+    ({"question": "景区", "session_id": "s" * 129}, "invalid_session_id", "128"),
+    ({"question": "景区", "filters": {"doc_keys": ["衢政办发〔2099〕1号"]}}, "unknown_doc_key", "衢政办发〔2099〕1号"),
+    ({"question": "景区", "filters": {"doc_keys": "衢政办发〔2017〕29号"}}, "invalid_type", "filters.doc_keys"),
+    ({"question": "景区", "filters": {"kinds": ["poem"]}}, "invalid_value", "article"),
+    ({"question": "景区", "filters": {"date_from": "2017-13-45"}}, "invalid_date", "YYYY-MM-DD"),
+    ({"question": "景区", "filters": {"date_from": 20170101}}, "invalid_type", "filters.date_from"),
+    ({"question": "景区", "filters": {"date_from": "2017-07-01", "date_to": "2017-06-01"}}, "invalid_date_range", "date_to"),
+    ({"question": "景区", "filters": {"colour": "red"}}, "unknown_field", "colour"),
+    ({"question": "景区", "filters": "all"}, "invalid_type", "filters"),
+])
+def test_ask_rejects_bad_input(client, payload, code, mentions):
+    err = assert_error(client.post("/v1/ask", json=payload), 422, code)
+    assert mentions in err["message"], err
+
+
+def test_too_long_question_message_says_the_limit(client):
+    err = assert_error(client.post("/v1/ask", json={"question": "问" * 600}), 422, "question_too_long")
+    assert "500" in err["message"] and "600" in err["message"]
+
+
+@pytest.mark.parametrize("content, headers, status, code", [
+    (b'{"question": ', {"content-type": "application/json"}, 400, "invalid_json"),
+    (b"not json at all", {"content-type": "application/json"}, 400, "invalid_json"),
+    (b'{"question": "\xff\xfe"}', {"content-type": "application/json"}, 400, "invalid_json"),
+    (b'["question"]', {"content-type": "application/json"}, 400, "invalid_body"),
+    (b'"just a string"', {"content-type": "application/json"}, 400, "invalid_body"),
+    (b"null", {"content-type": "application/json"}, (400, 422), None),
+    (b'{"question": "a"}', {"content-type": "text/plain"}, 400, "invalid_body"),
+    (b"", {"content-type": "application/json"}, 400, "missing_body"),
+])
+def test_ask_rejects_malformed_bodies(client, content, headers, status, code):
+    assert_error(client.post("/v1/ask", content=content, headers=headers), status, code)
+
+
+def test_body_over_64kb_is_refused(client):
+    big = json.dumps({"question": "景" * 40_000}).encode()
+    assert len(big) > 64 * 1024
+    assert_error(client.post("/v1/ask", content=big, headers={"content-type": "application/json"}), 413, "body_too_large")
+
+
+def test_chunked_body_over_64kb_is_refused(client):
+    def chunks():
+        yield b'{"question": "'
+        for _ in range(70):
+            yield b"a" * 1024
+        yield b'"}'
+
+    r = client.post("/v1/ask", content=chunks(), headers={"content-type": "application/json"})
+    assert_error(r, 413, "body_too_large")
+
+
+def test_wrong_method_and_unknown_path(client):
+    assert_error(client.get("/v1/ask"), 405, "method_not_allowed")
+    assert_error(client.get("/v1/nothing-here"), 404, "not_found")
+
+
+# --- streaming ---------------------------------------------------------------------------------------
+
+def _check_stream(r: httpx.Response) -> dict:
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/event-stream")
+    events = sse_events(r.text)
+    names = [e for e, _ in events]
+    assert names[-1] == "done" and names.count("done") == 1
+    assert set(names[:-1]) == {"delta"}, names
+    done = json.loads(events[-1][1])
+    check_ask(done)
+    deltas = [json.loads(d)["text"] for e, d in events if e == "delta"]
+    assert "".join(deltas) == done["answer"]
+    return done
+
+
+def test_post_ask_stream(client):
+    done = _check_stream(client.post("/v1/ask", json={"question": EXAMPLE_QUESTION, "stream": True}))
+    assert done["found"] and done["citations"]
+
+
+def test_get_ask_stream_and_follow_up(client):
+    done = _check_stream(client.get("/v1/ask/stream", params={"question": EXAMPLE_QUESTION}))
+    follow = _check_stream(client.get("/v1/ask/stream", params={"question": "那12月呢?", "session_id": done["session_id"]}))
+    assert follow["session_id"] == done["session_id"]
+
+
+def test_get_ask_stream_with_filters(client):
+    done = _check_stream(client.get("/v1/ask/stream", params={"question": EXAMPLE_QUESTION, "doc_key": "衢政办发[2017]29号"}))
+    assert all(c["doc_key"] == FREE_TOUR_KEY for c in done["citations"])
+
+
+def test_stream_sends_deltas_sentence_by_sentence(client):
+    events = sse_events(client.post("/v1/ask", json={"question": EXAMPLE_QUESTION, "stream": True}).text)
+    deltas = [json.loads(d)["text"] for e, d in events if e == "delta"]
+    answer = json.loads(events[-1][1])["answer"]
+    if re.search(r"[。;!?]\s*\S", answer):
+        assert len(deltas) > 1
+
+
+@pytest.mark.parametrize("params, code", [
+    ({"question": "  "}, "question_empty"),
+    ({"question": "问" * 501}, "question_too_long"),
+    ({}, "missing_field"),
+    ({"question": "景区", "kind": "poem"}, "invalid_value"),
+    ({"question": "景区", "doc_key": "nope"}, "unknown_doc_key"),
+    ({"question": "景区", "date_from": "yesterday"}, "invalid_date"),
+])
+def test_get_ask_stream_rejects_bad_input(client, params, code):
+    assert_error(client.get("/v1/ask/stream", params=params), 422, code)
+
+
+# --- search ------------------------------------------------------------------------------------------
+
+def test_search_contract(client):
+    r = client.post("/v1/search", json={"query": "防汛物资仓库 面积", "top_k": 5})
+    assert r.status_code == 200, r.text
+    hits = r.json()["hits"]
+    assert 1 <= len(hits) <= 5
+    for h in hits:
+        assert set(h) == HIT_FIELDS
+        assert isinstance(h["score"], float)
+        assert all(v is None or isinstance(v, (int, float)) for v in h["scores"].values())
+        assert all(v is None or isinstance(v, int) for v in h["ranks"].values())
+        assert h["text"] and h["doc_key"] and h["chunk_id"]
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "bm25", "dense"])
+def test_search_modes(client, mode):
+    r = client.post("/v1/search", json={"query": "免费景区", "mode": mode, "top_k": 3})
+    assert r.status_code == 200, r.text
+    assert len(r.json()["hits"]) <= 3
+
+
+def test_search_filters(client):
+    r = client.post("/v1/search", json={"query": "免费时间", "filters": {"doc_keys": ["衢政办发[2017]29号"]}})
+    hits = r.json()["hits"]
+    assert hits and all(h["doc_key"] == FREE_TOUR_KEY for h in hits)
+    r = client.post("/v1/search", json={"query": "研发经费", "filters": {"kinds": ["table_row", "table"]}})
+    hits = r.json()["hits"]
+    assert all(h["kind"] in ("table_row", "table") for h in hits)
+
+
+def test_search_punctuation_only_has_no_hits(client):
+    r = client.post("/v1/search", json={"query": "?!。"})
+    assert r.status_code == 200 and r.json() == {"hits": []}
+
+
+@pytest.mark.parametrize("payload, code", [
+    ({"query": "景区", "top_k": 0}, "out_of_range"),
+    ({"query": "景区", "top_k": 51}, "out_of_range"),
+    ({"query": "景区", "top_k": -3}, "out_of_range"),
+    ({"query": "景区", "top_k": "10"}, "invalid_type"),
+    ({"query": "景区", "top_k": 10.5}, "invalid_type"),
+    ({"query": "景区", "top_k": True}, "invalid_type"),
+    ({"query": "景区", "mode": "fuzzy"}, "invalid_value"),
+    ({"query": "景区", "filters": {"kinds": ["chapter"]}}, "invalid_value"),
+    ({"query": "景区", "filters": {"doc_keys": ["衢政办发〔2017〕99号"]}}, "unknown_doc_key"),
+    ({"query": ""}, "query_empty"),
+    ({"query": "x" * 501}, "query_too_long"),
+    ({"query": 3}, "invalid_type"),
+    ({"q": "景区"}, "missing_field"),
+])
+def test_search_rejects_bad_input(client, payload, code):
+    err = assert_error(client.post("/v1/search", json=payload), 422, code)
+    if code == "out_of_range":
+        assert "1" in err["message"] and "50" in err["message"]
+    if code == "invalid_value" and "mode" in payload:
+        assert "hybrid" in err["message"] and "bm25" in err["message"]
+
+
+# --- documents ---------------------------------------------------------------------------------------
+
+def test_documents_list(client, documents):
+    body = client.get("/v1/documents").json()
+    listed = body["documents"]
+    assert {d["key"] for d in listed} == set(documents)
+    for d in listed:
+        assert d["number"] and d["title"] and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d["date"])
+        assert all(isinstance(d[k], int) and d[k] >= 0 for k in ("units", "tables", "lists"))
+    assert "article" in body["kinds"] and body["modes"] == ["hybrid", "bm25", "dense"]
+    assert any(d["tables"] > 0 for d in listed)
+
+
+@pytest.mark.parametrize("spelling", [
+    "衢政办发〔2017〕29号",
+    "衢政办发[2017]29号",
+    urllib.parse.quote("衢政办发〔2017〕29号"),
+    urllib.parse.quote("衢政办发[2017]29号"),
+])
+def test_document_detail_accepts_spellings(client, spelling):
+    r = client.get(f"/v1/documents/{spelling}")
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["key"] == FREE_TOUR_KEY
+    assert "全球免费游衢州" in d["title"]
+    sections = {u["section"] for u in d["outline"]}
+    assert any("免费时间" in s for s in sections), sections
+    for u in d["outline"]:
+        assert u["section"] == " / ".join(u["path"]) and u["text"]
+
+
+def test_document_tables_come_as_rows(client):
+    listed = client.get("/v1/documents").json()["documents"]
+    with_tables = next(d for d in listed if d["tables"])
+    d = client.get(f"/v1/documents/{urllib.parse.quote(with_tables['key'])}").json()
+    assert len(d["tables"]) == with_tables["tables"]
+    table = d["tables"][0]
+    assert table["rows"] and all(len(r["cells"]) == len(table["columns"]) for r in table["rows"])
+
+
+@pytest.mark.parametrize("key", ["衢政办发〔2099〕1号", "nothing", "%20", "衢政办发[2017]"])
+def test_unknown_document_is_404(client, key):
+    err = assert_error(client.get(f"/v1/documents/{key}"), 404, ("unknown_document", "not_found"))
+    if err["code"] == "unknown_document":
+        assert "/v1/documents" in err["message"]
+
+
+# --- request ids, CORS default, logs ------------------------------------------------------------------
+
+def test_request_id_is_echoed_or_issued(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
+    issued = client.get("/healthz").headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", issued)
+    bad = client.get("/healthz", headers={"X-Request-ID": "has spaces and <tags>"}).headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", bad)
+    err = client.post("/v1/ask", json={"question": ""}, headers={"X-Request-ID": "req-err-1"})
+    assert err.headers["x-request-id"] == "req-err-1"
+
+
+def test_no_cors_unless_configured(client):
+    r = client.options("/v1/ask", headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in r.headers
+    r = client.get("/v1/models", headers={"Origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in r.headers
+
+
+def test_logs_are_json_with_request_id_and_masked_personal_data(client, service_logs):
+    question = "我的手机13812345678,身份证11010119900307123X,邮箱zhang.san@example.com,6月12日哪些景区免费?"
+    r = client.post("/v1/ask", json={"question": question}, headers={"X-Request-ID": "log-test-1"})
+    assert r.status_code == 200
+    client.get("/v1/ask/stream", params={"question": "联系 13900001111 景区"}, headers={"X-Request-ID": "log-test-2"})
+    records = service_logs.records()
+    mine = [rec for rec in records if rec.get("request_id") in ("log-test-1", "log-test-2")]
+    assert any(rec["msg"] == "ask" for rec in mine) and any(rec["msg"] == "request" for rec in mine)
+    ask_rec = next(rec for rec in mine if rec["msg"] == "ask" and rec["request_id"] == "log-test-1")
+    assert "[phone]" in ask_rec["question"] and "[id-card]" in ask_rec["question"] and "[email]" in ask_rec["question"]
+    text = "\n".join(service_logs.lines)
+    for secret in ("13812345678", "11010119900307123X", "zhang.san@example.com", "13900001111"):
+        assert secret not in text
+    access = next(rec for rec in mine if rec["msg"] == "request" and rec["request_id"] == "log-test-2")
+    assert access["path"] == "/v1/ask/stream" and access["status"] == 200 and "duration_ms" in access

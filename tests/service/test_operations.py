@@ -1,0 +1,157 @@
+"""Rate limit, CORS, readiness, the catch-all 500 and the small helpers, each on its own server."""
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import pytest
+
+from qa.engine import Engine
+from service.app import create_app
+from service.middleware import TokenBucketLimiter
+from service.text import clean_text, has_content, mask_pii, normalize_doc_key, split_sentences
+from tests.service.conftest import EXAMPLE_QUESTION, assert_error, quiet_settings, run_server
+
+# --- rate limit and CORS: a server with a tiny bucket and one allowed origin ---------------------------
+
+ORIGIN = "http://gazette.example"
+
+
+@pytest.fixture(scope="module")
+def tiny_server(engine):
+    settings = engine.settings.model_copy(update={
+        "rate_limit_per_minute": 6.0, "rate_limit_burst": 3, "cors_origins": [ORIGIN]})
+    app = create_app(settings, engine=engine)
+
+    @app.get("/_test/boom", include_in_schema=False)
+    def boom() -> None:  # a route that fails, to show the catch-all handler
+        raise RuntimeError("secret internal detail 13812345678")
+
+    with run_server(app) as url:
+        yield url
+
+
+def test_rate_limit_gives_429_with_retry_after(tiny_server):
+    with httpx.Client(base_url=tiny_server, timeout=30) as c:
+        statuses = [c.post("/v1/ask", json={"question": EXAMPLE_QUESTION}).status_code for _ in range(3)]
+        assert statuses == [200, 200, 200]
+        r = c.post("/v1/ask", json={"question": EXAMPLE_QUESTION})
+        err = assert_error(r, 429, "rate_limited")
+        retry = int(r.headers["retry-after"])
+        assert 1 <= retry <= 10 and str(retry) in err["message"]
+        assert c.get("/healthz").status_code == 200, "health checks are not rate limited"
+        assert c.get("/readyz").status_code == 200
+
+
+def test_cors_when_configured(tiny_server):
+    with httpx.Client(base_url=tiny_server, timeout=30) as c:
+        pre = c.options("/v1/ask", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+                                            "Access-Control-Request-Headers": "content-type"})
+        assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == ORIGIN
+        other = c.options("/v1/ask", headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+        assert other.headers.get("access-control-allow-origin") != "http://evil.example"
+
+
+def test_unexpected_error_is_a_json_500_without_trace(tiny_server, service_logs):
+    r = httpx.get(f"{tiny_server}/_test/boom", headers={"X-Request-ID": "boom-1"}, timeout=30)
+    err = assert_error(r, 500, "internal_error")
+    assert "secret" not in r.text and "RuntimeError" not in r.text
+    assert r.headers["x-request-id"] == "boom-1"
+    logged = [rec for rec in service_logs.records() if rec.get("request_id") == "boom-1" and rec["level"] == "ERROR"]
+    assert logged and "RuntimeError" in logged[0]["exc"]
+    assert "13812345678" not in "\n".join(service_logs.lines)
+    assert err["message"]
+
+
+# --- readiness ---------------------------------------------------------------------------------------
+
+class StandInSlowEngine:
+    """STAND-IN (not the engine): only to show /readyz and the 503 answers while warm-up runs."""
+
+    def __init__(self, settings) -> None:
+        self.settings = settings
+        self.release = threading.Event()
+        self._ready = False
+
+    def warm_up(self) -> None:
+        self.release.wait(60)
+        self._ready = True
+
+    @property
+    def ready(self) -> bool:
+        return self._ready
+
+    def documents(self):
+        return []
+
+
+def test_readyz_is_503_until_the_engine_is_warm(engine):
+    stand_in = StandInSlowEngine(quiet_settings(engine.settings))
+    app = create_app(stand_in.settings, engine=stand_in)  # type: ignore[arg-type]
+    with run_server(app, ready_path=None) as url, httpx.Client(base_url=url, timeout=30) as c:
+        assert c.get("/healthz").status_code == 200
+        r = c.get("/readyz")
+        assert_error(r, 503, "warming_up")
+        assert r.headers["retry-after"]
+        assert_error(c.post("/v1/ask", json={"question": EXAMPLE_QUESTION}), 503, "warming_up")
+        assert_error(c.get("/v1/documents"), 503, "warming_up")
+        stand_in.release.set()
+        deadline = time.monotonic() + 10
+        while c.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+
+def test_readyz_explains_a_missing_index(tmp_path):
+    from qa.config import Settings
+
+    settings = Settings(data_dir=tmp_path / "empty", rate_limit_per_minute=1e9, rate_limit_burst=10**6)
+    app = create_app(settings, engine=Engine(settings))
+    with run_server(app, ready_path=None) as url, httpx.Client(base_url=url, timeout=30) as c:
+        deadline = time.monotonic() + 120
+        while True:
+            r = c.get("/readyz")
+            if r.json()["error"]["code"] != "warming_up" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        err = assert_error(r, 503, "index_not_built")
+        assert "qa ingest" in err["message"]
+        assert_error(c.post("/v1/ask", json={"question": EXAMPLE_QUESTION}), 503, "index_not_built")
+        assert c.get("/healthz").status_code == 200
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def test_token_bucket_refills():
+    now = [0.0]
+    bucket = TokenBucketLimiter(per_minute=60, burst=2, clock=lambda: now[0])
+    assert bucket.take("a") == 0 and bucket.take("a") == 0
+    assert bucket.take("a") == pytest.approx(1.0)
+    assert bucket.take("b") == 0, "buckets are per client"
+    now[0] = 1.0
+    assert bucket.take("a") == 0
+    assert TokenBucketLimiter(per_minute=0, burst=1).take("x") == 0, "0 disables the limit"
+
+
+def test_mask_pii():
+    text = "电话13812345678 或 +86 139-0000-1111,身份证 11010119900307123X / 110101199003071234,邮件 li.si+qa@gov.example.cn"
+    masked = mask_pii(text)
+    for secret in ("13812345678", "139-0000-1111", "11010119900307123X", "110101199003071234", "li.si+qa@gov.example.cn"):
+        assert secret not in masked
+    assert masked.count("[phone]") == 2 and masked.count("[id-card]") == 2 and masked.count("[email]") == 1
+    assert mask_pii("衢政办发〔2017〕29号 2017年5月19日 59天 1000平方米") == "衢政办发〔2017〕29号 2017年5月19日 59天 1000平方米"
+
+
+def test_clean_text_and_content():
+    assert clean_text(" a\x00b\tc\u202e\ud800 d\n") == "ab c d"
+    assert clean_text("👨\u200d👩\u200d👧") == "👨\u200d👩\u200d👧"
+    assert not has_content("?!。😀……") and has_content("12月") and has_content("免费")
+
+
+def test_normalize_doc_key_and_sentences():
+    assert normalize_doc_key(" 衢政办发[2017]29号 ") == normalize_doc_key("衢政办发【2017】29号") == "衢政办发〔2017〕29号"
+    text = "第一句。第二句;第三句!没有结尾"
+    assert split_sentences(text) == ["第一句。", "第二句;", "第三句!", "没有结尾"]
+    assert "".join(split_sentences("。。a。\nb")) == "。。a。\nb"
+    assert split_sentences("") == []
