@@ -17,31 +17,55 @@ from qa.retrieve import Retriever, SearchFilters
 from qa.tables import row_text
 
 QUESTION_WORDS = re.compile(
-    r"请问|我想知道|告诉我|一下|是不是|是否|有没有|能不能|可不可以|什么时候|什么|哪些|哪几|哪个|哪里|哪儿|哪天|"
-    r"多少|多大|多长|几个|几家|几名|几项|几|怎么办|怎么|如何|为什么|谁|吗|呢|啊|吧|呀|么|[??!!。,,、::;;\s]"
+    r"请问|我想知道|告诉我|一下|是不是|是否|有没有|能不能|可不可以|什么时候|什么|哪些|哪几|哪个|哪里|哪儿|哪一天|哪天|"
+    r"几月几号|几月几日|几号|多少|多大|多长|几个|几家|几名|几项|几|怎么办|怎么|如何|为什么|谁|吗|呢|啊|吧|呀|么|"
+    r"[的了是要在有和与及对把被也都还就]|[??!!。,,、::;;“”\"'()()\s]"
 )
 LIST_Q = re.compile(r"哪些|哪几|名单|有几个|有多少个|几个|几家|几名|几项|多少家|多少名|多少个|都有谁|成员|列出")
 COUNT_Q = re.compile(r"几个|几家|几名|几项|多少个|多少家|多少名|多少处")
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
+EFFECTIVE_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,6}(施行|执行|实施|生效)|(施行|执行|生效)(日期|时间)|起施行|开始施行|开始执行")
+ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发)|(发文|印发|成文)(日期|时间)")
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 MIN_COVERAGE = 0.5  # below this share of the question's content bigrams, the evidence does not answer
 
 
 def content(question: str) -> str:
-    return QUESTION_WORDS.sub("", question)
+    """The question without its question words; "|" marks where words were cut out."""
+    return re.sub(r"\|+", "|", QUESTION_WORDS.sub("|", question)).strip("|")
 
 
 def bigrams(text: str) -> set[str]:
-    t = re.sub(r"\s", "", text)
-    return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else {t} if t else set()
+    """Character bigrams within each segment (never across a "|" cut or whitespace)."""
+    out: set[str] = set()
+    for seg in re.split(r"[|\s]+", text):
+        out.update(seg[i : i + 2] for i in range(len(seg) - 1))
+    return out
 
 
-def coverage(question: str, text: str) -> float:
+def coverage(question: str, text: str, idf: dict[str, float] | None = None) -> float:
+    """Share of the question's content bigrams found in the text, weighted by rarity when `idf` is given
+    (a bigram the corpus never contains weighs most: missing it is strong evidence of no answer)."""
     q = bigrams(content(question))
     if not q:
         return 0.0
     t = re.sub(r"\s", "", text)
-    return sum(1 for b in q if b in t) / len(q)
+    if idf is None:
+        return sum(1 for b in q if b in t) / len(q)
+    top = max(idf.values(), default=1.0)
+    w = {b: idf.get(b, top) for b in q}
+    return sum(v for b, v in w.items() if b in t) / sum(w.values())
+
+
+def bigram_idf(texts: list[str]) -> dict[str, float]:
+    import math
+
+    df: dict[str, int] = {}
+    for t in texts:
+        for b in bigrams(t):
+            df[b] = df.get(b, 0) + 1
+    n = len(texts) + 1
+    return {b: math.log(n / (1 + d)) + 1.0 for b, d in df.items()}
 
 
 _SENT = re.compile(r"[^。;;!?!?\n]*[。;;!?!?]|[^。;;!?!?\n]+")
@@ -67,6 +91,10 @@ class Answerer:
         self.retriever = retriever
         self.chunks = {c.id: c for c in corpus.chunks}
         self.free_rules = _free_day_rules(corpus)
+        self.idf = bigram_idf([c.header + c.text for c in corpus.chunks])
+
+    def cov(self, q: str, text: str) -> float:
+        return coverage(q, text, self.idf)
 
     # ------------------------------------------------------------ entry
     def answer(self, question: str, today: dt.date, rewritten: str | None = None,
@@ -75,7 +103,7 @@ class Answerer:
         if not content(q):
             return self._refuse(q, "请输入一个具体的问题,例如“6月12日哪些景区免费?”", []), {}
         draft = None
-        for attempt in (self._free_day, self._table, self._list):
+        for attempt in (self._free_day, self._doc_dates, self._table, self._list):
             draft = attempt(q, today)
             if draft is not None:
                 break
@@ -112,80 +140,124 @@ class Answerer:
             if day.year != year and not re.search(r"\d{4}\s*年", q):
                 day = day.replace(year=year)  # "6月12日" in a question about this activity means its year
             line = _month_line(chunk, day.month)
+            printed = f"公报所列本月免费日:{line.rstrip(';;。')}。" if line else ""
             if rule.covers(day):
-                text = f"{day.month}月{day.day}日({weekday_cn(day)})是免费日"
+                text = f"{day.month}月{day.day}日({weekday_cn(day)})是免费日。{printed}"
+                if day.weekday() != 0 and day in rule.days:
+                    text += f"依据:{_rule_sentence(chunk)}"
                 if spots:
-                    text += f",{spots[1].heading if False else '参与的景区'}共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
-                else:
-                    text += "。"
+                    text += f"参与的景区共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
                 note = _holiday_note(day)
                 if note and day in rule.days:
-                    text += f"注意:该日为{note},公报所列免费日中包含此日(以公报所列为准)。"
+                    text += f"注意:该日为{note},但公报所列免费日包含此日(以公报所列为准)。"
             else:
-                text = f"{day.month}月{day.day}日({weekday_cn(day)})不是免费日。" + _why_not(day, rule)
+                text = f"{day.month}月{day.day}日({weekday_cn(day)})不是免费日。" + _why_not(day, rule) + printed
             if line:
                 cites.append(make_citation(chunk, line))
             cites.append(make_citation(chunk, _rule_sentence(chunk)))
         else:
             line = _month_line(chunk, month)
             days = [d for d in rule.days if d.month == month]
-            if (year, month) in rule.whole_months:
-                text = f"{month}月全月免费(共31天)。" if month == 12 else f"{month}月全月免费。"
-            elif days:
-                text = f"{month}月的免费日为:" + "、".join(f"{d.month}月{d.day}日" for d in days) + f",共{len(days)}天。"
+            if line and ((year, month) in rule.whole_months or days):
+                n = len(days) if days else None
+                text = f"{month}月的免费日为 {line.split(':', 1)[-1].split(':', 1)[-1].rstrip(';;。')}" + (f",共{n}天。" if n else "。")
             else:
                 text = f"{month}月没有免费日。" + _why_not(dt.date(year, month, 1), rule)
             if line:
                 cites.append(make_citation(chunk, line))
+            else:
+                cites.append(make_citation(chunk, _rule_sentence(chunk)))
         if spots and day is not None and rule.covers(day):
             cites.append(make_citation(spots[1], spots[2]))
         return Draft(text, "date", tuple(cites), 1.0)
+
+    # ------------------------------------------------------------ document dates
+    def _doc_dates(self, q: str, today: dt.date) -> Draft | None:
+        """When a document was issued, or from when it applies: read off the parsed document."""
+        effective = EFFECTIVE_Q.search(q)
+        issued = ISSUED_Q.search(q)
+        if not (effective or issued):
+            return None
+        doc, cov = self._best_document(q)
+        if doc is None or cov < 0.4:
+            return None
+        if effective:
+            for c in self.corpus.chunks:
+                if c.doc_key != doc.key or c.kind not in ("article", "section"):
+                    continue
+                for sent in sentences(c.text):
+                    if re.search(r"(起|之日起)(施行|执行|实施)", sent) and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", sent):
+                        return Draft(f"《{doc.subtitle or doc.title}》{sent}", "date", (make_citation(c, sent),), 1.0)
+            if not issued:
+                return None
+        header = next(c for c in self.corpus.chunks if c.doc_key == doc.key and c.kind == "header")
+        printed = next((ln for ln in header.text.split("\n") if re.match(r"^\d{4}年\d{1,2}月\d{1,2}日$", ln)), None)
+        if printed is None:
+            return None
+        return Draft(f"《{doc.title}》({doc.number})由{doc.issuer}于{printed}印发。", "date",
+                     (make_citation(header, printed),), 1.0)
+
+    def _best_document(self, q: str) -> tuple[Document | None, float]:
+        best, best_cov = None, 0.0
+        for d in self.corpus.documents:
+            cov = max(self.cov(q, d.title), self.cov(q, d.subtitle or ""))
+            if d.key in q or d.number in q:
+                cov = 1.0
+            if cov > best_cov:
+                best, best_cov = d, cov
+        return best, best_cov
 
     # ------------------------------------------------------------ tables
     def _table(self, q: str, today: dt.date) -> Draft | None:
         best = None
         for doc in self.corpus.documents:
             for t_no, table in enumerate(doc.tables, 1):
-                cap_cov = coverage(q, f"{table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
+                cap_cov = self.cov(q, f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
                 for r_no, row in enumerate(table.rows, 1):
                     name = _row_name_in(q, row.header)
-                    if name:
-                        score = len(name) + 5 * cap_cov
-                        if best is None or score > best[0]:
-                            best = (score, doc, t_no, table, r_no, row)
-        if best is not None:
-            _, doc, t_no, table, r_no, row = best
-            col = _pick_column(q, table)
-            chunk = self._row_chunk(doc, t_no, r_no)
-            if chunk is None:
-                return None
-            if col is None:
-                parts = [f"{c}:{v}" for c, v in zip(table.columns, row.cells) if v]
-                text = f"{row.header}({table.caption}):" + ";".join(parts) + "。"
-            else:
+                    if not name:
+                        continue
+                    if (len(name) <= 3 or name in AGGREGATE_ROWS) and cap_cov < 0.3:
+                        continue  # a bare county name alone does not point at this table
+                    score = len(name) + 5 * cap_cov
+                    if best is None or score > best[0]:
+                        best = (score, doc, t_no, table, r_no, row)
+        if best is None:
+            return self._table_extreme(q) if MOST_Q.search(q) else None
+        _, doc, t_no, table, r_no, row = best
+        chunk = self._row_chunk(doc, t_no, r_no)
+        if chunk is None:
+            return None
+        cols = _pick_columns(q, table)
+        full = ";".join(f"{c} {v}" for c, v in zip(table.columns, row.cells) if v)
+        if cols:
+            parts = []
+            for col in cols:
                 val = row.cells[col]
-                if not val:
-                    return None
-                unit = f"{table.unit}" if table.unit and _is_amount(table.columns[col]) else ""
-                text = f"{row.header}{table.columns[col]}为{val}{unit}({table.caption})。"
-            return Draft(text, "table", (make_citation(chunk, row_text(row)),), 1.0)
-        if MOST_Q.search(q):
-            return self._table_extreme(q)
-        return None
+                if val:
+                    unit = table.unit if table.unit and _is_amount(table.columns[col]) else ""
+                    parts.append(f"{table.columns[col]}为{val}{unit}")
+            text = f"{row.header}" + ",".join(parts) + f"({table.caption})。"
+            if len(full) <= 400:
+                text += f"该行全部内容:{full}。"
+        else:
+            text = f"{row.header}({table.caption}):{full}。"
+        return Draft(text, "table", (make_citation(chunk, row_text(row)),), 1.0)
 
     def _table_extreme(self, q: str) -> Draft | None:
         best = None
         for doc in self.corpus.documents:
             for t_no, table in enumerate(doc.tables, 1):
-                cov = coverage(q, f"{table.caption} {' '.join(table.columns)}")
+                cov = self.cov(q, f"{doc.title} {table.caption} {' '.join(table.columns)}")
                 if best is None or cov > best[0]:
                     best = (cov, doc, t_no, table)
         if best is None or best[0] < 0.3:
             return None
         _, doc, t_no, table = best
-        col = _pick_column(q, table)
-        if col is None:
+        cols = _pick_columns(q, table)
+        if not cols:
             return None
+        col = cols[0]
         rows = [(n, r) for n, r in enumerate(table.rows, 1) if r.header not in AGGREGATE_ROWS and _num(r.cells[col]) is not None]
         if not rows:
             return None
@@ -228,9 +300,9 @@ class Answerer:
         for rank, h in enumerate(hits):
             if h.chunk.kind in ("header", "table"):
                 continue
-            head_cov = coverage(q, h.chunk.header)
+            head_cov = self.cov(q, h.chunk.header)
             for s in sentences(h.chunk.text):
-                cov = coverage(q, s + " " + " ".join(h.chunk.path))
+                cov = self.cov(q, s + " " + " ".join(h.chunk.path))
                 score = (cov + 0.15 * head_cov + 0.05 / (rank + 1) + _form_bonus(q, s)
                          + (0.05 if prefer_doc and h.chunk.doc_key == prefer_doc else 0))
                 scored.append((score, cov, rank, s, h.chunk))
@@ -247,7 +319,7 @@ class Answerer:
         kind = "list" if LIST_Q.search(q) else "fact"
         quote = _span(chunk.text, picked)
         text = "".join(picked)
-        total_cov = coverage(q, chunk.header + quote)
+        total_cov = self.cov(q, chunk.header + quote)
         return Draft(text + "[1]", kind, (make_citation(chunk, quote),), max(cov, total_cov))
 
 
@@ -286,32 +358,54 @@ def _is_amount(col: str) -> bool:
 
 
 def _row_name_in(q: str, header: str) -> str | None:
+    """The part of a row name a question uses: "开化县艾佳牧业" for 开化县艾佳牧业有限公司."""
     if not header or len(header) < 2 or header.isdigit():
         return None
     if header in q:
         return header
-    short = re.sub(r"^(衢州市|衢州)", "", header)
-    short = re.sub(r"^(柯城区|衢江区)", "", short)
-    if len(short) >= 3 and short in q:
-        return short
+    short = re.sub(r"(股份有限公司|有限责任公司|有限公司|公司)$", "", header)
+    short = re.sub(r"^(衢州市|衢州)", "", short)
+    for cand in (short, re.sub(r"^(柯城区|衢江区)", "", short)):
+        if len(cand) >= 3 and cand in q:
+            return cand
     return None
 
 
-def _pick_column(q: str, table: Table) -> int | None:
+ASK_COLUMNS = (
+    (re.compile(r"谁|哪个单位|哪个部门|负责|督办|牵头"), re.compile(r"单位|主体|负责|部门")),
+    (re.compile(r"什么时候|何时|哪天|期限|时限|完成"), re.compile(r"时间|期限|时限")),
+    (re.compile(r"在哪|哪里|地址|位置|地点"), re.compile(r"地址|位置|地点|辖区")),
+    (re.compile(r"多大|面积"), re.compile(r"面积")),
+    (re.compile(r"什么隐患|哪些隐患|问题|隐患是|内容"), re.compile(r"内容")),
+    (re.compile(r"怎么整改|如何整改|整改措施|建议"), re.compile(r"措施|建议|内容")),
+)
+
+
+def _pick_columns(q: str, table: Table) -> list[int]:
+    """Columns a question asks for: its year(s), the column words it uses beyond the table's own
+    caption (those only say which table), and what its question word asks (谁 → 单位, 何时 → 时间)."""
     years = re.findall(r"(20\d\d)", q)
-    best, best_score = None, 0.0
+    context = bigrams(table.caption + " " + " ".join(table.path))
+    qb = bigrams(content(q))
+    scored = []
     for j, col in enumerate(table.columns):
-        score = 0.0
+        words = re.sub(r"20\d\d年|[()()%\s]|\d", "", col)
+        score = float(sum(1 for b in bigrams(words) if b in qb and b not in context))
+        for asks, names in ASK_COLUMNS:
+            if asks.search(q) and names.search(col):
+                score += 1
         if years and any(y in col for y in years):
             score += 2
         elif years and re.search(r"20\d\d", col):
-            score -= 2
-        score += coverage(col, q) if content(col) else 0
-        if ("增幅" in col or "%" in col) and not re.search(r"增幅|增长|比例|比重|率|%", q):
-            score -= 0.5
-        if score > best_score:
-            best, best_score = j, score
-    return best if best_score >= 0.5 else None
+            score -= 3
+        if ("增幅" in col or "%" in col) and not re.search(r"增幅|增长|比例|比重|率|%|百分", q):
+            score -= 1
+        scored.append((score, j))
+    good = sorted([sj for sj in scored if sj[0] >= 1], key=lambda sj: (-sj[0], sj[1]))
+    if not good:
+        return []
+    top = good[0][0]
+    return [j for sc, j in good if sc >= top - 0.5][:4]
 
 
 def _free_day_rules(corpus: Corpus) -> list[tuple[FreeDayRule, Chunk, tuple | None]]:

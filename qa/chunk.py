@@ -110,7 +110,7 @@ def _make(doc: Document, path: tuple[str, ...], kind: str, text: str, unit: Unit
 
 
 def _header(doc: Document, year: int | None) -> Chunk:
-    parts = [doc.title, doc.number, doc.recipients, doc.issuer, doc.date]
+    parts = [doc.title, doc.number, doc.recipients, doc.issuer, printed_date(doc.date)]
     if doc.subtitle:
         parts.append(doc.subtitle)
     text = "\n".join(p for p in parts if p)
@@ -119,6 +119,14 @@ def _header(doc: Document, year: int | None) -> Chunk:
         kind="header", text=text, header=f"{doc.title} {doc.number} 发文日期 {doc.date}",
         line_start=doc.line_start, line_end=doc.line_end, dates=(doc.date,) if doc.date else (),
     )
+
+
+def printed_date(iso: str) -> str:
+    """"2017-04-25" → "2017年4月25日", the way the gazette prints dates."""
+    if not iso:
+        return ""
+    y, m, d = iso.split("-")
+    return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
 def _unique(chunks: list[Chunk]) -> list[Chunk]:

@@ -165,9 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("chat", help="interactive questions with follow-ups")
     s.set_defaults(func=cmd_chat)
 
-    s = sub.add_parser("eval", help="run the evaluation harness (options: qa eval -- --help)")
-    s.add_argument("rest", nargs=argparse.REMAINDER)
-    s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("eval", help="run the evaluation harness (qa eval --help lists its options)", add_help=False)
+    s.set_defaults(func=cmd_eval, rest=[])
 
     s = sub.add_parser("serve", help="run the HTTP service")
     s.add_argument("--host")
@@ -178,7 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.cmd == "eval":
+        args.rest = extra  # the harness parses its own options
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
     except QAError as exc:
