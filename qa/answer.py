@@ -15,12 +15,8 @@ from qa.dates import FreeDayRule, parse_day_list, parse_question_date, question_
 from qa.model import Answer, Chunk, Citation, Document, Hit, ItemList, Table, TableRow
 from qa.retrieve import Retriever, SearchFilters
 from qa.tables import row_text
+from qa.text import bigrams, content
 
-QUESTION_WORDS = re.compile(
-    r"请问|我想知道|告诉我|一下|是不是|是否|有没有|能不能|可不可以|什么时候|什么|哪些|哪几|哪个|哪里|哪儿|哪一天|哪天|"
-    r"几月几号|几月几日|几号|多少|多大|多长|几个|几家|几名|几项|几|怎么办|怎么|如何|为什么|谁|吗|呢|啊|吧|呀|么|"
-    r"[的了是要在有和与及对把被也都还就]|[??!!。,,、::;;“”\"'()()\s]"
-)
 LIST_Q = re.compile(r"哪些|哪几|名单|有几个|有多少个|几个|几家|几名|几项|多少家|多少名|多少个|都有谁|成员|列出")
 COUNT_Q = re.compile(r"几个|几家|几名|几项|多少个|多少家|多少名|多少处")
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
@@ -28,19 +24,6 @@ EFFECTIVE_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).
 ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发)|(发文|印发|成文)(日期|时间)")
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 MIN_COVERAGE = 0.5  # below this share of the question's content bigrams, the evidence does not answer
-
-
-def content(question: str) -> str:
-    """The question without its question words; "|" marks where words were cut out."""
-    return re.sub(r"\|+", "|", QUESTION_WORDS.sub("|", question)).strip("|")
-
-
-def bigrams(text: str) -> set[str]:
-    """Character bigrams within each segment (never across a "|" cut or whitespace)."""
-    out: set[str] = set()
-    for seg in re.split(r"[|\s]+", text):
-        out.update(seg[i : i + 2] for i in range(len(seg) - 1))
-    return out
 
 
 def coverage(question: str, text: str, idf: dict[str, float] | None = None) -> float:
@@ -92,6 +75,17 @@ class Answerer:
         self.chunks = {c.id: c for c in corpus.chunks}
         self.free_rules = _free_day_rules(corpus)
         self.idf = bigram_idf([c.header + c.text for c in corpus.chunks])
+        # lookups the computed answers need on every question, built once
+        self.by_doc: dict[str, list[Chunk]] = {}
+        self.by_id_suffix: dict[tuple[str, str], Chunk] = {}
+        self.by_path: dict[tuple[str, tuple[str, ...]], Chunk] = {}
+        for c in corpus.chunks:
+            self.by_doc.setdefault(c.doc_key, []).append(c)
+            if c.kind in ("table", "table_row"):
+                self.by_id_suffix[(c.doc_key, c.id.split("#", 1)[1].rsplit("/t", 1)[-1])] = c
+            if c.kind in ("section", "article"):
+                self.by_path.setdefault((c.doc_key, c.path), c)
+        self.enumerations = self._collect_enumerations()
 
     def cov(self, q: str, text: str) -> float:
         return coverage(q, text, self.idf)
@@ -99,22 +93,32 @@ class Answerer:
     # ------------------------------------------------------------ entry
     def answer(self, question: str, today: dt.date, rewritten: str | None = None,
                prefer_doc: str | None = None, filters: SearchFilters | None = None) -> tuple[Answer, dict]:
+        """`question` as asked; `rewritten` its standalone form (follow-ups), which is what is answered,
+        with the words the user actually asked weighing more when sentences are chosen."""
         q = rewritten or question
+        focus = question if rewritten and rewritten != question else None
         if not content(q):
             return self._refuse(q, "请输入一个具体的问题,例如“6月12日哪些景区免费?”", []), {}
-        draft = None
-        for attempt in (self._free_day, self._doc_dates, self._table, self._list):
-            draft = attempt(q, today)
-            if draft is not None:
-                break
-        hits = self.retriever.search(q, k=10, mode="hybrid", filters=filters)
-        if draft is None:
-            draft = self._extract(q, hits, prefer_doc)
+        missing = _unknown_doc_number(q, {d.key for d in self.corpus.documents})
+        if missing:
+            return self._refuse(q, f"本期公报未收录{missing},无法回答该文件的内容。", []), {}
+        draft, hits = self.draft(q, today, prefer_doc, filters, focus)
         if draft is None or draft.score < MIN_COVERAGE or not draft.citations:
             return self._refuse(q, None, hits), {}
         for c in draft.citations:
             verify(c, self.chunks[c.chunk_id])
         return Answer(draft.text, True, draft.kind, draft.citations, q), {"doc_key": draft.citations[0].doc_key}
+
+    def draft(self, q: str, today: dt.date, prefer_doc: str | None = None,
+              filters: SearchFilters | None = None, focus: str | None = None) -> tuple[Draft | None, list[Hit]]:
+        """The best candidate answer with its confidence, before the refusal decision."""
+        hits = self.retriever.search(q, k=10, mode="hybrid", filters=filters)
+        if filters is None or not (filters.doc_keys or filters.kinds):
+            for attempt in (self._free_day, self._doc_dates, self._table, self._list):
+                draft = attempt(q, today)
+                if draft is not None:
+                    return draft, hits
+        return self._extract(q, hits, prefer_doc, focus), hits
 
     def _refuse(self, q: str, message: str | None, hits: list[Hit]) -> Answer:
         related = []
@@ -182,15 +186,15 @@ class Answerer:
         if doc is None or cov < 0.4:
             return None
         if effective:
-            for c in self.corpus.chunks:
-                if c.doc_key != doc.key or c.kind not in ("article", "section"):
+            for c in self.by_doc[doc.key]:
+                if c.kind not in ("article", "section"):
                     continue
                 for sent in sentences(c.text):
                     if re.search(r"(起|之日起)(施行|执行|实施)", sent) and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", sent):
                         return Draft(f"《{doc.subtitle or doc.title}》{sent}", "date", (make_citation(c, sent),), 1.0)
             if not issued:
                 return None
-        header = next(c for c in self.corpus.chunks if c.doc_key == doc.key and c.kind == "header")
+        header = next(c for c in self.by_doc[doc.key] if c.kind == "header")
         printed = next((ln for ln in header.text.split("\n") if re.match(r"^\d{4}年\d{1,2}月\d{1,2}日$", ln)), None)
         if printed is None:
             return None
@@ -242,7 +246,9 @@ class Answerer:
                 text += f"该行全部内容:{full}。"
         else:
             text = f"{row.header}({table.caption}):{full}。"
-        return Draft(text, "table", (make_citation(chunk, row_text(row)),), 1.0)
+        # the row is known but the question asks for something the table does not have (开门时间, 投资额)
+        score = 1.0 if cols or not ATTRIBUTE_Q.search(q) else 0.45
+        return Draft(text, "table", (make_citation(chunk, row_text(row)),), score)
 
     def _table_extreme(self, q: str) -> Draft | None:
         best = None
@@ -270,63 +276,123 @@ class Answerer:
         return Draft(text, "table", (make_citation(chunk, row_text(row)),), 1.0)
 
     def _row_chunk(self, doc: Document, t_no: int, r_no: int) -> Chunk | None:
-        for c in self.corpus.chunks:
-            if c.doc_key == doc.key and c.kind == "table_row" and c.id.endswith(f"/t{t_no}/r{r_no}"):
-                return c
-        return None
+        return self.by_id_suffix.get((doc.key, f"{t_no}/r{r_no}"))
 
     # ------------------------------------------------------------ lists
     def _list(self, q: str, today: dt.date) -> Draft | None:
+        """Complete enumerations: a parsed name list, the rows of a table section, or the items of
+        an outline (the 6 课题 of a plan, the 工程 under a heading). Never cut short."""
         if not LIST_Q.search(q):
             return None
-        best = None
-        for c in self.corpus.chunks:
-            if c.kind != "list":
-                continue
-            cov = coverage(q, c.header)
-            if best is None or cov > best[0]:
-                best = (cov, c)
-        if best is None or best[0] < 0.6:
+        candidates: list[tuple[float, str, list[str], list[Citation]]] = []
+        for kind, label, items, cites, section in self.enumerations:
+            if kind == "section":
+                if section in q:
+                    candidates.append((1.0 + self.cov(q, label), label, items, cites))
+            else:
+                candidates.append((self.cov(q, label) - (0.05 if kind == "outline" else 0), label, items, cites))
+        if not candidates:
             return None
-        cov, chunk = best
-        items = chunk.text.split("、")
-        head = chunk.header.split(" ")
-        text = f"共{len(items)}个:" + "、".join(items) + "。"
-        return Draft(text, "list", (make_citation(chunk, chunk.text),), cov)
+        cov, label, items, cites = max(candidates, key=lambda x: x[0])
+        if cov < 0.6:
+            return None
+        text = f"共{len(items)}项:" + ";".join(items) + "。"
+        return Draft(text, "list", tuple(cites[:12]), cov)
+
+    def _unit_chunks(self, doc: Document, units) -> list[Chunk]:
+        out = []
+        for u in units:
+            c = self.by_path.get((doc.key, u.path))
+            if c is None:  # a heading-only unit: its first child's chunk carries the heading path
+                c = next((x for (k, p), x in self.by_path.items() if k == doc.key and p[: len(u.path)] == u.path), None)
+            if c is not None:
+                out.append(c)
+        return out
+
+    def _collect_enumerations(self) -> list[tuple[str, str, list[str], list[Citation], str]]:
+        """(kind, label, items, citations, section) for every enumeration a list question may ask for."""
+        out = []
+        for c in self.corpus.chunks:
+            if c.kind == "list":
+                out.append(("list", c.header, c.text.split("、"), [make_citation(c, c.text)], ""))
+        for doc in self.corpus.documents:
+            for t_no, table in enumerate(doc.tables, 1):
+                chunk = self.by_id_suffix.get((doc.key, str(t_no)))
+                for sec in dict.fromkeys(r.section for r in table.rows if r.section):
+                    rows = [r.header for r in table.rows if r.section == sec]
+                    if chunk and "\n".join(rows) in chunk.text:
+                        out.append(("section", f"{table.caption} {sec}", rows, [make_citation(chunk, "\n".join(rows))], sec))
+            for parent, kids in _enumerations(doc):
+                cites = [make_citation(ch, ch.text.split("\n")[0]) for ch in self._unit_chunks(doc, kids)]
+                if cites:
+                    out.append(("outline", f"{doc.subtitle or doc.title} {parent}", [k.heading for k in kids], cites, ""))
+        return out
 
     # ------------------------------------------------------------ extractive
-    def _extract(self, q: str, hits: list[Hit], prefer_doc: str | None) -> Draft | None:
-        scored = []
+    def _extract(self, q: str, hits: list[Hit], prefer_doc: str | None, focus_q: str | None = None) -> Draft | None:
+        """Pick the sentence that best answers, then add sentences (any hit) that cover parts of the
+        question it leaves open (two-part and two-document questions); cite each in reading order."""
+        qb = bigrams(content(q))
+        if not qb:
+            return None
+        top = max(self.idf.values(), default=1.0)
+        focus = bigrams(content(focus_q)) if focus_q else None
+        # carried-over topic words locate the passage; the words just asked choose the sentence
+        weight = {b: self.idf.get(b, top) * (1.0 if focus is None or b in focus else 0.4) for b in qb}
+        total = sum(weight.values())
+        cands = []
         for rank, h in enumerate(hits):
             if h.chunk.kind in ("header", "table"):
                 continue
-            head_cov = self.cov(q, h.chunk.header)
+            head = re.sub(r"\s", "", h.chunk.header)
             for s in sentences(h.chunk.text):
-                cov = self.cov(q, s + " " + " ".join(h.chunk.path))
-                score = (cov + 0.15 * head_cov + 0.05 / (rank + 1) + _form_bonus(q, s)
+                flat = re.sub(r"\s", "", s)
+                own = {b for b in qb if b in flat}
+                ctx = {b for b in qb if b in head}
+                score = (sum(weight[b] for b in own | ctx) / total + 0.5 * sum(weight[b] for b in own - ctx) / total
+                         + _form_bonus(q, s) + 0.05 / (rank + 1)
                          + (0.05 if prefer_doc and h.chunk.doc_key == prefer_doc else 0))
-                scored.append((score, cov, rank, s, h.chunk))
-        if not scored:
+                cands.append((score, own | ctx, s, h.chunk))
+        if not cands:
             return None
-        scored.sort(key=lambda x: -x[0])
-        score, cov, _, sent, chunk = scored[0]
-        picked = [sent]
-        sents = sentences(chunk.text)
-        i = sents.index(sent)
-        # a heading-like or very short sentence needs what follows it
-        if (len(sent) < 25 or sent.endswith((":", ":"))) and i + 1 < len(sents):
-            picked.append(sents[i + 1])
+        cands.sort(key=lambda x: -x[0])
+        best = cands[0]
+        picked = [best]
+        covered = set(best[1])
+        for cand in cands[1:12]:
+            gain = sum(weight[b] for b in cand[1] - covered) / total
+            if gain >= 0.15 and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
+                picked.append(cand)
+                covered |= cand[1]
+        cites, parts = [], []
+        for _, _, sent, chunk in picked:
+            sents = sentences(chunk.text)
+            chosen = [sent]
+            i = sents.index(sent)
+            if sent.endswith((":", ":")):
+                # "应当提交下列材料:" is answered by the items that follow it: take them all
+                for nxt in sents[i + 1 : i + 12]:
+                    if not ITEM_START.match(nxt):
+                        break
+                    chosen.append(nxt)
+            if len(chosen) == 1 and (len(sent) < 25 or sent.endswith((":", ":"))) and i + 1 < len(sents):
+                chosen.append(sents[i + 1])  # a heading-like sentence needs what follows it
+            quote = _span(chunk.text, chosen)
+            cites.append(make_citation(chunk, quote))
+            parts.append("".join(chosen) + f"[{len(cites)}]")
         kind = "list" if LIST_Q.search(q) else "fact"
-        quote = _span(chunk.text, picked)
-        text = "".join(picked)
-        total_cov = self.cov(q, chunk.header + quote)
-        return Draft(text + "[1]", kind, (make_citation(chunk, quote),), max(cov, total_cov))
-
+        confidence = sum(weight[b] for b in covered) / total
+        if not unit_supported(q, "".join(parts)):
+            confidence *= 0.5
+        return Draft("".join(parts), kind, tuple(cites), confidence)
 
 # ---------------------------------------------------------------- helpers
 WHEN_Q = re.compile(r"什么时候|何时|哪天|哪一天|日期|时间|期限|时限|施行|起施|截止|到什么时候|多久")
 AMOUNT_Q = re.compile(r"多少|多大|多长|几|面积|金额|比例|标准")
 WHO_Q = re.compile(r"谁|哪个部门|哪些部门|哪个单位|牵头|负责")
+
+
+ITEM_START = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)")
 
 
 def _form_bonus(q: str, s: str) -> float:
@@ -338,6 +404,8 @@ def _form_bonus(q: str, s: str) -> float:
         bonus += 0.2
     if WHO_Q.search(q) and re.search(r"局|委|办|政府|部门|单位|中心", s):
         bonus += 0.1
+    if LIST_Q.search(q) and (s.endswith((":", ":")) or s.count("、") >= 3):
+        bonus += 0.15  # an enumeration answers "哪些"
     if not re.search(r"[。;;,,]", s) and len(s) < 40:
         bonus -= 0.2  # a bare title line is not an answer
     return bonus
@@ -371,6 +439,7 @@ def _row_name_in(q: str, header: str) -> str | None:
     return None
 
 
+ATTRIBUTE_Q = re.compile(r"多少|几|什么|哪|谁|何时|怎么|如何|是否|吗")
 ASK_COLUMNS = (
     (re.compile(r"谁|哪个单位|哪个部门|负责|督办|牵头"), re.compile(r"单位|主体|负责|部门")),
     (re.compile(r"什么时候|何时|哪天|期限|时限|完成"), re.compile(r"时间|期限|时限")),
@@ -402,10 +471,49 @@ def _pick_columns(q: str, table: Table) -> list[int]:
             score -= 1
         scored.append((score, j))
     good = sorted([sj for sj in scored if sj[0] >= 1], key=lambda sj: (-sj[0], sj[1]))
+    if not good and re.search(r"多少|几", q):
+        # "开化县有多少个地质灾害隐患点": the count the table is about — its total column
+        totals = [j for j, col in enumerate(table.columns) if re.search(r"总数|合计|总计", col)]
+        return totals[:1]
     if not good:
         return []
     top = good[0][0]
     return [j for sc, j in good if sc >= top - 0.5][:4]
+
+
+def _unknown_doc_number(q: str, keys: set[str]) -> str | None:
+    from qa.text import normalize_doc_number
+
+    m = re.search(r"[\u4e00-\u9fff]{2,6}[〔\[［【(]\d{4}[〕\]］】)]\d+号", q)
+    if m and normalize_doc_number(m.group(0)) not in keys:
+        return normalize_doc_number(m.group(0))
+    return None
+
+
+UNIT_Q = re.compile(r"(?:多少|几)(万元|亿元|元|钱|吨|公里|千米|米|平方米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
+NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
+
+
+def unit_supported(q: str, text: str) -> bool:
+    """A "多少钱/几点/多少公里" question needs an answer that states that kind of quantity."""
+    m = UNIT_Q.search(q)
+    if not m:
+        return True
+    unit = {"钱": "元", "点钟": "点", "千米": "公里"}.get(m.group(1), m.group(1))
+    if unit == "点":
+        return bool(re.search(rf"{NUMERAL}+\s*[点时]|\d{{1,2}}:\d\d", text))
+    return bool(re.search(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}", text)) or (unit == "元" and "免费" in text)
+
+
+def _enumerations(doc: Document):
+    """(name, items) for each outline level that enumerates: the plan's top-level items, and the
+    children of any unit with two or more."""
+    top = [u for u in doc.units if u.kind in ("section", "article", "chapter") and not u.path[0].startswith("附件")]
+    if len(top) >= 2:
+        yield "", top
+    for u in doc.walk():
+        if len(u.children) >= 2:
+            yield u.heading, list(u.children)
 
 
 def _free_day_rules(corpus: Corpus) -> list[tuple[FreeDayRule, Chunk, tuple | None]]:

@@ -119,7 +119,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.harness import main as eval_main
 
-    return eval_main(args.rest)
+    return eval_main(args.rest, settings=_settings(args))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

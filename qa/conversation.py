@@ -9,8 +9,12 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
+from qa.text import content
+
 _DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?|\d{1,2}\.\d{1,2})")
-_PLACE = re.compile(r"(柯城区|衢江区|龙游县|江山市|常山县|开化县|集聚区|全市|市级|县级|市里|县里|市|县)")
+_PLACE = re.compile(r"(柯城区|衢江区|龙游县|江山市|常山县|开化县|集聚区|全市|市级|县级|乡镇|街道|村里|市里|县里|乡里|市|县|乡|镇|村)")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(轮|批|阶段|条|章|个|项|名)")
+_RELATIVE_YEAR = {"去年": -1, "前年": -2, "今年": 0, "明年": 1}
 _ELLIPSIS_START = re.compile(r"^(那么?|那个|还有|另外|这个|它|其中|再问|然后)")
 _Q_TAIL = re.compile(r"[??!!。\s]+$")
 
@@ -65,9 +69,10 @@ class SessionStore:
 
 
 def is_elliptical(question: str) -> bool:
+    """A question that names no topic of its own ("谁牵头?", "那12月呢?", "县里呢?")."""
     q = _Q_TAIL.sub("", question.strip())
-    core = re.sub(r"[的了吗呢啊吧]", "", q)
-    return q.endswith("呢") or bool(_ELLIPSIS_START.match(q)) or len(core) <= 5 or bool(re.search(r"那个|这个|该项|上述", q))
+    return (q.endswith("呢") or bool(_ELLIPSIS_START.match(q)) or len(content(q).replace("|", "")) <= 6
+            or bool(re.search(r"那个|这个|该项|上述", q)))
 
 
 def rewrite(question: str, previous: str | None) -> str:
@@ -85,16 +90,53 @@ def rewrite(question: str, previous: str | None) -> str:
     old_date = _DATE.search(previous)
     if new_date and old_date:
         return previous[: old_date.start()] + new_date.group(0) + previous[old_date.end():]
+    for word, delta in _RELATIVE_YEAR.items():
+        old_year = re.search(r"(20\d\d)\s*年", previous)
+        if word in q and old_year:
+            year = int(old_year.group(1)) + delta
+            return previous[: old_year.start()] + f"{year}年" + previous[old_year.end():]
+    new_ord, old_ord = _ORDINAL.search(q), _ORDINAL.search(previous)
+    if new_ord and old_ord and new_ord.group(1) == old_ord.group(1) and len(q) <= len(new_ord.group(0)) + 2:
+        return previous[: old_ord.start()] + new_ord.group(0) + previous[old_ord.end():]
     new_place = _PLACE.search(q)
     old_place = _PLACE.search(previous)
-    if new_place and old_place and new_place.group(0) != old_place.group(0):
-        place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市"}.get(new_place.group(0), new_place.group(0))
+    if new_place and old_place and new_place.group(0) != old_place.group(0) and len(q) <= len(new_place.group(0)) + 2:
+        place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市", "村里": "村", "乡里": "乡"}.get(new_place.group(0), new_place.group(0))
         return previous[: old_place.start()] + place + previous[old_place.end():]
+    swapped = _swap_phrase(q, previous)
+    if swapped:
+        return swapped
     return combine(q, previous)
 
 
+def _swap_phrase(fragment: str, previous: str) -> str | None:
+    """"副主任呢?" after "…管委会主任是谁?" → "…管委会副主任是谁?"; "防汛防台的办法呢?" after
+    "地质灾害防治管理办法什么时候施行?" → "防汛防台的办法什么时候施行?" (the shared head noun)."""
+    f = fragment
+    for k in range(min(len(f), 6), 1, -1):
+        tail = f[-k:]
+        at = previous.find(tail)
+        if at < 0:
+            continue
+        if len(f) - k <= 1:  # a modifier in front of the same noun: 副主任 for 主任
+            return previous[:at] + f + previous[at + k:]
+        start = at
+        while start > 0 and at - start < 12 and re.match(r"[\u4e00-\u9fff“”]", previous[start - 1]) \
+                and previous[start - 1] not in "的是在和与及":
+            start -= 1
+        return previous[:start] + f + previous[at + k:]
+    return None
+
+
+_ASK = re.compile(r"谁|什么|哪|多少|多大|多久|几|怎么|如何|是否|有没有|吗")
+
+
 def combine(question: str, previous: str) -> str:
-    """Carry the previous topic into a question that names only part of it."""
-    topic = _Q_TAIL.sub("", previous)
-    q = _Q_TAIL.sub("", question.strip())
-    return f"{topic},{q}?"
+    """Carry the previous topic (the previous question before its own ask) into a question that
+    names only part of it: "什么时候要完成?" after "“衢州有礼”区域品牌课题谁牵头?"."""
+    prev = _Q_TAIL.sub("", previous)
+    m = _ASK.search(prev)
+    topic = prev[: m.start()] if m and m.start() >= 4 else prev
+    topic = topic.rstrip("分有是要的在和,,")
+    q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip()))
+    return f"{topic}{q}?" if topic not in q else f"{q}?"

@@ -66,3 +66,24 @@ def int_to_cn(n: int) -> str:
     if n < 100:
         return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
     return str(n)
+
+
+QUESTION_WORDS = re.compile(
+    r"请问|我想知道|告诉我|一下|是不是|是否|有没有|能不能|可不可以|什么时候|什么|哪些|哪几|哪个|哪里|哪儿|哪一天|哪天|"
+    r"几月几号|几月几日|几号|多少|多大|多长|几个|几家|几名|几项|几|怎么办|怎么|如何|为什么|谁|吗|呢|啊|吧|呀|么|"
+    r"[的了是要在有和与及对把被也都还就]|[??!!。,,、::;;“”\"'()()\s]"
+)
+
+def content(question: str) -> str:
+    """The question without its question words; "|" marks where words were cut out."""
+    return re.sub(r"\|+", "|", QUESTION_WORDS.sub("|", question)).strip("|")
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams within each segment (never across a "|" cut or whitespace)."""
+    out: set[str] = set()
+    for seg in re.split(r"[|\s]+", text):
+        out.update(seg[i : i + 2] for i in range(len(seg) - 1))
+    return out
+
+
