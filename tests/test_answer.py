@@ -64,7 +64,7 @@ def test_market_lookup(engine):
 
 def test_complete_list(engine):
     a = ask(engine, "2016年度优秀种粮大户有哪些?")
-    assert a.kind == "list" and "共20个" in a.answer and "吴越" in a.answer and "蒋寿富" in a.answer
+    assert a.kind == "list" and "共20项" in a.answer and "吴越" in a.answer and "蒋寿富" in a.answer
 
 
 def test_extractive_fact_cites_verbatim(engine):
