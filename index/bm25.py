@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence, runtime_checkable
+from typing import Iterable, NamedTuple, Protocol, Sequence, runtime_checkable
 
 import bm25s
 import numpy as np
+from bm25s.tokenization import Tokenized
 
 from index.errors import EmptyCorpus, IndexMissing, UnknownChoice
 
@@ -89,6 +89,23 @@ def top_positive(scores: np.ndarray, k: int, allowed: Allowed = None) -> list[tu
     return [(int(rows[i]), float(vals[i])) for i in order]
 
 
+class _FlatCorpus(NamedTuple):
+    """All documents' token ids end to end, plus each document's length: one numpy array
+    instead of a list of lists, so counting term frequencies is a single np.unique."""
+
+    token_ids: np.ndarray
+    doc_len: np.ndarray
+
+
+def _flatten(token_lists: Sequence[Sequence[str]]) -> tuple[_FlatCorpus, dict[str, int]]:
+    """Token ids numbered by first appearance: the order rank-bm25 sums idf in."""
+    vocab: dict[str, int] = {}
+    number = vocab.setdefault
+    ids = np.fromiter((number(t, len(vocab)) for doc in token_lists for t in doc), dtype=np.int64)
+    doc_len = np.fromiter((len(doc) for doc in token_lists), dtype=np.int64, count=len(token_lists))
+    return _FlatCorpus(ids, doc_len), vocab
+
+
 class _OkapiBM25S(bm25s.BM25):
     """bm25s with rank-bm25's BM25Okapi scores in its eager CSC matrix."""
 
@@ -96,29 +113,21 @@ class _OkapiBM25S(bm25s.BM25):
 
     def build_index_from_ids(self, unique_token_ids, corpus_token_ids, show_progress=False, leave_progress=False):
         self.nonoccurrence_array = None  # only BM25L/BM25+ use it; bm25s reads it when scoring
-        n_docs = len(corpus_token_ids)
+        flat: _FlatCorpus = corpus_token_ids
+        n_docs = len(flat.doc_len)
         n_vocab = len(unique_token_ids)
-        doc_len = np.fromiter((len(d) for d in corpus_token_ids), dtype=np.int64, count=n_docs)
-        avgdl = int(doc_len.sum()) / n_docs
-        rows: list[int] = []
-        cols: list[int] = []
-        tfs: list[int] = []
-        for i, doc in enumerate(corpus_token_ids):
-            counts = Counter(doc)
-            rows.extend([i] * len(counts))
-            cols.extend(counts.keys())
-            tfs.extend(counts.values())
-        rows_a = np.asarray(rows, dtype=np.int64)
-        cols_a = np.asarray(cols, dtype=np.int64)
-        tf = np.asarray(tfs, dtype=np.int64)
-        df = np.bincount(cols_a, minlength=n_vocab)
+        avgdl = int(flat.doc_len.sum()) / n_docs
+        docs = np.repeat(np.arange(n_docs, dtype=np.int64), flat.doc_len)
+        keys, tf = np.unique(docs * max(n_vocab, 1) + flat.token_ids, return_counts=True)
+        rows, cols = np.divmod(keys, max(n_vocab, 1))
+        df = np.bincount(cols, minlength=n_vocab)
 
         # idf exactly as BM25Okapi._calc_idf: math.log (not np.log, whose SIMD kernels may
         # differ in the last bit), summed in vocabulary order = first appearance in the corpus.
         idf = np.empty(n_vocab, dtype=np.float64)
         idf_sum = 0.0
-        for t in range(n_vocab):
-            v = math.log(n_docs - int(df[t]) + 0.5) - math.log(int(df[t]) + 0.5)
+        for t, n_t in enumerate(df.tolist()):
+            v = math.log(n_docs - n_t + 0.5) - math.log(n_t + 0.5)
             idf[t] = v
             idf_sum += v
         if n_vocab:
@@ -126,28 +135,19 @@ class _OkapiBM25S(bm25s.BM25):
 
         # Same operations in the same order as BM25Okapi.get_scores, so each term's
         # contribution, and hence each document's sum, is bit-identical.
-        dl = doc_len[rows_a]
+        dl = flat.doc_len[rows]
         tfc = tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * dl / avgdl))
-        data = idf[cols_a] * tfc
+        data = idf[cols] * tfc
 
-        order = np.lexsort((rows_a, cols_a))
+        order = np.argsort(cols, kind="stable")  # CSC: by column, rows ascending within
         indptr = np.zeros(n_vocab + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
         return {
             "data": data[order].astype(self.dtype),
-            "indices": rows_a[order].astype(self.int_dtype),
+            "indices": rows[order].astype(self.int_dtype),
             "indptr": indptr,
             "num_docs": n_docs,
         }
-
-
-def _vocabulary(token_lists: Sequence[Sequence[str]]) -> dict[str, int]:
-    vocab: dict[str, int] = {}
-    for doc in token_lists:
-        for tok in doc:
-            if tok not in vocab:
-                vocab[tok] = len(vocab)
-    return vocab
 
 
 def _check_corpus(token_lists: Sequence[Sequence[str]]) -> None:
@@ -179,10 +179,10 @@ class BM25Index:
     @classmethod
     def build(cls, token_lists: Sequence[Sequence[str]]) -> "BM25Index":
         _check_corpus(token_lists)
-        vocab = _vocabulary(token_lists)
-        ids = [[vocab[t] for t in doc] for doc in token_lists]
+        flat, vocab = _flatten(token_lists)
         engine = _OkapiBM25S(k1=K1, b=B, method="atire", idf_method="robertson", dtype="float64", backend="numpy")
-        engine.index((ids, vocab), create_empty_token=False, show_progress=False)
+        # bm25s passes `ids` through to build_index_from_ids untouched.
+        engine.index(Tokenized(ids=flat, vocab=vocab), create_empty_token=False, show_progress=False)
         return cls(engine)
 
     @property

@@ -20,7 +20,7 @@ import numpy as np
 
 from index.bm25 import Bm25, load_bm25, make_bm25
 from index.encoders import Encoder, l2_normalize
-from index.errors import EmptyCorpus, IndexMismatch, UnknownChoice
+from index.errors import EmptyCorpus, IndexMismatch, IndexMissing, UnknownChoice
 from index.folder import MANIFEST, SCHEMA_VERSION, check_manifest, read_manifest, write_folder_atomically, write_json
 from index.fuse import RRF_K, rrf
 from index.records import IndexItem, SearchHit
@@ -44,7 +44,7 @@ _RESERVED = frozenset(
 
 
 class HybridIndex:
-    """Build with `build` or `load`; then `search`. Thread-safe for concurrent searches."""
+    """Build with `build` or `load`, then `search`. Searching never modifies the index."""
 
     def __init__(
         self,
@@ -211,11 +211,14 @@ class HybridIndex:
         path = Path(path)
         manifest = read_manifest(path, rebuild_hint)
         check_manifest(manifest, encoder_name=encoder.name, encoder_dim=encoder.dim, expect=expect, hint=rebuild_hint)
-        items = _read_items(path / _ITEMS)
-        tok_state = json.loads((path / _TOKENIZER).read_text(encoding="utf-8"))
+        try:
+            items = _read_items(path / _ITEMS)
+            tok_state = json.loads((path / _TOKENIZER).read_text(encoding="utf-8"))
+            bm25 = load_bm25(path / _BM25_DIR)
+            store = VectorStore.load(path)
+        except (FileNotFoundError, IndexMissing) as exc:
+            raise IndexMissing(f"{path} is incomplete ({exc}); {rebuild_hint}") from None
         tokenizer = Tokenizer(tok_state["user_words"], stopwords=tok_state["stopwords"])
-        bm25 = load_bm25(path / _BM25_DIR)
-        store = VectorStore.load(path)
         ids = [item.id for item in items]
         if not (len(items) == manifest["item_count"] == bm25.n_docs == len(store)) or store.ids != ids:
             raise IndexMismatch(

@@ -19,6 +19,7 @@ characters, which still match each other.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import threading
 import unicodedata
@@ -109,6 +110,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+_BASE_PATTERN = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _PATTERNS))
+
+
 def _is_punct(token: str) -> bool:
     return all(unicodedata.category(c)[0] in "PSZC" for c in token)
 
@@ -127,9 +131,12 @@ class Tokenizer:
         self.stopwords: frozenset[str] = (
             DEFAULT_STOPWORDS if stopwords is None else frozenset(normalize(w) for w in stopwords)
         )
-        # Words with digits/Latin/symbols would be cut apart by the digit-run rule before jieba
-        # sees them, so they join the regex pass instead (longest first, whole runs only).
-        special = sorted((w for w in self.user_words if not _all_han(w)), key=len, reverse=True)
+        # Words the regex pass would cut into (digits/Latin, or a date/ordinal inside, like
+        # 三月街) never reach jieba whole, so they join the regex pass, ahead of every other
+        # pattern (longest first, whole digit/Latin runs only).
+        special = sorted(
+            (w for w in self.user_words if not _all_han(w) or _BASE_PATTERN.search(w)), key=len, reverse=True
+        )
         alternatives = list(_PATTERNS)
         if special:
             body = "|".join(re.escape(w) for w in special)
@@ -146,9 +153,17 @@ class Tokenizer:
         with self._lock:
             if self._ready:
                 return
-            self._jieba.initialize()
+            # jieba announces every dictionary load at DEBUG on stderr; that is noise in a
+            # CLI or service log, so hush its logger for the load only.
+            log = jieba.default_logger
+            level = log.level
+            log.setLevel(logging.WARNING)
+            try:
+                self._jieba.initialize()
+            finally:
+                log.setLevel(level)
             for word in self.user_words:
-                if _all_han(word):
+                if _all_han(word) and not _BASE_PATTERN.search(word):
                     self._jieba.add_word(word)
             self._ready = True
 

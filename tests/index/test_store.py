@@ -83,8 +83,17 @@ def test_save_load_round_trip(store: VectorStore, tmp_path) -> None:
     store.save(tmp_path)
     loaded = VectorStore.load(tmp_path)
     assert loaded.kind == store.kind and loaded.ids == store.ids and len(loaded) == len(store)
+    assert loaded.ef_search == store.ef_search
     for q in _unit_vectors(5, seed=6):
         assert loaded.search(q, 10) == store.search(q, 10)
+
+
+def test_search_leaves_the_faiss_thread_setting_as_it_was(store: VectorStore) -> None:
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    store.search(_unit_vectors(1, seed=7)[0], 10)
+    assert faiss.omp_get_max_threads() == before
 
 
 def test_input_checks() -> None:
@@ -93,6 +102,9 @@ def test_input_checks() -> None:
         s.add(["a"], np.ones((2, 4), dtype=np.float32))
     s.add(["a"], l2_normalize(np.ones((1, 4))))
     with pytest.raises(ValueError, match="duplicate id 'a'"):
-        s.add(["a"], l2_normalize(np.ones((1, 4))))
+        s.add(["b", "a"], l2_normalize(np.ones((2, 4))))
+    with pytest.raises(ValueError, match="duplicate id 'c'"):
+        s.add(["c", "c"], l2_normalize(np.ones((2, 4))))
+    assert s.ids == ["a"] and len(s) == 1  # a refused batch leaves nothing behind
     with pytest.raises(UnknownChoice, match="flat, hnsw"):
         VectorStore(4, "ivf")

@@ -74,9 +74,11 @@ def test_user_words_do_not_split_longer_numbers(tokenizer: Tokenizer) -> None:
     assert tokenizer.tokenize("构建1238创新平台") == ["构建", "1238", "创新", "平台"]
 
 
-def test_user_words_with_digits_stay_whole() -> None:
-    tk = Tokenizer(user_words=["中国制造2025"])
+def test_user_words_with_digits_or_dates_inside_stay_whole() -> None:
+    tk = Tokenizer(user_words=["中国制造2025", "三月街"])
     assert tk.tokenize("中国制造2025衢州行动计划")[0] == "中国制造2025"
+    assert tk.tokenize("逛三月街") == ["逛", "三月街"]
+    assert "3月" in Tokenizer().tokenize("逛三月街")  # without the user word it is a month
 
 
 def test_private_jieba_leaves_the_global_one_alone() -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.run` prints retrieval figures (nothing is asserted)."""
