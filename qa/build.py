@@ -15,6 +15,12 @@ DENSE_CHARS = 200
 BATCH = 64
 
 
+def dense_text(chunk) -> str:
+    """What the encoder sees: the heading path and the start of the text (the long document title
+    is left to BM25, which matches it exactly), cut where e5-small's cost stops paying off."""
+    return f"{' / '.join(chunk.path)} {chunk.text}"[:DENSE_CHARS] if chunk.kind != "header" else chunk.index_text[:DENSE_CHARS]
+
+
 def _embed(texts: list[str], encoder, tick) -> "object":
     import numpy as np
 
@@ -35,7 +41,8 @@ def index_is_current(settings: Settings, paths: list[Path]) -> bool:
         corpus = load_corpus(paths)
     except (OSError, ValueError):
         return False
-    return data.get("corpus_sha256") == corpus.sha256 and data.get("encoder") == _encoder_name(settings)
+    return (data.get("corpus_sha256") == corpus.sha256 and data.get("chunks_sha256") == corpus.chunks_sha256
+            and data.get("encoder") == _encoder_name(settings))
 
 
 def _encoder_name(settings: Settings) -> str:
@@ -69,13 +76,14 @@ def build_index(settings: Settings, paths: list[Path], progress: bool = True) ->
 
     # The encoder sees the head of each chunk only: e5-small attends to 512 tokens at most, and the
     # cost grows with length, while the heading path + first sentences carry the chunk's topic.
-    vectors = _embed([c.index_text[:DENSE_CHARS] for c in corpus.chunks], encoder, tick)
+    vectors = _embed([dense_text(c) for c in corpus.chunks], encoder, tick)
     index = HybridIndex.build(items, encoder, tokenizer, vectors=vectors)
     if bar is not None:
         bar.close()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     index.save(settings.index_dir, extra_manifest={
         "corpus_sha256": corpus.sha256,
+        "chunks_sha256": corpus.chunks_sha256,
         "sources": [i.source for i in corpus.issues],
         "documents": len(corpus.documents),
     })
@@ -89,7 +97,7 @@ def load_retriever(settings: Settings, corpus: Corpus, encoder) -> Retriever:
     from index.hybrid import HybridIndex
 
     try:
-        index = HybridIndex.load(settings.index_dir, encoder, expect={"corpus_sha256": corpus.sha256},
+        index = HybridIndex.load(settings.index_dir, encoder, expect={"corpus_sha256": corpus.sha256, "chunks_sha256": corpus.chunks_sha256},
                                  rebuild_hint="rebuild it with `qa ingest` (make serve does this)")
     except IndexMissing:
         raise IndexNotBuilt(f"no index at {settings.index_dir}; run `qa ingest` (or `make serve`) first") from None

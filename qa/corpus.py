@@ -26,6 +26,15 @@ class Corpus:
         """One fingerprint of all source files: the index is stale when it changes."""
         return hashlib.sha256("".join(i.sha256 for i in self.issues).encode()).hexdigest()
 
+    @property
+    def chunks_sha256(self) -> str:
+        """Fingerprint of what is indexed: a parser or chunker change makes the index stale too."""
+        h = hashlib.sha256()
+        for c in self.chunks:
+            h.update(c.id.encode())
+            h.update(c.index_text.encode())
+        return h.hexdigest()
+
     def document(self, key: str) -> Document:
         want = normalize_doc_number(key)
         for d in self.documents:

@@ -52,6 +52,7 @@ class Engine:
         encoder = load_encoder(self.settings.encoder)
         encoder.warm_up()
         retriever = load_retriever(self.settings, corpus, encoder)
+        retriever.index.warm_up()  # jieba's dictionary: the first question should not pay for it
         self.corpus, self.encoder, self.retriever = corpus, encoder, retriever
         self.answerer = Answerer(corpus, retriever)
 
