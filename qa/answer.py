@@ -18,6 +18,7 @@ from qa.tables import row_text
 from qa.text import bigrams, content
 
 LIST_Q = re.compile(r"哪些|哪几|名单|有几个|有多少个|几个|几家|几名|几项|多少家|多少名|多少个|都有谁|成员|列出")
+DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]")
 COUNT_Q = re.compile(r"几个|几家|几名|几项|多少个|多少家|多少名|多少处")
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
 EFFECTIVE_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,6}(施行|执行|实施|生效)|(施行|执行|生效)(日期|时间)|起施行|开始施行|开始执行")
@@ -114,7 +115,7 @@ class Answerer:
         """The best candidate answer with its confidence, before the refusal decision."""
         hits = self.retriever.search(q, k=10, mode="hybrid", filters=filters)
         if filters is None or not (filters.doc_keys or filters.kinds):
-            for attempt in (self._free_day, self._doc_dates, self._table, self._list):
+            for attempt in (self._free_day, self._doc_dates, self._table, self._list_member, self._list):
                 draft = attempt(q, today)
                 if draft is not None:
                     return draft, hits
@@ -135,9 +136,9 @@ class Answerer:
             return None
         day = parse_question_date(q, today)
         month = None if day else question_month(q)
-        if day is None and month is None:
-            return None
         rule, chunk, spots = self.free_rules[0]
+        if day is None and month is None:
+            return self._free_in_general(q, rule, chunk, spots)
         year = rule.days[0].year if rule.days else today.year
         cites = []
         if day is not None:
@@ -174,6 +175,18 @@ class Answerer:
         if spots and day is not None and rule.covers(day):
             cites.append(make_citation(spots[1], spots[2]))
         return Draft(text, "date", tuple(cites), 1.0)
+
+    def _free_in_general(self, q: str, rule: FreeDayRule, chunk: Chunk, spots) -> Draft | None:
+        """"江郎山免费吗?" with no date: whether the spot takes part, and the free-time rules."""
+        if not spots or "免费" not in q:
+            return None
+        named = [s for s in spots[0] if s in q]
+        if not named:
+            return None
+        rules = [s for s in sentences(chunk.text) if re.search(r"免费[::]", s)]
+        text = f"{'、'.join(named)}是参与“免费游”的{len(spots[0])}个景区之一。免费时间:" + "".join(rules)
+        cites = (make_citation(spots[1], spots[2]),) + tuple(make_citation(chunk, r) for r in rules)
+        return Draft(text, "date", cites, 1.0)
 
     # ------------------------------------------------------------ document dates
     def _doc_dates(self, q: str, today: dt.date) -> Draft | None:
@@ -279,24 +292,53 @@ class Answerer:
         return self.by_id_suffix.get((doc.key, f"{t_no}/r{r_no}"))
 
     # ------------------------------------------------------------ lists
+    def _list_member(self, q: str, today: dt.date) -> Draft | None:
+        """"陈水良是哪里的?": a name from a name list, with its unit in brackets and the list it is on."""
+        found = None
+        for doc in self.corpus.documents:
+            for l_no, lst in enumerate(doc.lists, 1):
+                for item in lst.items:
+                    if not re.search(r"[((]", item):
+                        continue  # only an annotated name ("陈水良(…服务中心)") has more to tell
+                    name = re.split(r"[((]", item)[0]
+                    if len(name) >= 2 and name in q and (found is None or len(name) > len(found[0])):
+                        found = (name, item, lst, doc, l_no)
+        if found is None:
+            return None
+        name, item, lst, doc, l_no = found
+        chunk = next((c for c in self.by_doc[doc.key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
+        if chunk is None or item not in chunk.text:
+            return None
+        return Draft(f"{item},列于“{lst.heading}”。", "list", (make_citation(chunk, item),), 1.0)
+
     def _list(self, q: str, today: dt.date) -> Draft | None:
         """Complete enumerations: a parsed name list, the rows of a table section, or the items of
         an outline (the 6 课题 of a plan, the 工程 under a heading). Never cut short."""
         if not LIST_Q.search(q):
             return None
-        candidates: list[tuple[float, str, list[str], list[Citation]]] = []
+        candidates: list[tuple[float, str, list[str], list[Citation], str]] = []
+        counting = bool(COUNT_Q.search(q))
         for kind, label, items, cites, section in self.enumerations:
             if kind == "section":
                 if section in q:
-                    candidates.append((1.0 + self.cov(q, label), label, items, cites))
+                    candidates.append((1.0 + self.cov(q, label), label, items, cites, kind))
+            elif kind == "declared":
+                # "先进集体(36家)": a heading that states its own count answers "一共多少家"
+                if counting:  # the heading itself must match: the document title is shared by its siblings
+                    candidates.append((self.cov(q, label) + 0.3 * self.cov(q, section), label, items, cites, kind))
             else:
-                candidates.append((self.cov(q, label) - (0.05 if kind == "outline" else 0), label, items, cites))
+                candidates.append((self.cov(q, label) - (0.05 if kind == "outline" else 0), label, items, cites, kind))
         if not candidates:
             return None
-        cov, label, items, cites = max(candidates, key=lambda x: x[0])
+        cov, label, items, cites, kind = max(candidates, key=lambda x: x[0])
         if cov < 0.6:
             return None
-        text = f"共{len(items)}项:" + ";".join(items) + "。"
+        sep = ";" if any("、" in i for i in items) else "、"  # keep the gazette's own separator
+        if kind == "declared":
+            heading = cites[0].quote
+            text = f"{heading}" + (":" + sep.join(items) if items else "") + "。"
+        else:
+            text = f"共{len(items)}项:" + sep.join(items) + "。"
         return Draft(text, "list", tuple(cites[:12]), cov)
 
     def _unit_chunks(self, doc: Document, units) -> list[Chunk]:
@@ -322,6 +364,12 @@ class Answerer:
                     rows = [r.header for r in table.rows if r.section == sec]
                     if chunk and "\n".join(rows) in chunk.text:
                         out.append(("section", f"{table.caption} {sec}", rows, [make_citation(chunk, "\n".join(rows))], sec))
+            for u in doc.walk():
+                if DECLARED_COUNT.search(u.heading):
+                    chunk = self._unit_chunks(doc, [u])
+                    if chunk and u.heading in chunk[0].text:
+                        items = [k.heading for k in u.children]
+                        out.append(("declared", f"{doc.title} {u.heading}", items, [make_citation(chunk[0], u.heading)], u.heading))
             for parent, kids in _enumerations(doc):
                 cites = [make_citation(ch, ch.text.split("\n")[0]) for ch in self._unit_chunks(doc, kids)]
                 if cites:
@@ -361,7 +409,8 @@ class Answerer:
         covered = set(best[1])
         for cand in cands[1:12]:
             gain = sum(weight[b] for b in cand[1] - covered) / total
-            if gain >= 0.15 and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
+            # another sentence only when it answers a part the first leaves open, and is itself on topic
+            if gain >= 0.15 and cand[0] >= 0.5 * best[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
                 picked.append(cand)
                 covered |= cand[1]
         cites, parts = [], []
@@ -406,7 +455,7 @@ def _form_bonus(q: str, s: str) -> float:
         bonus += 0.1
     if LIST_Q.search(q) and (s.endswith((":", ":")) or s.count("、") >= 3):
         bonus += 0.15  # an enumeration answers "哪些"
-    if not re.search(r"[。;;,,]", s) and len(s) < 40:
+    if not re.search(r"[。;;,,::]", s) and len(s) < 40:
         bonus -= 0.2  # a bare title line is not an answer
     return bonus
 
