@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
@@ -85,7 +86,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     otherwise `Engine(settings)` is built at startup."""
     settings = settings or (engine.settings if engine is not None else Settings())
     configure_logging()
-    app = FastAPI(
+    # FastAPIOffline serves the Swagger UI assets itself: the docs page must work with no CDN.
+    app = FastAPIOffline(
         title="gazette-qa", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
         docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
     )

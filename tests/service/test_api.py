@@ -62,6 +62,17 @@ def test_openapi_and_docs(client):
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
+def test_docs_page_needs_no_cdn(client):
+    """This machine (and many operators' networks) reach no CDN: the docs assets come from the app."""
+    import re
+
+    html = client.get("/docs").text
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+    assert assets and all(a.startswith("/") for a in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+
+
 # --- ask ---------------------------------------------------------------------------------------------
 
 def test_ask_contract(client):
