@@ -9,6 +9,7 @@ from typing import Sequence
 from qa.config import Settings
 from qa.conversation import SessionStore, Turn, combine, is_elliptical, rewrite
 from qa.errors import InvalidQuery, QAError
+from qa.llm import LLMPhraser, draft_units
 from qa.model import Answer, Document, Hit
 from qa.retrieve import CHUNK_KINDS, SEARCH_MODES, SearchFilters
 
@@ -40,6 +41,7 @@ class Engine:
         self.encoder = None
         self.retriever = None
         self.answerer = None
+        self.llm = None  # an OpenAI-compatible endpoint, only when QA_LLM_BASE_URL is set
 
     def warm_up(self) -> None:
         from index.encoders import load_encoder
@@ -54,6 +56,7 @@ class Engine:
         retriever = load_retriever(self.settings, corpus, encoder)
         retriever.index.warm_up()  # jieba's dictionary: the first question should not pay for it
         self.corpus, self.encoder, self.retriever = corpus, encoder, retriever
+        self.llm = LLMPhraser.from_settings(self.settings)
         self.answerer = Answerer(corpus, retriever)
 
     @property
@@ -101,6 +104,8 @@ class Engine:
         elif history:
             previous = self._standalone_history(history)
         standalone = rewrite(q, previous)
+        if self.llm and previous and is_elliptical(q):
+            standalone = self.llm.condense(q, [previous]) or standalone
         t1 = time.perf_counter()
         today = self.settings.today()
         answer, slots = self.answerer.answer(q, today, rewritten=standalone, prefer_doc=prev_doc, filters=filters)
@@ -109,6 +114,9 @@ class Engine:
             retry, rslots = self.answerer.answer(q, today, rewritten=combine(q, previous), prefer_doc=prev_doc, filters=filters)
             if retry.found:
                 answer, slots = retry, rslots
+        if self.llm:
+            # the model may only rephrase: its [n] and every number it states are checked against the units
+            answer = self.llm.phrase(answer.rewritten_question, answer, draft_units(answer, self.answerer.chunks))[0]
         t2 = time.perf_counter()
         answer = replace(answer, timings={"parse": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2),
                                           "total": round((t2 - t0) * 1000, 2)})
