@@ -366,3 +366,27 @@ def test_phraser_closes_only_its_own_client():
     LLMPhraser(LLMConfig(base_url="http://127.0.0.1:9/v1", model="m"), client=shared).close()
     assert not shared.is_closed
     shared.close()
+
+
+# ------------------------------------------------------------------ wired into the engine
+def test_standin_llm_wired_into_engine_phrases_and_is_checked(server, engine):
+    """The real engine with QA_LLM_BASE_URL pointing at the stand-in: a checked rephrasing replaces
+    the extractive answer; a rephrasing with a wrong number is rejected and the extractive one stays."""
+    from qa.engine import Engine
+
+    eng = Engine(engine.settings.model_copy(update={"llm_base_url": server.base_url, "llm_model": "standin"}))
+    eng.warm_up()
+    try:
+        q = "衢州汛期是哪段时间?"
+        plain = engine.ask(q).answer
+        assert plain.found and "4月15日至10月15日" in plain.answer
+        server.reply = "汛期为每年4月15日至10月15日[1]。"
+        phrased = eng.ask(q).answer
+        assert phrased.answer == server.reply and phrased.citations
+        assert server.requests, "the engine did not call the endpoint"
+        server.reply = "汛期为每年5月15日至10月15日[1]。"
+        kept = eng.ask(q).answer
+        assert kept.answer == plain.answer
+    finally:
+        if eng.llm:
+            eng.llm.close()
