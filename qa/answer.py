@@ -495,6 +495,8 @@ def _form_bonus(q: str, s: str) -> float:
         bonus += 0.1
     if LIST_Q.search(q) and (s.endswith((":", ":")) or s.count("、") >= 3):
         bonus += 0.15  # an enumeration answers "哪些"
+    if re.match(r"^单位[::]", s):
+        bonus -= 0.3  # a table's unit line
     if not re.search(r"[。;;,,::]", s) and len(s) < 40:
         bonus -= 0.2  # a bare title line is not an answer
     return bonus
@@ -515,11 +517,19 @@ def _is_amount(col: str) -> bool:
 
 
 def _row_name_in(q: str, header: str) -> str | None:
-    """The part of a row name a question uses: "开化县艾佳牧业" for 开化县艾佳牧业有限公司."""
+    """The part of a row name a question uses: "开化县艾佳牧业" for 开化县艾佳牧业有限公司; a long
+    indicator name paraphrased closely ("年营业收入超百亿元的制造业企业" for
+    年营业收入超百亿元制造业企业数量(家)) matches by its bigrams."""
     if not header or len(header) < 2 or header.isdigit():
         return None
     if header in q:
         return header
+    words = re.sub(r"[((][^))]*[))]", "", header)
+    grams = bigrams(words)
+    if len(words) >= 8 and grams:
+        found = sum(1 for b in grams if b in q) / len(grams)
+        if found >= 0.7:
+            return words[: max(3, int(len(words) * found))]
     short = re.sub(r"(股份有限公司|有限责任公司|有限公司|公司)$", "", header)
     short = re.sub(r"^(衢州市|衢州)", "", short)
     for cand in (short, re.sub(r"^(柯城区|衢江区)", "", short)):
