@@ -17,9 +17,9 @@ from qa.retrieve import Retriever, SearchFilters
 from qa.tables import row_text
 from qa.text import bigrams, content
 
-LIST_Q = re.compile(r"哪些|哪几|名单|有几个|有多少个|几个|几家|几名|几项|多少家|多少名|多少个|都有谁|成员|列出")
+LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|几项|多少家|多少名|多少个|都有谁|列出")
 DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]")
-COUNT_Q = re.compile(r"几个|几家|几名|几项|多少个|多少家|多少名|多少处")
+COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几项)|多少个|多少家|多少名|多少处")
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
 EFFECTIVE_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,6}(施行|执行|实施|生效)|(施行|执行|生效)(日期|时间)|起施行|开始施行|开始执行")
 ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发)|(发文|印发|成文)(日期|时间)")
@@ -282,8 +282,11 @@ class Answerer:
                 text += f"该行全部内容:{full}。"
         else:
             text = f"{row.header}({table.caption}):{full}。"
-        # the row is known but the question asks for something the table does not have (开门时间, 投资额)
+        # the row is known but the question asks for something the table does not have (开门时间, 投资额),
+        # or names a measure the table is not about (生猪存栏 in a 研发经费 table)
         score = 1.0 if cols or not ATTRIBUTE_Q.search(q) else 0.45
+        context = f"{doc.title} {table.caption} {' '.join(table.path)} {table.unit or ''} {' '.join(table.columns)} {' '.join(row.raw)}"
+        score = min(score, 1.0 if self.cov(q, context) >= 0.6 else self.cov(q, context))
         return Draft(text, "table", (make_citation(chunk, row_text(row)),), score)
 
     def _table_extreme(self, q: str) -> Draft | None:
@@ -455,7 +458,7 @@ class Answerer:
         kind = "list" if LIST_Q.search(q) else "fact"
         confidence = sum(weight[b] for b in covered) / total
         if not unit_supported(q, "".join(parts)):
-            confidence *= 0.5
+            confidence *= 0.4
         return Draft("".join(parts), kind, tuple(cites), confidence)
 
 # ---------------------------------------------------------------- helpers
