@@ -403,6 +403,23 @@ class Answerer:
         return out
 
     # ------------------------------------------------------------ extractive
+    def _with_neighbours(self, hits: list[Hit], top: int = 3, limit: int = 12) -> list[Hit]:
+        """The retrieved chunks, then the children and siblings of the best ones: "第二阶段" retrieves
+        the 实施步骤 section whose child "(二)分类推进阶段" holds the answer."""
+        seen = {h.chunk.id for h in hits}
+        extra: list[Hit] = []
+        for h in hits[:top]:
+            path = h.chunk.path
+            if not path:
+                continue
+            for c in self.by_doc.get(h.chunk.doc_key, []):
+                if c.id in seen or c.kind not in ("section", "article"):
+                    continue
+                if c.path[: len(path)] == path or (len(c.path) == len(path) and c.path[:-1] == path[:-1]):
+                    seen.add(c.id)
+                    extra.append(Hit(c, 0.0))
+        return list(hits) + extra[:limit]
+
     def _extract(self, q: str, hits: list[Hit], prefer_doc: str | None, focus_q: str | None = None) -> Draft | None:
         """Pick the sentence that best answers, then add sentences (any hit) that cover parts of the
         question it leaves open (two-part and two-document questions); cite each in reading order."""
@@ -415,7 +432,7 @@ class Answerer:
         weight = {b: self.idf.get(b, top) * (1.0 if focus is None or b in focus else 0.4) for b in qb}
         total = sum(weight.values())
         cands = []
-        for rank, h in enumerate(hits):
+        for rank, h in enumerate(self._with_neighbours(hits)):
             if h.chunk.kind in ("header", "table"):
                 continue
             head = re.sub(r"\s", "", h.chunk.header)
@@ -424,7 +441,7 @@ class Answerer:
                 own = {b for b in qb if b in flat}
                 ctx = {b for b in qb if b in head}
                 score = (sum(weight[b] for b in own | ctx) / total + 0.5 * sum(weight[b] for b in own - ctx) / total
-                         + _form_bonus(q, s) + 0.05 / (rank + 1)
+                         + _form_bonus(q, s) + _shape_bonus(q, s) + 0.05 / (rank + 1)
                          + (0.05 if prefer_doc and h.chunk.doc_key == prefer_doc else 0))
                 cands.append((score, own | ctx, s, h.chunk))
         if not cands:
@@ -485,6 +502,27 @@ WHO_Q = re.compile(r"谁|哪个部门|哪些部门|哪个单位|牵头|负责")
 
 
 ITEM_START = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)")
+
+
+ASKED_N = re.compile(r"哪([一二三四五六七八九十两\d]+)(?:个|项|家|大|类|种)|([一二三四五六七八九十两\d]+)大")
+ORDINAL_Q = re.compile(r"第([一二三四五六七八九十])(?:个|项|阶段|步|批|类)")
+
+
+def _shape_bonus(q: str, s: str) -> float:
+    """"哪八个" wants a sentence enumerating eight things; "第二阶段" wants the item numbered (二)."""
+    from qa.text import cn_to_int
+
+    bonus = 0.0
+    m = ASKED_N.search(q)
+    if m:
+        n = cn_to_int(m.group(1) or m.group(2))
+        items = len(re.split(r"[、]|和(?=[^和]{2,})", s.split(":")[-1].split(":")[-1]))
+        if n and n >= 2 and abs(items - n) <= 1:
+            bonus += 0.3
+    m = ORDINAL_Q.search(q)
+    if m and re.match(rf"^[((]{m.group(1)}[))]|^{m.group(1)}、", s.strip()):
+        bonus += 0.3
+    return bonus
 
 
 def _form_bonus(q: str, s: str) -> float:
