@@ -154,7 +154,7 @@ class Answerer:
 
     # ------------------------------------------------------------ free days (dated rules)
     def _free_day(self, q: str, today: dt.date) -> Draft | None:
-        if not self.free_rules or not re.search(r"免费|景区|门票|游", q):
+        if not self.free_rules or not re.search(r"免费|景区|门票|游", q) or re.search(r"一共|共计|合计|总共|总计", q):
             return None
         day = parse_question_date(q, today)
         month = None if day else question_month(q)
@@ -259,6 +259,8 @@ class Answerer:
                     if (len(name) <= 3 or name in AGGREGATE_ROWS) and cap_cov < 0.3:
                         continue  # a bare county name alone does not point at this table
                     score = len(name) + 5 * cap_cov
+                    if any(y in " ".join(row.raw) for y in re.findall(r"20\d\d年", q)):
+                        score += 1  # per-year sub-rows share their name: the asked year picks one
                     if best is None or score > best[0]:
                         best = (score, doc, t_no, table, r_no, row)
         if best is None:
@@ -437,7 +439,8 @@ class Answerer:
                 continue
             head = re.sub(r"\s", "", h.chunk.header)
             for s in sentences(h.chunk.text):
-                flat = re.sub(r"\s", "", s)
+                # "乡(镇)" is asked as "乡镇": brackets are dropped for matching only
+                flat = re.sub(r"[\s()()]", "", s)
                 own = {b for b in qb if b in flat}
                 ctx = {b for b in qb if b in head}
                 score = (sum(weight[b] for b in own | ctx) / total + 0.5 * sum(weight[b] for b in own - ctx) / total
@@ -517,7 +520,7 @@ def _shape_bonus(q: str, s: str) -> float:
     if m:
         n = cn_to_int(m.group(1) or m.group(2))
         items = len(re.split(r"[、]|和(?=[^和]{2,})", s.split(":")[-1].split(":")[-1]))
-        if n and n >= 2 and abs(items - n) <= 1:
+        if n and n >= 2 and items == n:
             bonus += 0.3
     m = ORDINAL_Q.search(q)
     if m and re.match(rf"^[((]{m.group(1)}[))]|^{m.group(1)}、", s.strip()):
