@@ -479,6 +479,8 @@ class Answerer:
         confidence = sum(weight[b] for b in covered) / total
         if not unit_supported(q, "".join(parts)):
             confidence *= 0.4
+        if not attribute_supported(q, "".join(parts) + " ".join(c.header for _, _, _, c in picked)):
+            confidence *= 0.75
         return Draft("".join(parts), kind, tuple(cites), confidence)
 
 # ---------------------------------------------------------------- helpers
@@ -645,7 +647,25 @@ def unit_supported(q: str, text: str) -> bool:
     unit = {"钱": "元", "点钟": "点", "千米": "公里"}.get(m.group(1), m.group(1))
     if unit == "点":
         return bool(re.search(rf"{NUMERAL}+\s*[点时]|\d{{1,2}}:\d\d", text))
-    return bool(re.search(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}", text)) or (unit == "元" and "免费" in text)
+    return bool(re.search(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}", text))
+
+
+ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:是|为|有|要|要有|达到|在)?(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{0,2})")
+NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够")
+UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|亩|人|户|天|点|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
+
+
+def attribute_supported(q: str, text: str) -> bool:
+    """The thing a question asks the amount/place of ("奖金多少", "产值多少", "地址在哪", "多少避灾
+    中心") must be named where the answer stands; a topical sentence without it does not answer."""
+    m = ASKED.search(q)
+    if not m:
+        return True
+    after = m.group(3)
+    attribute = after[:2] if len(after) == 2 and not UNIT_WORDS.match(after) else m.group(1)
+    if attribute in NOT_ATTRIBUTES or re.search(r"[县市区乡镇村]", attribute):
+        return True
+    return attribute in re.sub(r"[\s()()]", "", text)
 
 
 def _enumerations(doc: Document):
