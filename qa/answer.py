@@ -27,7 +27,7 @@ AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 MIN_COVERAGE = 0.5  # calibrated on the gold set: keeps wrongly refused answerable questions ≤ 5% (see qa eval)
 
 
-def coverage(question: str, text: str, idf: dict[str, float] | None = None) -> float:
+def coverage(question: str, text: str, idf: dict[str, float] | None = None, top: float | None = None) -> float:
     """Share of the question's content bigrams found in the text, weighted by rarity when `idf` is given
     (a bigram the corpus never contains weighs most: missing it is strong evidence of no answer)."""
     q = bigrams(content(question)) if idf is None else informative_bigrams(question, idf)
@@ -36,7 +36,7 @@ def coverage(question: str, text: str, idf: dict[str, float] | None = None) -> f
     t = re.sub(r"\s", "", text)
     if idf is None:
         return sum(1 for b in q if b in t) / len(q)
-    top = max(idf.values(), default=1.0)
+    top = top if top is not None else max(idf.values(), default=1.0)
     w = {b: idf.get(b, top) for b in q}
     return sum(v for b, v in w.items() if b in t) / sum(w.values())
 
@@ -91,6 +91,7 @@ class Answerer:
         self.chunks = {c.id: c for c in corpus.chunks}
         self.free_rules = _free_day_rules(corpus)
         self.idf = bigram_idf([c.header + c.text for c in corpus.chunks])
+        self.idf_top = max(self.idf.values(), default=1.0)  # the weight of a bigram the corpus lacks
         # lookups the computed answers need on every question, built once
         self.by_doc: dict[str, list[Chunk]] = {}
         self.by_id_suffix: dict[tuple[str, str], Chunk] = {}
@@ -104,7 +105,7 @@ class Answerer:
         self.enumerations = self._collect_enumerations()
 
     def cov(self, q: str, text: str) -> float:
-        return coverage(q, text, self.idf)
+        return coverage(q, text, self.idf, self.idf_top)
 
     # ------------------------------------------------------------ entry
     def answer(self, question: str, today: dt.date, rewritten: str | None = None,
@@ -428,7 +429,7 @@ class Answerer:
         qb = informative_bigrams(q, self.idf)
         if not qb:
             return None
-        top = max(self.idf.values(), default=1.0)
+        top = self.idf_top
         focus = bigrams(content(focus_q)) if focus_q else None
         # carried-over topic words locate the passage; the words just asked choose the sentence
         weight = {b: self.idf.get(b, top) * (1.0 if focus is None or b in focus else 0.4) for b in qb}
