@@ -11,67 +11,20 @@ from dataclasses import dataclass
 
 from qa.cite import make_citation, verify
 from qa.corpus import Corpus
-from qa.dates import FreeDayRule, parse_day_list, parse_question_date, question_month, weekday_cn
-from qa.model import Answer, Chunk, Citation, Document, Hit, ItemList, Table, TableRow
+from qa.dates import FreeDayRule, parse_question_date, question_month, weekday_cn
+from qa.freedays import free_day_rules, holiday_note, month_line, rule_sentence, why_not
+from qa.model import Answer, Chunk, Citation, Document, Hit
+from qa.question import (
+    COUNT_Q, DECLARED_COUNT, EFFECTIVE_Q, ISSUED_Q, ITEM_START, LIST_Q, MOST_Q, attribute_supported, form_bonus,
+    shape_bonus, split_question, unit_supported, unknown_doc_number,
+)
 from qa.retrieve import Retriever, SearchFilters
-from qa.tables import row_text
+from qa.score import bigram_idf, coverage, informative_bigrams, sentences
+from qa.tables import ATTRIBUTE_Q, is_amount, num, pick_columns, row_name_in, row_text
 from qa.text import bigrams, content
 
-LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|几项|多少家|多少名|多少个|都有谁|列出")
-DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]")
-COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几项)|多少个|多少家|多少名|多少处")
-MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
-EFFECTIVE_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,6}(施行|执行|实施|生效)|(施行|执行|生效)(日期|时间)|起施行|开始施行|开始执行")
-ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发)|(发文|印发|成文)(日期|时间)")
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 MIN_COVERAGE = 0.5  # calibrated on the gold set: keeps wrongly refused answerable questions ≤ 5% (see qa eval)
-
-
-def coverage(question: str, text: str, idf: dict[str, float] | None = None, top: float | None = None) -> float:
-    """Share of the question's content bigrams found in the text, weighted by rarity when `idf` is given
-    (a bigram the corpus never contains weighs most: missing it is strong evidence of no answer)."""
-    q = bigrams(content(question)) if idf is None else informative_bigrams(question, idf)
-    if not q:
-        return 0.0
-    t = re.sub(r"\s", "", text)
-    if idf is None:
-        return sum(1 for b in q if b in t) / len(q)
-    top = top if top is not None else max(idf.values(), default=1.0)
-    w = {b: idf.get(b, top) for b in q}
-    return sum(v for b, v in w.items() if b in t) / sum(w.values())
-
-
-def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:
-    """The question's content bigrams without junctions: a bigram the corpus never has, standing
-    between two bigrams it has, spans two known words ("州汛" in "衢州汛期") and says nothing; an
-    unknown bigram next to another unknown one is a word the gazette lacks ("奖金", "租车") and counts."""
-    out: set[str] = set()
-    for seg in re.split(r"[|\s]+", content(question)):
-        grams = [seg[i : i + 2] for i in range(len(seg) - 1)]
-        for i, b in enumerate(grams):
-            junction = (b not in idf and 0 < i < len(grams) - 1
-                        and grams[i - 1] in idf and grams[i + 1] in idf)
-            if not junction:
-                out.add(b)
-    return out
-
-
-def bigram_idf(texts: list[str]) -> dict[str, float]:
-    import math
-
-    df: dict[str, int] = {}
-    for t in texts:
-        for b in bigrams(t):
-            df[b] = df.get(b, 0) + 1
-    n = len(texts) + 1
-    return {b: math.log(n / (1 + d)) + 1.0 for b, d in df.items()}
-
-
-_SENT = re.compile(r"[^。;;!?!?\n]*[。;;!?!?]|[^。;;!?!?\n]+")
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT.findall(text) if s.strip()]
 
 
 @dataclass(frozen=True)
@@ -89,7 +42,7 @@ class Answerer:
         self.corpus = corpus
         self.retriever = retriever
         self.chunks = {c.id: c for c in corpus.chunks}
-        self.free_rules = _free_day_rules(corpus)
+        self.free_rules = free_day_rules(corpus)
         self.idf = bigram_idf([c.header + c.text for c in corpus.chunks])
         self.idf_top = max(self.idf.values(), default=1.0)  # the weight of a bigram the corpus lacks
         # lookups the computed answers need on every question, built once
@@ -116,7 +69,7 @@ class Answerer:
         focus = question if rewritten and rewritten != question else None
         if not content(q):
             return self._refuse(q, "请输入一个具体的问题,例如“6月12日哪些景区免费?”", []), {}
-        missing = _unknown_doc_number(q, {d.key for d in self.corpus.documents})
+        missing = unknown_doc_number(q, {d.key for d in self.corpus.documents})
         if missing:
             return self._refuse(q, f"本期公报未收录{missing},无法回答该文件的内容。", []), {}
         draft, hits = self.draft(q, today, prefer_doc, filters, focus)
@@ -167,34 +120,34 @@ class Answerer:
         if day is not None:
             if day.year != year and not re.search(r"\d{4}\s*年", q):
                 day = day.replace(year=year)  # "6月12日" in a question about this activity means its year
-            line = _month_line(chunk, day.month)
+            line = month_line(chunk, day.month)
             printed = f"公报所列本月免费日:{line.rstrip(';;。')}。" if line else ""
             if rule.covers(day):
                 text = f"{day.month}月{day.day}日({weekday_cn(day)})是免费日。{printed}"
                 if day.weekday() != 0 and day in rule.days:
-                    text += f"依据:{_rule_sentence(chunk)}"
+                    text += f"依据:{rule_sentence(chunk)}"
                 if spots:
                     text += f"参与的景区共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
-                note = _holiday_note(day)
+                note = holiday_note(day)
                 if note and day in rule.days:
                     text += f"注意:该日为{note},但公报所列免费日包含此日(以公报所列为准)。"
             else:
-                text = f"{day.month}月{day.day}日({weekday_cn(day)})不是免费日。" + _why_not(day, rule) + printed
+                text = f"{day.month}月{day.day}日({weekday_cn(day)})不是免费日。" + why_not(day, rule) + printed
             if line:
                 cites.append(make_citation(chunk, line))
-            cites.append(make_citation(chunk, _rule_sentence(chunk)))
+            cites.append(make_citation(chunk, rule_sentence(chunk)))
         else:
-            line = _month_line(chunk, month)
+            line = month_line(chunk, month)
             days = [d for d in rule.days if d.month == month]
             if line and ((year, month) in rule.whole_months or days):
                 n = len(days) if days else None
                 text = f"{month}月的免费日为 {line.split(':', 1)[-1].split(':', 1)[-1].rstrip(';;。')}" + (f",共{n}天。" if n else "。")
             else:
-                text = f"{month}月没有免费日。" + _why_not(dt.date(year, month, 1), rule)
+                text = f"{month}月没有免费日。" + why_not(dt.date(year, month, 1), rule)
             if line:
                 cites.append(make_citation(chunk, line))
             else:
-                cites.append(make_citation(chunk, _rule_sentence(chunk)))
+                cites.append(make_citation(chunk, rule_sentence(chunk)))
         if spots and day is not None and rule.covers(day):
             cites.append(make_citation(spots[1], spots[2]))
         return Draft(text, "date", tuple(cites), 1.0)
@@ -254,7 +207,7 @@ class Answerer:
             for t_no, table in enumerate(doc.tables, 1):
                 cap_cov = self.cov(q, f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
                 for r_no, row in enumerate(table.rows, 1):
-                    name = _row_name_in(q, row.header)
+                    name = row_name_in(q, row.header)
                     if not name:
                         continue
                     if (len(name) <= 3 or name in AGGREGATE_ROWS) and cap_cov < 0.3:
@@ -270,15 +223,15 @@ class Answerer:
         chunk = self._row_chunk(doc, t_no, r_no)
         if chunk is None:
             return None
-        cols = _pick_columns(q, table)
-        full = ";".join(f"{c} {v}{table.unit if table.unit and _is_amount(c) and _num(v) is not None else ''}"
+        cols = pick_columns(q, table)
+        full = ";".join(f"{c} {v}{table.unit if table.unit and is_amount(c) and num(v) is not None else ''}"
                         for c, v in zip(table.columns, row.cells) if v)
         if cols:
             parts = []
             for col in cols:
                 val = row.cells[col]
                 if val:
-                    unit = table.unit if table.unit and _is_amount(table.columns[col]) else ""
+                    unit = table.unit if table.unit and is_amount(table.columns[col]) else ""
                     parts.append(f"{table.columns[col]}为{val}{unit}")
             text = f"{row.header}" + ",".join(parts) + f"({table.caption})。"
             if len(full) <= 400:
@@ -302,18 +255,18 @@ class Answerer:
         if best is None or best[0] < 0.3:
             return None
         _, doc, t_no, table = best
-        cols = _pick_columns(q, table)
+        cols = pick_columns(q, table)
         if not cols:
             return None
         col = cols[0]
-        rows = [(n, r) for n, r in enumerate(table.rows, 1) if r.header not in AGGREGATE_ROWS and _num(r.cells[col]) is not None]
+        rows = [(n, r) for n, r in enumerate(table.rows, 1) if r.header not in AGGREGATE_ROWS and num(r.cells[col]) is not None]
         if not rows:
             return None
         low = re.search(r"最少|最低|最小", q)
-        n, row = (min if low else max)(rows, key=lambda nr: _num(nr[1].cells[col]))
+        n, row = (min if low else max)(rows, key=lambda nr: num(nr[1].cells[col]))
         chunk = self._row_chunk(doc, t_no, n)
         word = "最少" if low else "最多"
-        unit = table.unit if table.unit and _is_amount(table.columns[col]) else ""
+        unit = table.unit if table.unit and is_amount(table.columns[col]) else ""
         text = f"{table.columns[col]}{word}的是{row.header},为{row.cells[col]}{unit}({table.caption})。"
         return Draft(text, "table", (make_citation(chunk, row_text(row)),), 1.0)
 
@@ -445,7 +398,7 @@ class Answerer:
                 own = {b for b in qb if b in flat}
                 ctx = {b for b in qb if b in head}
                 score = (sum(weight[b] for b in own | ctx) / total + 0.5 * sum(weight[b] for b in own - ctx) / total
-                         + _form_bonus(q, s) + _shape_bonus(q, s) + 0.05 / (rank + 1)
+                         + form_bonus(q, s) + shape_bonus(q, s) + 0.05 / (rank + 1)
                          + (0.05 if prefer_doc and h.chunk.doc_key == prefer_doc else 0))
                 cands.append((score, own | ctx, s, h.chunk))
         if not cands:
@@ -485,12 +438,6 @@ class Answerer:
         return Draft("".join(parts), kind, tuple(cites), confidence)
 
 # ---------------------------------------------------------------- helpers
-def split_question(q: str) -> list[str]:
-    """Two questions in one: "汛期是哪段时间?地质灾害领导小组汛期要不要值班?" → two parts."""
-    parts = [p.strip() for p in re.split(r"[??;;]", q) if len(content(p).replace("|", "")) >= 4]
-    return parts if len(parts) > 1 else [q]
-
-
 def _join(drafts: list[Draft]) -> Draft:
     """One answer from several part-answers; [n] markers renumbered to the joined citation list."""
     texts, cites = [], []
@@ -502,171 +449,10 @@ def _join(drafts: list[Draft]) -> Draft:
     return Draft("".join(texts), kinds.pop() if len(kinds) == 1 else "fact", tuple(cites), min(d.score for d in drafts))
 
 
-WHEN_Q = re.compile(r"什么时候|何时|哪天|哪一天|日期|时间|期限|时限|施行|起施|截止|到什么时候|多久")
-AMOUNT_Q = re.compile(r"多少|多大|多长|几|面积|金额|比例|标准")
-WHO_Q = re.compile(r"谁|哪个部门|哪些部门|哪个单位|牵头|负责")
-
-
-ITEM_START = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)")
-
-
-ASKED_N = re.compile(r"哪([一二三四五六七八九十两\d]+)(?:个|项|家|大|类|种)|([一二三四五六七八九十两\d]+)大")
-ORDINAL_Q = re.compile(r"第([一二三四五六七八九十])(?:个|项|阶段|步|批|类)")
-
-
-def _shape_bonus(q: str, s: str) -> float:
-    """"哪八个" wants a sentence enumerating eight things; "第二阶段" wants the item numbered (二)."""
-    from qa.text import cn_to_int
-
-    bonus = 0.0
-    m = ASKED_N.search(q)
-    if m:
-        n = cn_to_int(m.group(1) or m.group(2))
-        items = len(re.split(r"[、]|和(?=[^和]{2,})", s.split(":")[-1].split(":")[-1]))
-        if n and n >= 2 and items == n:
-            bonus += 0.3
-    m = ORDINAL_Q.search(q)
-    if m and re.match(rf"^[((]{m.group(1)}[))]|^{m.group(1)}、", s.strip()):
-        bonus += 0.3
-    return bonus
-
-
-def _form_bonus(q: str, s: str) -> float:
-    """The answer's form follows the question: when → a date, how much → a number, who → a body."""
-    bonus = 0.0
-    if WHEN_Q.search(q) and re.search(r"\d{4}年|\d{1,2}月|\d+日|月底|之前|以前|每年", s):
-        bonus += 0.3
-    if AMOUNT_Q.search(q) and re.search(r"\d", s):
-        bonus += 0.2
-    if WHO_Q.search(q) and re.search(r"局|委|办|政府|部门|单位|中心", s):
-        bonus += 0.1
-    if LIST_Q.search(q) and (s.endswith((":", ":")) or s.count("、") >= 3):
-        bonus += 0.15  # an enumeration answers "哪些"
-    if re.match(r"^单位[::]", s):
-        bonus -= 0.3  # a table's unit line
-    if not re.search(r"[。;;,,::]", s) and len(s) < 40:
-        bonus -= 0.2  # a bare title line is not an answer
-    return bonus
-
 def _span(text: str, picked: list[str]) -> str:
     start = text.find(picked[0])
     end = text.find(picked[-1], start) + len(picked[-1])
     return text[start:end] if start >= 0 and end > start else picked[0]
-
-
-def _num(v: str) -> float | None:
-    m = re.match(r"^-?\d+(?:\.\d+)?", v.strip())
-    return float(m.group(0)) if m else None
-
-
-def _is_amount(col: str) -> bool:
-    return "%" not in col and "率" not in col and "增幅" not in col
-
-
-def _row_name_in(q: str, header: str) -> str | None:
-    """The part of a row name a question uses: "开化县艾佳牧业" for 开化县艾佳牧业有限公司; a long
-    indicator name paraphrased closely ("年营业收入超百亿元的制造业企业" for
-    年营业收入超百亿元制造业企业数量(家)) matches by its bigrams."""
-    if not header or len(header) < 2 or header.isdigit():
-        return None
-    if header in q:
-        return header
-    words = re.sub(r"[((][^))]*[))]", "", header)
-    grams = bigrams(words)
-    if len(words) >= 8 and grams:
-        found = sum(1 for b in grams if b in q) / len(grams)
-        if found >= 0.7:
-            return words[: max(3, int(len(words) * found))]
-    short = re.sub(r"(股份有限公司|有限责任公司|有限公司|公司)$", "", header)
-    short = re.sub(r"^(衢州市|衢州)", "", short)
-    for cand in (short, re.sub(r"^(柯城区|衢江区)", "", short)):
-        if len(cand) >= 3 and cand in q:
-            return cand
-    return None
-
-
-ATTRIBUTE_Q = re.compile(r"多少|几|什么|哪|谁|何时|怎么|如何|是否|吗")
-ASK_COLUMNS = (
-    (re.compile(r"谁|哪个单位|哪个部门|负责|督办|牵头"), re.compile(r"单位|主体|负责|部门")),
-    (re.compile(r"什么时候|何时|哪天|期限|时限|完成"), re.compile(r"时间|期限|时限")),
-    (re.compile(r"在哪|哪里|地址|位置|地点"), re.compile(r"地址|位置|地点|辖区")),
-    (re.compile(r"多大|面积"), re.compile(r"面积")),
-    (re.compile(r"什么隐患|哪些隐患|问题|隐患是|内容"), re.compile(r"内容")),
-    (re.compile(r"怎么整改|如何整改|整改措施|建议"), re.compile(r"措施|建议|内容")),
-)
-
-
-def _pick_columns(q: str, table: Table) -> list[int]:
-    """Columns a question asks for: its year(s), the column words it uses beyond the table's own
-    caption (those only say which table), and what its question word asks (谁 → 单位, 何时 → 时间)."""
-    years = re.findall(r"(20\d\d)", q)
-    context = bigrams(table.caption + " " + " ".join(table.path))
-    qb = bigrams(content(q))
-    scored = []
-    for j, col in enumerate(table.columns):
-        words = re.sub(r"20\d\d年|[()()%\s]|\d", "", col)
-        score = float(sum(1 for b in bigrams(words) if b in qb and b not in context))
-        for asks, names in ASK_COLUMNS:
-            if asks.search(q) and names.search(col):
-                score += 1
-        if years and any(y in col for y in years):
-            score += 2
-        elif years and re.search(r"20\d\d", col):
-            score -= 3
-        if ("增幅" in col or "%" in col) and not re.search(r"增幅|增长|比例|比重|率|%|百分", q):
-            score -= 1
-        scored.append((score, j))
-    good = sorted([sj for sj in scored if sj[0] >= 1], key=lambda sj: (-sj[0], sj[1]))
-    if not good and re.search(r"多少|几", q):
-        # "开化县有多少个地质灾害隐患点": the count the table is about — its total column
-        totals = [j for j, col in enumerate(table.columns) if re.search(r"总数|合计|总计", col)]
-        return totals[:1]
-    if not good:
-        return []
-    top = good[0][0]
-    return [j for sc, j in good if sc >= top - 0.5][:4]
-
-
-def _unknown_doc_number(q: str, keys: set[str]) -> str | None:
-    from qa.text import normalize_doc_number
-
-    m = re.search(r"[\u4e00-\u9fff]{2,6}[〔\[［【(]\d{4}[〕\]］】)]\d+号", q)
-    if m and normalize_doc_number(m.group(0)) not in keys:
-        return normalize_doc_number(m.group(0))
-    return None
-
-
-UNIT_Q = re.compile(r"(?:多少|几)(万元|亿元|元|钱|吨|公里|千米|米|平方米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
-NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
-
-
-def unit_supported(q: str, text: str) -> bool:
-    """A "多少钱/几点/多少公里" question needs an answer that states that kind of quantity."""
-    m = UNIT_Q.search(q)
-    if not m:
-        return True
-    unit = {"钱": "元", "点钟": "点", "千米": "公里"}.get(m.group(1), m.group(1))
-    if unit == "点":
-        return bool(re.search(rf"{NUMERAL}+\s*[点时]|\d{{1,2}}:\d\d", text))
-    return bool(re.search(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}", text))
-
-
-ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:是|为|有|要|要有|达到|在)?(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{0,2})")
-NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够")
-UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|亩|人|户|天|点|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
-
-
-def attribute_supported(q: str, text: str) -> bool:
-    """The thing a question asks the amount/place of ("奖金多少", "产值多少", "地址在哪", "多少避灾
-    中心") must be named where the answer stands; a topical sentence without it does not answer."""
-    m = ASKED.search(q)
-    if not m:
-        return True
-    after = m.group(3)
-    attribute = after[:2] if len(after) == 2 and not UNIT_WORDS.match(after) else m.group(1)
-    if attribute in NOT_ATTRIBUTES or re.search(r"[县市区乡镇村]", attribute):
-        return True
-    return attribute in re.sub(r"[\s()()]", "", text)
 
 
 def _enumerations(doc: Document):
@@ -679,78 +465,3 @@ def _enumerations(doc: Document):
         if len(u.children) >= 2:
             yield u.heading, list(u.children)
 
-
-def _free_day_rules(corpus: Corpus) -> list[tuple[FreeDayRule, Chunk, tuple | None]]:
-    """Find enumerated free-day lists ("五月:5.19、5.22…") and the scenic-spot list beside them."""
-    rules = []
-    for doc in corpus.documents:
-        year = int(doc.date[:4]) if doc.date else 0
-        for c in corpus.chunks:
-            if c.doc_key != doc.key or c.kind not in ("section", "article"):
-                continue
-            lines = [(0, ln) for ln in c.text.split("\n")]
-            days, months = parse_day_list(lines, year)
-            if len(days) + len(months) < 3:
-                continue
-            rule_text = next((s for s in sentences(c.text) if "每逢" in s), "")
-            rule = FreeDayRule(tuple(days), tuple(months), rule_text, c.line_start, c.line_end)
-            spots = None
-            for lst in doc.lists:
-                if re.search(r"景区|景点", lst.heading):
-                    lchunk = next((x for x in corpus.chunks if x.doc_key == doc.key and x.kind in ("section", "article")
-                                   and all(i in x.text for i in lst.items)), None)
-                    if lchunk is not None:
-                        sent = next((s for s in sentences(lchunk.text) if lst.items[0] in s and lst.items[-1] in s), None)
-                        if sent:
-                            spots = (lst.items, lchunk, sent)
-            rules.append((rule, c, spots))
-    return rules
-
-
-def _month_line(chunk: Chunk, month: int) -> str | None:
-    from qa.text import int_to_cn
-
-    name = int_to_cn(month) + "月"
-    for ln in chunk.text.split("\n"):
-        if ln.startswith(name + ":") or ln.startswith(name + ":"):
-            return ln
-    return None
-
-
-def _rule_sentence(chunk: Chunk) -> str:
-    for s in sentences(chunk.text):
-        if "每逢" in s:
-            return s
-    return sentences(chunk.text)[0]
-
-
-def _holiday_note(day: dt.date) -> str | None:
-    try:
-        import chinese_calendar
-    except ImportError:  # the dependency is declared; guard only for a broken install
-        return None
-    try:
-        holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        return None
-    if holiday and name and day.weekday() < 5:
-        return f"国家法定假日({_HOLIDAY_CN.get(str(name), name)})"
-    return None
-
-
-_HOLIDAY_CN = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
-}
-
-
-def _why_not(day: dt.date, rule: FreeDayRule) -> str:
-    first = min(rule.days) if rule.days else None
-    if first and day < first:
-        return f"免费活动自{first.month}月{first.day}日开始。"
-    note = _holiday_note(day)
-    if note:
-        return f"该日为{note},按“除国家法定假日以外”的规定不在免费日之列。"
-    if "周一" in rule.rule_text and day.weekday() != 0:
-        return f"免费日为每逢周一(及公报所列日期),该日是{weekday_cn(day)}。"
-    return "该日不在公报所列的免费日中。"

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qa.model import Table, TableRow, Unit
-from qa.text import join_cjk
+from qa.text import bigrams, content, join_cjk
 
 if TYPE_CHECKING:  # only for types; parse imports us at run time
     from qa.parse import Para
@@ -181,10 +181,83 @@ def row_text(row: TableRow) -> str:
 def row_record(table: Table, row: TableRow) -> str:
     """A labelled rendering for indexing: `龙游县 · 2018年 金额 = 2.75 亿元`."""
     unit = f" {table.unit}" if table.unit else ""
-    parts = [f"{col} = {val}" + (unit if _is_amount(col) else "") for col, val in zip(table.columns, row.cells) if val]
+    parts = [f"{col} = {val}" + (unit if is_amount(col) else "") for col, val in zip(table.columns, row.cells) if val]
     sec = f"[{row.section}] " if row.section else ""
     return f"{sec}{table.row_header} {row.header} · " + " · ".join(parts)
 
 
-def _is_amount(col: str) -> bool:
+def is_amount(col: str) -> bool:
+    """A column of amounts, which take the table's unit (not a growth rate or a share)."""
     return "%" not in col and "率" not in col and "增幅" not in col
+
+
+# ---------------------------------------------------------------- lookups for questions
+def num(v: str) -> float | None:
+    m = re.match(r"^-?\d+(?:\.\d+)?", v.strip())
+    return float(m.group(0)) if m else None
+
+
+def row_name_in(q: str, header: str) -> str | None:
+    """The part of a row name a question uses: "开化县艾佳牧业" for 开化县艾佳牧业有限公司; a long
+    indicator name paraphrased closely ("年营业收入超百亿元的制造业企业" for
+    年营业收入超百亿元制造业企业数量(家)) matches by its bigrams."""
+    if not header or len(header) < 2 or header.isdigit():
+        return None
+    if header in q:
+        return header
+    words = re.sub(r"[((][^))]*[))]", "", header)
+    grams = bigrams(words)
+    if len(words) >= 8 and grams:
+        found = sum(1 for b in grams if b in q) / len(grams)
+        if found >= 0.7:
+            return words[: max(3, int(len(words) * found))]
+    short = re.sub(r"(股份有限公司|有限责任公司|有限公司|公司)$", "", header)
+    short = re.sub(r"^(衢州市|衢州)", "", short)
+    for cand in (short, re.sub(r"^(柯城区|衢江区)", "", short)):
+        if len(cand) >= 3 and cand in q:
+            return cand
+    return None
+
+
+ATTRIBUTE_Q = re.compile(r"多少|几|什么|哪|谁|何时|怎么|如何|是否|吗")
+
+
+ASK_COLUMNS = (
+    (re.compile(r"谁|哪个单位|哪个部门|负责|督办|牵头"), re.compile(r"单位|主体|负责|部门")),
+    (re.compile(r"什么时候|何时|哪天|期限|时限|完成"), re.compile(r"时间|期限|时限")),
+    (re.compile(r"在哪|哪里|地址|位置|地点"), re.compile(r"地址|位置|地点|辖区")),
+    (re.compile(r"多大|面积"), re.compile(r"面积")),
+    (re.compile(r"什么隐患|哪些隐患|问题|隐患是|内容"), re.compile(r"内容")),
+    (re.compile(r"怎么整改|如何整改|整改措施|建议"), re.compile(r"措施|建议|内容")),
+)
+
+
+def pick_columns(q: str, table: Table) -> list[int]:
+    """Columns a question asks for: its year(s), the column words it uses beyond the table's own
+    caption (those only say which table), and what its question word asks (谁 → 单位, 何时 → 时间)."""
+    years = re.findall(r"(20\d\d)", q)
+    context = bigrams(table.caption + " " + " ".join(table.path))
+    qb = bigrams(content(q))
+    scored = []
+    for j, col in enumerate(table.columns):
+        words = re.sub(r"20\d\d年|[()()%\s]|\d", "", col)
+        score = float(sum(1 for b in bigrams(words) if b in qb and b not in context))
+        for asks, names in ASK_COLUMNS:
+            if asks.search(q) and names.search(col):
+                score += 1
+        if years and any(y in col for y in years):
+            score += 2
+        elif years and re.search(r"20\d\d", col):
+            score -= 3
+        if ("增幅" in col or "%" in col) and not re.search(r"增幅|增长|比例|比重|率|%|百分", q):
+            score -= 1
+        scored.append((score, j))
+    good = sorted([sj for sj in scored if sj[0] >= 1], key=lambda sj: (-sj[0], sj[1]))
+    if not good and re.search(r"多少|几", q):
+        # "开化县有多少个地质灾害隐患点": the count the table is about — its total column
+        totals = [j for j, col in enumerate(table.columns) if re.search(r"总数|合计|总计", col)]
+        return totals[:1]
+    if not good:
+        return []
+    top = good[0][0]
+    return [j for sc, j in good if sc >= top - 0.5][:4]

@@ -1,0 +1,133 @@
+"""What a question asks and what form its answer must take: list/count/date intents, the asked
+number of items or ordinal, a unit ("多少钱" → 元), the asked attribute ("奖金多少" → 奖金).
+Pure functions over the question text (and a candidate answer)."""
+from __future__ import annotations
+
+import re
+
+from qa.text import cn_to_int, content, normalize_doc_number
+
+
+LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|几项|多少家|多少名|多少个|都有谁|列出")
+
+
+DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]")
+
+
+COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几项)|多少个|多少家|多少名|多少处")
+
+
+MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
+
+
+EFFECTIVE_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,6}(施行|执行|实施|生效)|(施行|执行|生效)(日期|时间)|起施行|开始施行|开始执行")
+
+
+ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发)|(发文|印发|成文)(日期|时间)")
+
+
+def split_question(q: str) -> list[str]:
+    """Two questions in one: "汛期是哪段时间?地质灾害领导小组汛期要不要值班?" → two parts."""
+    parts = [p.strip() for p in re.split(r"[??;;]", q) if len(content(p).replace("|", "")) >= 4]
+    return parts if len(parts) > 1 else [q]
+
+
+WHEN_Q = re.compile(r"什么时候|何时|哪天|哪一天|日期|时间|期限|时限|施行|起施|截止|到什么时候|多久")
+
+
+AMOUNT_Q = re.compile(r"多少|多大|多长|几|面积|金额|比例|标准")
+
+
+WHO_Q = re.compile(r"谁|哪个部门|哪些部门|哪个单位|牵头|负责")
+
+
+ITEM_START = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)")
+
+
+ASKED_N = re.compile(r"哪([一二三四五六七八九十两\d]+)(?:个|项|家|大|类|种)|([一二三四五六七八九十两\d]+)大")
+
+
+ORDINAL_Q = re.compile(r"第([一二三四五六七八九十])(?:个|项|阶段|步|批|类)")
+
+
+def shape_bonus(q: str, s: str) -> float:
+    """"哪八个" wants a sentence enumerating eight things; "第二阶段" wants the item numbered (二)."""
+
+
+    bonus = 0.0
+    m = ASKED_N.search(q)
+    if m:
+        n = cn_to_int(m.group(1) or m.group(2))
+        items = len(re.split(r"[、]|和(?=[^和]{2,})", s.split(":")[-1].split(":")[-1]))
+        if n and n >= 2 and items == n:
+            bonus += 0.3
+    m = ORDINAL_Q.search(q)
+    if m and re.match(rf"^[((]{m.group(1)}[))]|^{m.group(1)}、", s.strip()):
+        bonus += 0.3
+    return bonus
+
+
+def form_bonus(q: str, s: str) -> float:
+    """The answer's form follows the question: when → a date, how much → a number, who → a body."""
+    bonus = 0.0
+    if WHEN_Q.search(q) and re.search(r"\d{4}年|\d{1,2}月|\d+日|月底|之前|以前|每年", s):
+        bonus += 0.3
+    if AMOUNT_Q.search(q) and re.search(r"\d", s):
+        bonus += 0.2
+    if WHO_Q.search(q) and re.search(r"局|委|办|政府|部门|单位|中心", s):
+        bonus += 0.1
+    if LIST_Q.search(q) and (s.endswith((":", ":")) or s.count("、") >= 3):
+        bonus += 0.15  # an enumeration answers "哪些"
+    if re.match(r"^单位[::]", s):
+        bonus -= 0.3  # a table's unit line
+    if not re.search(r"[。;;,,::]", s) and len(s) < 40:
+        bonus -= 0.2  # a bare title line is not an answer
+    return bonus
+
+
+def unknown_doc_number(q: str, keys: set[str]) -> str | None:
+
+
+    m = re.search(r"[\u4e00-\u9fff]{2,6}[〔\[［【(]\d{4}[〕\]］】)]\d+号", q)
+    if m and normalize_doc_number(m.group(0)) not in keys:
+        return normalize_doc_number(m.group(0))
+    return None
+
+
+UNIT_Q = re.compile(r"(?:多少|几)(万元|亿元|元|钱|吨|公里|千米|米|平方米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
+
+
+NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
+
+
+def unit_supported(q: str, text: str) -> bool:
+    """A "多少钱/几点/多少公里" question needs an answer that states that kind of quantity."""
+    m = UNIT_Q.search(q)
+    if not m:
+        return True
+    unit = {"钱": "元", "点钟": "点", "千米": "公里"}.get(m.group(1), m.group(1))
+    if unit == "点":
+        return bool(re.search(rf"{NUMERAL}+\s*[点时]|\d{{1,2}}:\d\d", text))
+    return bool(re.search(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}", text))
+
+
+ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:是|为|有|要|要有|达到|在)?(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{0,2})")
+
+
+NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够")
+
+
+UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|亩|人|户|天|点|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
+
+
+def attribute_supported(q: str, text: str) -> bool:
+    """The thing a question asks the amount/place of ("奖金多少", "产值多少", "地址在哪", "多少避灾
+    中心") must be named where the answer stands; a topical sentence without it does not answer."""
+    m = ASKED.search(q)
+    if not m:
+        return True
+    after = m.group(3)
+    attribute = after[:2] if len(after) == 2 and not UNIT_WORDS.match(after) else m.group(1)
+    if attribute in NOT_ATTRIBUTES or re.search(r"[县市区乡镇村]", attribute):
+        return True
+    return attribute in re.sub(r"[\s()()]", "", text)

@@ -1,0 +1,55 @@
+"""Lexical evidence scoring: how much of a question a text covers, by character bigrams weighted by
+rarity in the corpus. Pure functions; the IDF table is built once by the caller."""
+from __future__ import annotations
+
+import math
+import re
+
+from qa.text import bigrams, content
+
+
+def coverage(question: str, text: str, idf: dict[str, float] | None = None, top: float | None = None) -> float:
+    """Share of the question's content bigrams found in the text, weighted by rarity when `idf` is given
+    (a bigram the corpus never contains weighs most: missing it is strong evidence of no answer)."""
+    q = bigrams(content(question)) if idf is None else informative_bigrams(question, idf)
+    if not q:
+        return 0.0
+    t = re.sub(r"\s", "", text)
+    if idf is None:
+        return sum(1 for b in q if b in t) / len(q)
+    top = top if top is not None else max(idf.values(), default=1.0)
+    w = {b: idf.get(b, top) for b in q}
+    return sum(v for b, v in w.items() if b in t) / sum(w.values())
+
+
+def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:
+    """The question's content bigrams without junctions: a bigram the corpus never has, standing
+    between two bigrams it has, spans two known words ("州汛" in "衢州汛期") and says nothing; an
+    unknown bigram next to another unknown one is a word the gazette lacks ("奖金", "租车") and counts."""
+    out: set[str] = set()
+    for seg in re.split(r"[|\s]+", content(question)):
+        grams = [seg[i : i + 2] for i in range(len(seg) - 1)]
+        for i, b in enumerate(grams):
+            junction = (b not in idf and 0 < i < len(grams) - 1
+                        and grams[i - 1] in idf and grams[i + 1] in idf)
+            if not junction:
+                out.add(b)
+    return out
+
+
+def bigram_idf(texts: list[str]) -> dict[str, float]:
+
+
+    df: dict[str, int] = {}
+    for t in texts:
+        for b in bigrams(t):
+            df[b] = df.get(b, 0) + 1
+    n = len(texts) + 1
+    return {b: math.log(n / (1 + d)) + 1.0 for b, d in df.items()}
+
+
+_SENT = re.compile(r"[^。;;!?!?\n]*[。;;!?!?]|[^。;;!?!?\n]+")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.findall(text) if s.strip()]
