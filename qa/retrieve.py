@@ -12,7 +12,7 @@ from qa.model import Chunk, Hit
 from qa.text import normalize_doc_number
 
 SEARCH_MODES = ("hybrid", "bm25", "dense")
-FUSION_WEIGHTS = {"bm25": 1.0, "dense": 0.5}
+FUSION_WEIGHTS = {"bm25": 1.0, "dense": 0.3}
 CHUNK_KINDS = ("article", "section", "table", "table_row", "list", "header")
 
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|县|市|镇|乡|街道|村)")
