@@ -309,7 +309,9 @@ class Answerer:
                 if counting:  # the heading itself must match: the document title is shared by its siblings
                     candidates.append((self.cov(q, label) + 0.3 * self.cov(q, section), label, items, cites, kind))
             else:
-                candidates.append((self.cov(q, label) - (0.05 if kind == "outline" else 0), label, items, cites, kind))
+                # an outline is named by its heading and by the word its items share ("…阶段" for 几个阶段)
+                text = label + (" " + _shared_suffix(items) if kind == "outline" else "")
+                candidates.append((self.cov(q, text) - (0.05 if kind == "outline" else 0), label, items, cites, kind))
         if not candidates:
             return None
         cov, label, items, cites, kind = max(candidates, key=lambda x: x[0])
@@ -320,7 +322,8 @@ class Answerer:
             heading = cites[0].quote
             text = f"{heading}" + (":" + sep.join(items) if items else "") + "。"
         else:
-            text = f"共{len(items)}项:" + sep.join(items) + "。"
+            intro = next((e[4] for e in self.enumerations if e[0] == kind and e[1] == label and e[2] == items), "")
+            text = intro + f"共{len(items)}项:" + sep.join(items) + "。"
         return Draft(text, "list", tuple(cites[:12]), cov)
 
     def _unit_chunks(self, doc: Document, units) -> list[Chunk]:
@@ -354,8 +357,17 @@ class Answerer:
                         out.append(("declared", f"{doc.title} {u.heading}", items, [make_citation(chunk[0], u.heading)], u.heading))
             for parent, kids in _enumerations(doc):
                 cites = [make_citation(ch, ch.text.split("\n")[0]) for ch in self._unit_chunks(doc, kids)]
-                if cites:
-                    out.append(("outline", f"{doc.subtitle or doc.title} {parent}", [k.heading for k in kids], cites, ""))
+                if not cites:
+                    continue
+                # the parent's own lead-in ("…分以下三个阶段:") states the count in the gazette's words
+                intro = ""
+                own = self.by_path.get((doc.key, parent.path)) if parent is not None else None
+                if own is not None:
+                    intro = next((x for x in reversed(sentences(own.text)) if x.endswith((":", ":"))), "")
+                    if intro:
+                        cites = [make_citation(own, intro)] + cites
+                name = parent.heading if parent is not None else ""
+                out.append(("outline", f"{doc.subtitle or doc.title} {name}", [k.heading for k in kids], cites, intro))
         return out
 
     # ------------------------------------------------------------ extractive
@@ -455,13 +467,24 @@ def _span(text: str, picked: list[str]) -> str:
     return text[start:end] if start >= 0 and end > start else picked[0]
 
 
+def _shared_suffix(items: list[str]) -> str:
+    """The noun every item ends with, brackets and punctuation aside: 前期部署阶段/分类推进阶段 → 阶段."""
+    tails = [re.sub(r"[((][^))]*[))]|[。::\s]", "", i) for i in items]
+    if len(tails) < 2 or not all(tails):
+        return ""
+    n = 0
+    while n < min(map(len, tails)) and len({t[-1 - n] for t in tails}) == 1:
+        n += 1
+    return tails[0][len(tails[0]) - n:] if n >= 2 else ""
+
+
 def _enumerations(doc: Document):
     """(name, items) for each outline level that enumerates: the plan's top-level items, and the
     children of any unit with two or more."""
     top = [u for u in doc.units if u.kind in ("section", "article", "chapter") and not u.path[0].startswith("附件")]
     if len(top) >= 2:
-        yield "", top
+        yield None, top
     for u in doc.walk():
         if len(u.children) >= 2:
-            yield u.heading, list(u.children)
+            yield u, list(u.children)
 

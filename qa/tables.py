@@ -212,10 +212,14 @@ def row_name_in(q: str, header: str) -> str | None:
         if found >= 0.7:
             return words[: max(3, int(len(words) * found))]
     short = re.sub(r"(股份有限公司|有限责任公司|有限公司|公司)$", "", header)
-    short = re.sub(r"^(衢州市|衢州)", "", short)
-    for cand in (short, re.sub(r"^(柯城区|衢江区)", "", short)):
-        if len(cand) >= 3 and cand in q:
-            return cand
+    # callers drop the province, the city and often the county: 浙江开山铸造 → 开山铸造
+    for _ in range(3):
+        if len(short) >= 3 and short in q:
+            return short
+        trimmed = re.sub(r"^(浙江省|浙江|衢州市|衢州|[\u4e00-\u9fff]{2}(?:区|县))", "", short)
+        if trimmed == short:
+            break
+        short = trimmed
     return None
 
 
