@@ -70,12 +70,18 @@ def shape_bonus(q: str, s: str) -> float:
 def form_bonus(q: str, s: str) -> float:
     """The answer's form follows the question: when → a date, how much → a number, who → a body."""
     bonus = 0.0
-    if WHEN_Q.search(q) and re.search(r"\d{4}年|\d{1,2}月|\d+日|月底|之前|以前|每年", s):
+    duration = re.search(r"多久|多长时间|期限|有效期", q)
+    if WHEN_Q.search(q) and not duration and re.search(r"\d{4}年|\d{1,2}月|\d+日|月底|之前|以前|每年", s):
         bonus += 0.3
     if AMOUNT_Q.search(q) and re.search(r"\d", s):
         bonus += 0.2
     if WHO_Q.search(q) and re.search(r"局|委|办|政府|部门|单位|中心", s):
         bonus += 0.1
+    if re.search(r"谁出|谁承担|谁负担|谁付|谁支付", q) and re.search(r"承担|负担|出资|支付|列入.{0,6}预算", s):
+        bonus += 0.3  # who pays → the sentence that says who bears the cost
+    if duration and re.search(
+            rf"{NUMERAL}+\s*(?:个)?(?:年|个月|月|天|日|周|工作日|小时)|一年一|每年", s):
+        bonus += 0.3  # how long → a duration
     if LIST_Q.search(q) and (s.endswith((":", ":")) or s.count("、") >= 3):
         bonus += 0.15  # an enumeration answers "哪些"
     if re.match(r"^单位[::]", s):

@@ -31,9 +31,9 @@ MIN_FULLY_RIGHT_ANSWERABLE = 0.86  # 0.885
 MIN_REFUSAL_RECALL = 0.73  # 0.750
 MIN_REFUSAL_PRECISION = 0.83  # 1.000 (8 unanswerable items: one more answered costs 14 points)
 MAX_WRONGLY_REFUSED = 0.04  # 0.000
-MIN_CITATION_ACCURACY = 0.81  # 0.831 (two-part answers cite each part; was 0.873 before)
+MIN_CITATION_ACCURACY = 0.83  # 0.854 (two-part answers cite each part)
 MIN_CITATION_VERBATIM = 1.00  # 1.000 — an invariant: a quote occurs verbatim in its chunk
-MIN_DIALOG_TURN_ACCURACY = 0.79  # 0.818
+MIN_DIALOG_TURN_ACCURACY = 0.84  # 0.864
 # the system's hybrid retrieval may not fall behind the LangChain-style peer by more than this
 MAX_BEHIND_BASELINE = 0.0
 
