@@ -281,7 +281,7 @@ def _parse_document(title_lines, head, body) -> Document:
     tables: list[Table] = []
     lists: list[ItemList] = []
     attach_titles: list[str] = []
-    for n, (label, att) in enumerate(attachments, 1):
+    for label, att in attachments:
         att_title = _attachment_title(att) or label
         attach_titles.append(att_title)
         name = f"{label} {att_title}".strip() if label != att_title else label
@@ -353,7 +353,6 @@ def _split_enclosure(paras: list[Para], refs: list[str]):
     "附件:" reference names (some attachments in the print carry no label).
     """
     cuts: list[tuple[int, str]] = []
-    n_auto = 0
     # titles are matched only after the "附件:" reference list itself
     ref_at = max((i for i, p in enumerate(paras) if p.cells is None and ATTACH_REF.match(p.text)), default=-1)
     if ref_at >= 0:
@@ -363,7 +362,6 @@ def _split_enclosure(paras: list[Para], refs: list[str]):
             continue
         m = H_ATTACH.match(p.text)
         if m:
-            n_auto += 1
             label = f"附件{m.group(1)}" if m.group(1) else "附件"
             # a title printed just before the label belongs to the attachment
             if cuts and cuts[-1][0] == i - 1 and cuts[-1][1].startswith("@title"):
@@ -379,7 +377,7 @@ def _split_enclosure(paras: list[Para], refs: list[str]):
     if not cuts:
         return paras, []
     fixed = []
-    for n, (i, label) in enumerate(cuts):
+    for i, label in cuts:
         if label.startswith("@title"):
             idx = int(label[6:])
             label = f"附件{idx}" if len(refs) > 1 else "附件"

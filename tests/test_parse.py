@@ -5,7 +5,7 @@ import pytest
 
 from qa.chunk import chunk_issue
 from qa.errors import GazetteFormatError
-from qa.parse import parse_file, parse_text
+from qa.parse import parse_file
 from qa.text import squeeze
 
 EXPECTED_DATES = {
