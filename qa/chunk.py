@@ -93,7 +93,6 @@ def _path_id(path: tuple[str, ...]) -> str:
 
 
 def _make(doc: Document, path: tuple[str, ...], kind: str, text: str, unit: Unit, year: int | None, suffix: str) -> Chunk:
-    lines = text.split("\n")
     return Chunk(
         id=f"{doc.key}#{_path_id(path)}{suffix}",
         doc_key=doc.key,
@@ -106,7 +105,7 @@ def _make(doc: Document, path: tuple[str, ...], kind: str, text: str, unit: Unit
         line_start=unit.line_start,
         line_end=unit.line_end,  # a unit's own text may resume after a box, so the span covers its children
         dates=tuple(find_dates(text, year)),
-    ) if lines else None
+    )
 
 
 def _header(doc: Document, year: int | None) -> Chunk:
