@@ -28,7 +28,7 @@ ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,
 
 def split_question(q: str) -> list[str]:
     """Two questions in one: "汛期是哪段时间?地质灾害领导小组汛期要不要值班?" → two parts."""
-    parts = [p.strip() for p in re.split(r"[??;;]", q) if len(content(p).replace("|", "")) >= 4]
+    parts = [p.strip() for p in re.split(r"[??;;]", q) if len(content(p).replace("|", "")) >= 2]
     return parts if len(parts) > 1 else [q]
 
 

@@ -103,3 +103,15 @@ def test_follow_up_from_explicit_history(engine):
 def test_unknown_session_starts_a_new_one(engine):
     r = engine.ask("专利导航工程由谁负责?", session_id="no-such-session")
     assert r.session_id != "no-such-session"
+
+
+def test_relative_date_against_the_reference_date(engine):
+    # the session settings fix "today" at 2017-06-05 (a Monday): 下周一 is 2017-06-12
+    a = ask(engine, "下周一去江郎山免费吗?")
+    assert a.kind == "date" and "6月12日" in a.answer and "是免费日" in a.answer
+
+
+def test_two_part_question_answers_both_parts(engine):
+    a = ask(engine, "汛期是哪段时间?地质灾害领导小组汛期要不要值班?")
+    assert a.found and "4月15日至10月15日" in a.answer and "值班" in a.answer
+    assert len(a.citations) >= 2 and _quotes_verbatim(engine, a)
