@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from qa.text import normalize_doc_number
+
 MAX_QUESTION_CHARS = 500
 
 # Kept as visible separators (become a plain space); every other control/format character is dropped.
@@ -32,12 +34,10 @@ def has_content(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "\uff3b": "〔", "\uff3d": "〕", "【": "〔", "】": "〕"})
-
-
 def normalize_doc_key(key: str) -> str:
-    """Accept 衢政办发[2017]29号 / 衢政办发〔2017〕29号 / 衢政办发【2017】29号 (spaces ignored)."""
-    return _SPACES.sub("", key).translate(_BRACKETS)
+    """Accept 衢政办发[2017]29号 / 衢政办发〔2017〕29号 / 衢政办发【2017】29号 (spaces ignored): the
+    domain's own 文号 normalisation, so the URL and the index agree on one key."""
+    return normalize_doc_number(key)
 
 
 # --- personal data in logs -------------------------------------------------------------------------
