@@ -82,6 +82,9 @@ def form_bonus(q: str, s: str) -> float:
     if duration and re.search(
             rf"{NUMERAL}+\s*(?:个)?(?:年|个月|月|天|日|周|工作日|小时)|一年一|每年", s):
         bonus += 0.3  # how long → a duration
+    noun = asked_noun(q)
+    if noun and noun in re.sub(r"[\s()()]", "", s):
+        bonus += 0.15  # the sentence names what is asked for
     if LIST_Q.search(q) and (s.endswith((":", ":")) or s.count("、") >= 3):
         bonus += 0.15  # an enumeration answers "哪些"
     if re.match(r"^单位[::]", s):
@@ -124,6 +127,23 @@ NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "�
 
 
 UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|亩|人|户|天|点|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
+
+
+ASKED_AFTER = re.compile(r"(?:哪些|什么|哪种|哪类|哪个)([\u4e00-\u9fff]{2})")
+
+
+def asked_noun(q: str) -> str | None:
+    """The thing a question asks for by name: "带哪些材料" → 材料, "奖金多少" → 奖金."""
+    m = ASKED_AFTER.search(q)
+    if m and not re.match(r"时候|时间|地方|情况|意思|东西|内容|规定", m.group(1)):
+        return m.group(1)
+    m = ASKED.search(q)
+    if m:
+        after = m.group(3)
+        noun = after[:2] if len(after) == 2 and not UNIT_WORDS.match(after) else m.group(1)
+        if noun not in NOT_ATTRIBUTES and not re.search(r"[县市区乡镇村]", noun):
+            return noun
+    return None
 
 
 def attribute_supported(q: str, text: str) -> bool:
