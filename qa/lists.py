@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from qa.model import ItemList, Unit
+from qa.model import ItemList, Unit, path_at
 from qa.text import cn_to_int, join_cjk
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def extract_lists(paras: list["Para"], units: list[Unit], default_path: tuple[st
         m = INLINE.match(p.text)
         if m:
             items = split_items(m.group("items"))
-            found.append(ItemList(join_cjk(m.group("head")), tuple(items), _path_at(flat, p.start, default_path), p.start, p.end, (p.start,) * len(items)))
+            found.append(ItemList(join_cjk(m.group("head")), tuple(items), path_at(flat, p.start) or default_path, p.start, p.end, (p.start,) * len(items)))
             i += 1
             continue
         # a run of short item lines under a heading line
@@ -80,7 +80,7 @@ def extract_lists(paras: list["Para"], units: list[Unit], default_path: tuple[st
                 parts = split_items(q.text) if "、" in q.text else [join_cjk(q.text)]
                 items += parts
                 lines += [q.start] * len(parts)
-            found.append(ItemList(join_cjk(p.text), tuple(items), _path_at(flat, run[0].start, default_path), p.start, run[-1].end, tuple(lines)))
+            found.append(ItemList(join_cjk(p.text), tuple(items), path_at(flat, run[0].start) or default_path, p.start, run[-1].end, tuple(lines)))
             i = j
             continue
         for sm in SENTENCE.finditer(p.text):
@@ -91,7 +91,7 @@ def extract_lists(paras: list["Para"], units: list[Unit], default_path: tuple[st
             n = cn_to_int(sm.group("n"))
             if n == len(items):
                 head = f"{sm.group('n')}{sm.group('unit')}{sm.group('noun')}"
-                found.append(ItemList(head, tuple(items), _path_at(flat, p.start, default_path), p.start, p.end, (p.start,) * len(items)))
+                found.append(ItemList(head, tuple(items), path_at(flat, p.start) or default_path, p.start, p.end, (p.start,) * len(items)))
         i += 1
     return _reconcile(found)
 
@@ -109,11 +109,3 @@ def _reconcile(lists: list[ItemList]) -> list[ItemList]:
             out[k] = ItemList(a.heading, a.items[:na], a.path, a.line_start, a.item_lines[na - 1], a.item_lines[:na])
             out[k + 1] = ItemList(b.heading, a.items[na:] + b.items, b.path, min(moved), b.line_end, moved + b.item_lines)
     return out
-
-
-def _path_at(flat: list[Unit], line: int, default: tuple[str, ...]) -> tuple[str, ...]:
-    best = None
-    for u in flat:
-        if u.line_start <= line:
-            best = u
-    return best.path if best else default

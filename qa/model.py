@@ -33,6 +33,16 @@ class Unit:
             yield from child.walk()
 
 
+def path_at(units_in_order: list[Unit], line: int) -> tuple[str, ...]:
+    """Heading path of the last unit (in reading order) starting at or before `line`: where a table
+    or list printed at that line stands in its document; () before the first unit."""
+    best = None
+    for u in units_in_order:
+        if u.line_start <= line:
+            best = u
+    return best.path if best else ()
+
+
 @dataclass(frozen=True)
 class TableRow:
     header: str  # the row header, e.g. "龙游县" or "斗潭农贸市场"

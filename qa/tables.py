@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from qa.model import Table, TableRow, Unit
+from qa.model import Table, TableRow, Unit, path_at
 from qa.text import bigrams, content, join_cjk
 
 if TYPE_CHECKING:  # only for types; parse imports us at run time
@@ -115,7 +115,7 @@ def _build(before: list, block: list, flat_units: list[Unit], default_path: tupl
         raw = tuple(_clean(c) for c in p.cells)
         out_rows.append(TableRow(header=r[key_col], cells=cells, section=section, line_start=p.start, line_end=p.end, raw=raw))
     start = block[0].start
-    path = _path_at(flat_units, start) or default_path
+    path = path_at(flat_units, start) or default_path
     if not caption:
         caption = path[-1] if path else ""
     return Table(
@@ -159,14 +159,6 @@ def _key_column(names: list[str], rows: list[list[str]]) -> int:
                 and not all(NUMERIC.match(v) for v in values):
             return j
     return 0
-
-
-def _path_at(flat_units: list[Unit], line: int) -> tuple[str, ...]:
-    best = None
-    for u in flat_units:
-        if u.line_start <= line:
-            best = u
-    return best.path if best else ()
 
 
 def _merge(a: Table, b: Table) -> Table:
