@@ -35,6 +35,18 @@ class Draft:
     score: float  # confidence used for refusal
 
 
+@dataclass(frozen=True)
+class Enumeration:
+    """Something a list question may ask for. `name` is what the question is matched against;
+    `extra` is the table section (section), the counting heading (declared) or the lead-in (outline)."""
+
+    kind: str  # list | section | declared | outline
+    name: str
+    items: tuple[str, ...]
+    cites: tuple[Citation, ...]
+    extra: str = ""
+
+
 class Answerer:
     """Holds the parsed corpus and a retriever; `answer()` is pure given those and `today`."""
 
@@ -298,32 +310,29 @@ class Answerer:
         an outline (the 6 课题 of a plan, the 工程 under a heading). Never cut short."""
         if not LIST_Q.search(q):
             return None
-        candidates: list[tuple[float, str, list[str], list[Citation], str]] = []
         counting = bool(COUNT_Q.search(q))
-        for kind, label, items, cites, section in self.enumerations:
-            if kind == "section":
-                if section in q:
-                    candidates.append((1.0 + self.cov(q, label), label, items, cites, kind))
-            elif kind == "declared":
+        candidates: list[tuple[float, Enumeration]] = []
+        for e in self.enumerations:
+            if e.kind == "section":
+                if e.extra in q:
+                    candidates.append((1.0 + self.cov(q, e.name), e))
+            elif e.kind == "declared":
                 # "先进集体(36家)": a heading that states its own count answers "一共多少家"
                 if counting:  # the heading itself must match: the document title is shared by its siblings
-                    candidates.append((self.cov(q, label) + 0.3 * self.cov(q, section), label, items, cites, kind))
+                    candidates.append((self.cov(q, e.name) + 0.3 * self.cov(q, e.extra), e))
             else:
-                # an outline is named by its heading and by the word its items share ("…阶段" for 几个阶段)
-                text = label + (" " + _shared_suffix(items) if kind == "outline" else "")
-                candidates.append((self.cov(q, text) - (0.05 if kind == "outline" else 0), label, items, cites, kind))
+                candidates.append((self.cov(q, e.name) - (0.05 if e.kind == "outline" else 0), e))
         if not candidates:
             return None
-        cov, label, items, cites, kind = max(candidates, key=lambda x: x[0])
+        cov, e = max(candidates, key=lambda x: x[0])
         if cov < 0.6:
             return None
+        items, cites = e.items, e.cites
         sep = ";" if any("、" in i for i in items) else "、"  # keep the gazette's own separator
-        if kind == "declared":
-            heading = cites[0].quote
-            text = f"{heading}" + (":" + sep.join(items) if items else "") + "。"
+        if e.kind == "declared":
+            text = e.extra + (":" + sep.join(items) if items else "") + "。"
         else:
-            intro = next((e[4] for e in self.enumerations if e[0] == kind and e[1] == label and e[2] == items), "")
-            text = intro + f"共{len(items)}项:" + sep.join(items) + "。"
+            text = e.extra + f"共{len(items)}项:" + sep.join(items) + "。"
         return Draft(text, "list", tuple(cites[:12]), cov)
 
     def _unit_chunks(self, doc: Document, units) -> list[Chunk]:
@@ -336,25 +345,27 @@ class Answerer:
                 out.append(c)
         return out
 
-    def _collect_enumerations(self) -> list[tuple[str, str, list[str], list[Citation], str]]:
-        """(kind, label, items, citations, section) for every enumeration a list question may ask for."""
+    def _collect_enumerations(self) -> list["Enumeration"]:
+        """Every enumeration a list question may ask for, with the text it is matched by."""
         out = []
         for c in self.corpus.chunks:
             if c.kind == "list":
-                out.append(("list", c.header, c.text.split("、"), [make_citation(c, c.text)], ""))
+                out.append(Enumeration("list", c.header, tuple(c.text.split("、")), (make_citation(c, c.text),)))
         for doc in self.corpus.documents:
             for t_no, table in enumerate(doc.tables, 1):
                 chunk = self.by_id_suffix.get((doc.key, str(t_no)))
                 for sec in dict.fromkeys(r.section for r in table.rows if r.section):
-                    rows = [r.header for r in table.rows if r.section == sec]
+                    rows = tuple(r.header for r in table.rows if r.section == sec)
                     if chunk and "\n".join(rows) in chunk.text:
-                        out.append(("section", f"{table.caption} {sec}", rows, [make_citation(chunk, "\n".join(rows))], sec))
+                        out.append(Enumeration("section", f"{table.caption} {sec}", rows,
+                                               (make_citation(chunk, "\n".join(rows)),), sec))
             for u in doc.walk():
                 if DECLARED_COUNT.search(u.heading):
                     chunk = self._unit_chunks(doc, [u])
                     if chunk and u.heading in chunk[0].text:
-                        items = [k.heading for k in u.children]
-                        out.append(("declared", f"{doc.title} {u.heading}", items, [make_citation(chunk[0], u.heading)], u.heading))
+                        items = tuple(k.heading for k in u.children)
+                        out.append(Enumeration("declared", f"{doc.title} {u.heading}", items,
+                                               (make_citation(chunk[0], u.heading),), u.heading))
             for parent, kids in _enumerations(doc):
                 cites = [make_citation(ch, ch.text.split("\n")[0]) for ch in self._unit_chunks(doc, kids)]
                 if not cites:
@@ -366,8 +377,11 @@ class Answerer:
                     intro = next((x for x in reversed(sentences(own.text)) if x.endswith((":", ":"))), "")
                     if intro:
                         cites = [make_citation(own, intro)] + cites
-                name = parent.heading if parent is not None else ""
-                out.append(("outline", f"{doc.subtitle or doc.title} {name}", [k.heading for k in kids], cites, intro))
+                items = tuple(k.heading for k in kids)
+                heading = parent.heading if parent is not None else ""
+                # an outline is named by its heading and by the word its items share ("…阶段" for 几个阶段)
+                name = f"{doc.subtitle or doc.title} {heading} {_shared_suffix(list(items))}".rstrip()
+                out.append(Enumeration("outline", name, items, tuple(cites), intro))
         return out
 
     # ------------------------------------------------------------ extractive
