@@ -1,7 +1,6 @@
 """The facade the CLI, the service and the evaluation harness use: parsed corpus + index + answerer."""
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, replace
 from typing import Sequence
@@ -12,11 +11,11 @@ from qa.errors import InvalidQuery, QAError
 from qa.llm import LLMPhraser, draft_units
 from qa.model import Answer, Document, Hit
 from qa.retrieve import CHUNK_KINDS, SEARCH_MODES, SearchFilters
+from qa.text import clean_question
 
 __all__ = ["Engine", "Filters", "Reply", "SEARCH_MODES", "CHUNK_KINDS"]
 
 MAX_QUESTION = 500
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 Filters = SearchFilters  # restrict retrieval: doc_keys (〔〕 or [ ]), kinds, date_from/date_to (ISO)
 
@@ -25,10 +24,6 @@ Filters = SearchFilters  # restrict retrieval: doc_keys (〔〕 or [ ]), kinds, 
 class Reply:
     answer: Answer
     session_id: str
-
-
-def clean_question(text: str) -> str:
-    return _CONTROL.sub("", text).strip()
 
 
 class Engine:

@@ -87,3 +87,25 @@ def bigrams(text: str) -> set[str]:
     return out
 
 
+# Kept as visible separators (become a plain space); every other control/format character is dropped.
+_WHITESPACE_CONTROLS = "\t\n\r\x0b\x0c\x85\u2028\u2029"
+# Format characters that carry meaning inside emoji sequences and are harmless to keep.
+_KEEP_FORMAT = "\u200d\ufe0f\ufe0e"
+
+
+def clean_question(text: str) -> str:
+    """Strip control characters, bidi overrides, zero-width marks and lone surrogates; collapse whitespace.
+
+    >>> clean_question(" a\x00b\tc ")
+    'ab c'
+    """
+    out = []
+    for ch in text:
+        if ch in _WHITESPACE_CONTROLS:
+            out.append(" ")
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cs") or (cat == "Cf" and ch not in _KEEP_FORMAT):
+            continue
+        out.append(ch)
+    return _WS.sub(" ", "".join(out)).strip()

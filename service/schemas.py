@@ -23,7 +23,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from qa.engine import CHUNK_KINDS, SEARCH_MODES
-from service.text import MAX_QUESTION_CHARS, clean_text
+from qa.engine import MAX_QUESTION as MAX_QUESTION_CHARS  # one limit for the CLI and the API
+from service.text import clean_text
 
 ChunkKind = Literal[CHUNK_KINDS]  # type: ignore[valid-type]
 SearchMode = Literal[SEARCH_MODES]  # type: ignore[valid-type]

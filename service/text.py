@@ -4,29 +4,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from qa.text import normalize_doc_number
-
-MAX_QUESTION_CHARS = 500
-
-# Kept as visible separators (become a plain space); every other control/format character is dropped.
-_WHITESPACE_CONTROLS = "\t\n\r\x0b\x0c\x85\u2028\u2029"
-# Format characters that carry meaning inside emoji sequences and are harmless to keep.
-_KEEP_FORMAT = "\u200d\ufe0f\ufe0e"
-_SPACES = re.compile(r"\s+")
+from qa.text import clean_question, normalize_doc_number
 
 
 def clean_text(text: str) -> str:
-    """Strip control characters, bidi overrides, zero-width marks and lone surrogates; collapse whitespace."""
-    out = []
-    for ch in text:
-        if ch in _WHITESPACE_CONTROLS:
-            out.append(" ")
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs") or (cat == "Cf" and ch not in _KEEP_FORMAT):
-            continue
-        out.append(ch)
-    return _SPACES.sub(" ", "".join(out)).strip()
+    """The domain's own question cleaning (control/format characters out, whitespace collapsed)."""
+    return clean_question(text)
 
 
 def has_content(text: str) -> bool:

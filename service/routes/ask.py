@@ -13,7 +13,7 @@ from service.deps import EngineDep
 from service.routes import API_ERRORS, SSE_CONTENT
 from service.schemas import AskRequest, AskResponse, ChunkKind
 from service.sse import ask_events, event_stream
-from service.text import MAX_QUESTION_CHARS
+from qa.engine import MAX_QUESTION as MAX_QUESTION_CHARS
 
 router = APIRouter(tags=["ask"])
 
