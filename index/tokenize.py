@@ -117,6 +117,18 @@ def _is_punct(token: str) -> bool:
     return all(unicodedata.category(c)[0] in "PSZC" for c in token)
 
 
+def initialize_quietly(tok: jieba.Tokenizer) -> None:
+    """Load a jieba dictionary. jieba announces every load at DEBUG on stderr; that is noise in
+    a CLI or service log, so its logger is hushed for the load only."""
+    log = jieba.default_logger
+    level = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        tok.initialize()
+    finally:
+        log.setLevel(level)
+
+
 class Tokenizer:
     """Chinese BM25 tokenizer. `user_words` are corpus words that must stay whole
     (place names, slogans, programme numbers: 柯城区, 最多跑一次, 1238); the caller mines them.
@@ -153,15 +165,7 @@ class Tokenizer:
         with self._lock:
             if self._ready:
                 return
-            # jieba announces every dictionary load at DEBUG on stderr; that is noise in a
-            # CLI or service log, so hush its logger for the load only.
-            log = jieba.default_logger
-            level = log.level
-            log.setLevel(logging.WARNING)
-            try:
-                self._jieba.initialize()
-            finally:
-                log.setLevel(level)
+            initialize_quietly(self._jieba)
             for word in self.user_words:
                 if _all_han(word) and not _BASE_PATTERN.search(word):
                     self._jieba.add_word(word)

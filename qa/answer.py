@@ -14,11 +14,13 @@ from qa.corpus import Corpus
 from qa.dates import FreeDayRule, parse_question_date, question_month, weekday_cn
 from qa.freedays import free_day_rules, holiday_note, month_line, rule_sentence, why_not
 from qa.model import Answer, Chunk, Citation, Document, Hit
+from qa.places import PlaceNames
 from qa.question import (
     COUNT_Q, DECLARED_COUNT, EFFECTIVE_Q, ISSUED_Q, ITEM_START, LIST_Q, MOST_Q, attribute_supported, form_bonus,
-    shape_bonus, split_question, unit_supported, unknown_doc_number,
+    measure_supported, place_supported, shape_bonus, split_question, unit_supported, unknown_doc_number,
 )
 from qa.retrieve import Retriever, SearchFilters
+from qa.synonyms import gazette_words
 from qa.score import bigram_idf, coverage, informative_bigrams, sentences
 from qa.tables import ATTRIBUTE_Q, is_amount, num, pick_columns, row_name_in, row_text
 from qa.text import bigrams, content
@@ -68,6 +70,7 @@ class Answerer:
             if c.kind in ("section", "article"):
                 self.by_path.setdefault((c.doc_key, c.path), c)
         self.enumerations = self._collect_enumerations()
+        self.places = PlaceNames("\n".join(c.header + c.text for c in corpus.chunks))
 
     def cov(self, q: str, text: str) -> float:
         return coverage(q, text, self.idf, self.idf_top)
@@ -84,8 +87,13 @@ class Answerer:
         missing = unknown_doc_number(q, {d.key for d in self.corpus.documents})
         if missing:
             return self._refuse(q, f"本期公报未收录{missing},无法回答该文件的内容。", []), {}
-        draft, hits = self.draft(q, today, prefer_doc, filters, focus)
-        parts = split_question(q)
+        elsewhere = self.places.unknown(q)
+        if elsewhere:
+            return self._refuse(q, f"本期公报未涉及{elsewhere},无法回答与{elsewhere}有关的问题。", []), {}
+        # matched in the gazette's words; the question as asked is what the answer reports
+        qm = gazette_words(q)
+        draft, hits = self.draft(qm, today, prefer_doc, filters, focus and gazette_words(focus))
+        parts = split_question(qm)
         if len(parts) > 1:
             # "A?B?" / "A和B分别…": answer each part, then join what was found
             drafts = [self.draft(p, today, prefer_doc, filters)[0] for p in parts]
@@ -461,6 +469,10 @@ class Answerer:
             confidence *= 0.4
         if not attribute_supported(q, "".join(parts) + " ".join(c.header for _, _, _, c in picked)):
             confidence *= 0.75
+        if not measure_supported(q, "".join(parts)):
+            confidence *= 0.5
+        if not place_supported(q, "".join(parts)):
+            confidence *= 0.5
         return Draft("".join(parts), kind, tuple(cites), confidence)
 
 # ---------------------------------------------------------------- helpers

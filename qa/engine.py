@@ -53,6 +53,7 @@ class Engine:
         self.corpus, self.encoder, self.retriever = corpus, encoder, retriever
         self.llm = LLMPhraser.from_settings(self.settings)
         self.answerer = Answerer(corpus, retriever)
+        self.answerer.places.warm_up()  # the place tagger's dictionary, likewise
 
     @property
     def ready(self) -> bool:

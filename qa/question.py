@@ -41,6 +41,10 @@ AMOUNT_Q = re.compile(r"多少|多大|多长|几|面积|金额|比例|标准")
 WHO_Q = re.compile(r"谁|哪个部门|哪些部门|哪个单位|牵头|负责")
 
 
+# a sentence whose subject is a named body taking charge: 市质监局负责…, 市国土局会同市住建局推进…
+BODY_SUBJECT = re.compile(r"^[市县][\u4e00-\u9fff]{1,8}?(?:局|委|办|中心|部)(?:[((][^))]*[))])?(?:负责|会同|牵头|承担)")
+
+
 ITEM_START = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)")
 
 
@@ -77,6 +81,8 @@ def form_bonus(q: str, s: str) -> float:
         bonus += 0.2
     if WHO_Q.search(q) and re.search(r"局|委|办|政府|部门|单位|中心", s):
         bonus += 0.1
+        if BODY_SUBJECT.match(s):
+            bonus += 0.2  # "市国土局会同市住建局推进…": the body is the one acting
     if re.search(r"谁出|谁承担|谁负担|谁付|谁支付", q) and re.search(r"承担|负担|出资|支付|列入.{0,6}预算", s):
         bonus += 0.3  # who pays → the sentence that says who bears the cost
     if duration and re.search(
@@ -87,6 +93,8 @@ def form_bonus(q: str, s: str) -> float:
         bonus += 0.15  # the sentence names what is asked for
     if LIST_Q.search(q) and (s.endswith((":", ":")) or s.count("、") >= 3):
         bonus += 0.15  # an enumeration answers "哪些"
+    if WHERE_Q.search(q) and LOCATIVE.search(s):
+        bonus += 0.3  # where → the sentence that says where (设在, 安装在…尾部)
     if re.match(r"^单位[::]", s):
         bonus -= 0.3  # a table's unit line
     if not re.search(r"[。;;,,::]", s) and len(s) < 40:
@@ -103,7 +111,7 @@ def unknown_doc_number(q: str, keys: set[str]) -> str | None:
     return None
 
 
-UNIT_Q = re.compile(r"(?:多少|几)(万元|亿元|元|钱|吨|公里|千米|米|平方米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
+UNIT_Q = re.compile(r"(?:多少|几)(万元|亿元|元|钱|吨|平方公里|公顷|公里|千米|平方米|米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
 
 
 NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
@@ -135,7 +143,8 @@ ASKED_AFTER = re.compile(r"(?:哪些|什么|哪种|哪类|哪个)([\u4e00-\u9fff
 def asked_noun(q: str) -> str | None:
     """The thing a question asks for by name: "带哪些材料" → 材料, "奖金多少" → 奖金."""
     m = ASKED_AFTER.search(q)
-    if m and not re.match(r"时候|时间|地方|情况|意思|东西|内容|规定", m.group(1)):
+    # bodies are named by their names (市质监局), not by the word 部门: "哪个部门" names no attribute
+    if m and not re.match(r"时候|时间|地方|情况|意思|东西|内容|规定|部门|单位|机构", m.group(1)):
         return m.group(1)
     m = ASKED.search(q)
     if m:
@@ -157,3 +166,28 @@ def attribute_supported(q: str, text: str) -> bool:
     if attribute in NOT_ATTRIBUTES or re.search(r"[县市区乡镇村]", attribute):
         return True
     return attribute in re.sub(r"[\s()()]", "", text)
+
+
+# Quantities a question can ask the amount of by name. When the question names one ("奖金多少",
+# "年产值多少", "哪个地址") and the answer never mentions it, the answer is about something else.
+MEASURE_Q = re.compile(
+    r"(奖金|奖励金额|产值|产量|投资额|总投资|费用|价格|票价|收入|面积|车速|速度|长度|高度|距离|工资|保费|"
+    r"罚款|利率|税率|地址|电话|人口|人数)(?:是|为|有|要|大约|大概|一共|具体|具体在|在)?(?:多少|多大|多长|几|哪)"
+)
+
+
+def measure_supported(q: str, text: str) -> bool:
+    """"一等奖奖金多少?" is not answered by the sentence naming the 一等奖 winners."""
+    m = MEASURE_Q.search(q)
+    return m is None or m.group(1) in re.sub(r"[\s()()]", "", text)
+
+
+WHERE_Q = re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|哪个位置|哪个地址|地址")
+# how the gazette says where something is: 设在…, 位于…, 安装在…尾部, an address
+LOCATIVE = re.compile(r"设在|设于|位于|坐落|地址|(?:安装|放置|悬挂|建)在|在[^,,。;;]{1,15}?(?:路|街|号|巷|楼|村|镇|乡|部|位置|内|处)"
+                      r"|[\u4e00-\u9fff]{2}(?<!道)(?:路|街|巷|大道)(?:\d+号|[东南西北]侧)?")  # a table's address cell
+
+
+def place_supported(q: str, text: str) -> bool:
+    """A where-question needs an answer that says where; "到登记点交验车辆" does not."""
+    return WHERE_Q.search(q) is None or LOCATIVE.search(text) is not None

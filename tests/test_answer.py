@@ -115,3 +115,23 @@ def test_two_part_question_answers_both_parts(engine):
     a = ask(engine, "汛期是哪段时间?地质灾害领导小组汛期要不要值班?")
     assert a.found and "4月15日至10月15日" in a.answer and "值班" in a.answer
     assert len(a.citations) >= 2 and _quotes_verbatim(engine, a)
+
+
+def test_a_place_the_gazette_never_mentions_is_refused_by_name(engine):
+    a = ask(engine, "温州市的避灾中心要能容纳多少人?")
+    assert not a.found and "温州市" in a.answer
+
+
+def test_a_named_measure_the_answer_lacks_is_refused(engine):
+    # the plan is in the gazette, a prize amount is not: topical sentences must not pass for an answer
+    assert not ask(engine, "中国制造2025衢州行动的奖金是多少?").found
+    assert not ask(engine, "防汛物资仓库的地址在哪里?").found
+
+
+def test_everyday_words_meet_the_gazettes_words(engine):
+    # 电动车/装在/搞 are not the gazette's words (电动自行车/安装在/举行)
+    a = ask(engine, "电动车的号牌应该装在车的什么位置?")
+    assert a.found and "车辆尾部" in a.answer and _cites(a, "衢政办发〔2017〕25号")
+    a = ask(engine, "防汛演练村里要多久搞一次?")
+    assert a.found and "每2—3年至少举行1次演练" in a.answer
+    assert a.rewritten_question == "防汛演练村里要多久搞一次?"  # the question as asked is reported

@@ -1,0 +1,57 @@
+"""The pure question helpers: what a question asks for, and whether a candidate answer says it."""
+from __future__ import annotations
+
+import pytest
+
+from qa.places import PlaceNames
+from qa.question import form_bonus, measure_supported, place_supported
+from qa.synonyms import gazette_words
+
+
+@pytest.mark.parametrize("q,text,ok", [
+    ("一等奖奖金多少?", "一等奖:开化县人民政府", False),
+    ("一等奖奖金多少?", "一等奖奖金5万元", True),
+    ("巨化集团2016年产值多少?", "范信根(巨化集团公司)", False),
+    ("仓库地址在哪?", "市防指应当拥有仓库", False),
+    ("仓库要多大?", "不少于1000平方米", True),  # no measure named: nothing to check
+])
+def test_measure_supported(q, text, ok):
+    assert measure_supported(q, text) is ok
+
+
+@pytest.mark.parametrize("q,text,ok", [
+    ("登记点在哪里?", "到登记点交验车辆", False),
+    ("办公室设在哪?", "办公室设在市国土局", True),
+    ("号牌装在哪个位置", "号牌应当安装在车辆尾部", True),
+    ("新湖菜市场建在哪", "新湖菜市场(筹) 西区双岭中路西侧", True),
+    ("道路在哪", "维护道路交通秩序", False),  # 道路 is not an address
+    ("仓库要多大?", "物资仓库", True),  # not a where-question
+])
+def test_place_supported(q, text, ok):
+    assert place_supported(q, text) is ok
+
+
+def test_who_prefers_the_body_acting():
+    q = "不动产登记哪个部门负责?"
+    acting = "市国土局会同市住建局推进不动产登记等工作。"
+    mentioning = "探索将部门分设的办事窗口整合为“不动产登记”等综合窗口"
+    assert form_bonus(q, acting) > form_bonus(q, mentioning)
+
+
+@pytest.mark.parametrize("asked,matched", [
+    ("电动车上牌要带哪些材料?", "电动自行车登记提交哪些资料?"),
+    ("办公室放在哪个单位?", "办公室设在哪个单位?"),
+    ("每个县要有几个避灾中心,每个能装多少人?", "各县要有几个避灾中心,每个容量多少人?"),
+    ("村里多久搞一次演练", "村级多久举行一次演练"),
+    ("江郎山免费吗", "江郎山免费吗"),  # nothing colloquial: unchanged
+])
+def test_gazette_words(asked, matched):
+    assert gazette_words(asked) == matched
+
+
+def test_unknown_place():
+    places = PlaceNames("衢州市 江山市 柯城区 杭州衢州海创园")
+    assert places.unknown("金华市的仓库要多大?") == "金华市"
+    assert places.unknown("江山市的仓库要多大?") is None
+    assert places.unknown("杭州的海创园在哪") is None
+    assert places.unknown("仓库要多大?") is None
