@@ -22,7 +22,7 @@ from qa.question import (
 from qa.retrieve import Retriever, SearchFilters
 from qa.synonyms import gazette_words
 from qa.score import bigram_idf, coverage, informative_bigrams, sentences
-from qa.tables import ATTRIBUTE_Q, is_amount, num, pick_columns, row_name_in, row_text
+from qa.tables import ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, is_amount, num, pick_columns, row_name_in, row_text
 from qa.text import bigrams, content
 
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
@@ -243,8 +243,10 @@ class Answerer:
         chunk = self._row_chunk(doc, t_no, r_no)
         if chunk is None:
             return None
-        cols = pick_columns(q, table)
-        full = ";".join(f"{c} {v}{table.unit if table.unit and is_amount(c) and num(v) is not None else ''}"
+        cols = [j for j in pick_columns(q, table) if row.cells[j]]  # an empty cell answers nothing
+        # an unnamed column (列5: the PDF lost its heading) shows its value alone
+        full = ";".join(f"{'' if PLACEHOLDER_COLUMN.match(c) else c + ' '}{v}"
+                        f"{table.unit if table.unit and is_amount(c) and num(v) is not None else ''}"
                         for c, v in zip(table.columns, row.cells) if v)
         if cols:
             parts = []
@@ -260,8 +262,11 @@ class Answerer:
             text = f"{row.header}({table.caption}):{full}。"
         # the row is known but the question asks for something the table does not have (开门时间, 投资额),
         # or names a measure the table is not about (生猪存栏 in a 研发经费 table)
-        score = 1.0 if cols or not ATTRIBUTE_Q.search(q) else 0.45
-        context = f"{doc.title} {table.caption} {' '.join(table.path)} {table.unit or ''} {' '.join(table.columns)} {' '.join(row.raw)}"
+        # a row holding a single value (a per-year sub-row of one indicator) answers "多少" by itself
+        values = [v for c, v in zip(table.columns, row.cells) if v and c not in INDEX_COLUMNS and c != YEAR_COLUMN]
+        score = 1.0 if cols or len(values) == 1 or not ATTRIBUTE_Q.search(q) else 0.45
+        context = (f"{doc.title} {table.caption} {' '.join(table.path)} {table.unit or ''} {' '.join(table.columns)} "
+                   f"{row.header} {' '.join(row.raw)}")  # a sub-row's printed line lacks the name it shares
         score = min(score, 1.0 if self.cov(q, context) >= 0.6 else self.cov(q, context))
         return Draft(text, "table", (make_citation(chunk, row_text(row)),), score)
 
@@ -426,7 +431,10 @@ class Answerer:
             if h.chunk.kind in ("header", "table"):
                 continue
             head = re.sub(r"\s", "", h.chunk.header)
-            for s in sentences(h.chunk.text):
+            # a table row is one record: its remarks "(增设红绿灯)" belong with the rest of the row
+            units = [ln for ln in h.chunk.text.split("\n") if ln.strip()] if h.chunk.kind == "table_row" \
+                else sentences(h.chunk.text)
+            for s in units:
                 # "乡(镇)" is asked as "乡镇": brackets are dropped for matching only
                 flat = re.sub(r"[\s()()]", "", s)
                 own = {b for b in qb if b in flat}
@@ -449,7 +457,7 @@ class Answerer:
                 covered |= cand[1]
         cites, parts = [], []
         for _, _, sent, chunk in picked:
-            sents = sentences(chunk.text)
+            sents = sentences(chunk.text) if chunk.kind != "table_row" else [sent]
             chosen = [sent]
             i = sents.index(sent)
             if sent.endswith((":", ":")):

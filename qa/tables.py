@@ -17,6 +17,9 @@ if TYPE_CHECKING:  # only for types; parse imports us at run time
 UNIT_LINE = re.compile(r"^单位[::]\s*(.+)$")
 NUMERIC = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
 INDEX_COLUMNS = ("序号", "编号")
+YEAR_LABEL = re.compile(r"^20\d\d年$")
+YEAR_COLUMN = "年份"  # the name given to a column of per-year sub-row labels
+PLACEHOLDER_COLUMN = re.compile(r"^列\d+$")  # a column whose heading the PDF lost: named by position
 
 
 def _clean(cell: str) -> str:
@@ -76,7 +79,8 @@ def _build(before: list, block: list, flat_units: list[Unit], default_path: tupl
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
     header_rows = [rows[0]]
-    if len(rows) > 1 and _is_header_row2(rows[1]):
+    sub_row_labels = len(rows) > 1 and _labels_sub_rows(rows[1], rows[2:])
+    if len(rows) > 1 and _is_header_row2(rows[1]) and not sub_row_labels:
         header_rows.append(rows[1])
     names = _merge_headers(header_rows, width)
     caption, unit = "", None
@@ -92,10 +96,16 @@ def _build(before: list, block: list, flat_units: list[Unit], default_path: tupl
             continue  # the header repeated at the top of a new page
         if len(header_rows) > 1 and r == header_rows[1]:
             continue
+        if sub_row_labels and r == rows[1]:
+            continue  # the printed row of year labels: each data row carries its own
         data.append((r, p))
     if not data:
         return None
     key_col = _key_column(names, [r for r, _ in data])
+    for j in range(width):
+        values = [r[j] for r, _ in data if r[j]]
+        if values and all(YEAR_LABEL.match(v) for v in values):
+            names[j] = YEAR_COLUMN  # per-year sub-rows: the column that says which year a row is
     out_rows: list[TableRow] = []
     section = None
     last: list[str] | None = None
@@ -130,6 +140,17 @@ def _build(before: list, block: list, flat_units: list[Unit], default_path: tupl
     )
 
 
+def _labels_sub_rows(row: list[str], data: list[list[str]]) -> bool:
+    """A second header line of year labels that the data rows repeat, in one column, on their own
+    lines ("2017年 / 2018年 / 2019年" under one 任务指标): the PDF printed the sub-row labels once
+    across the top, they are not column names."""
+    labels = [c for c in row if c]
+    if not labels or not all(YEAR_LABEL.match(c) for c in labels):
+        return False
+    col = row.index(labels[0])
+    return sum(1 for r in data if col < len(r) and YEAR_LABEL.match(r[col])) >= len(data) / 2
+
+
 def _merge_headers(header_rows: list[list[str]], width: int) -> list[str]:
     top = header_rows[0]
     filled, cur = [], ""
@@ -153,6 +174,9 @@ def _key_column(names: list[str], rows: list[list[str]]) -> int:
         if name in INDEX_COLUMNS:
             continue
         full = [r for r in rows if sum(1 for c in r if c) > 1]
+        if names[0] in INDEX_COLUMNS and any(not r[0] for r in full):
+            # sub-rows without their own 序号 repeat the row above: judge the name on the numbered rows
+            full = [r for r in full if r[0]]
         values = [r[j] for r in full if r[j]]
         # a column printed only on the first row of each group (filled down later) is a grouping, not a key
         if values and len(values) >= 0.8 * len(full) and len(set(values)) >= 0.8 * len(values) \

@@ -113,6 +113,16 @@ def test_two_level_header_of_13(docs):
     assert r.cells[t.columns.index("2020年")] == "1.2"
 
 
+def test_per_year_sub_rows_of_16(docs):
+    # the year labels printed once across the top are the sub-rows' own labels, not column names,
+    # and a sub-row without its own 序号 carries the indicator name of the row above
+    table = docs["衢政办发〔2017〕16号"].tables[0]
+    assert table.row_header == "任务指标" and "年份" in table.columns
+    rows = {(r.header, r.cells[table.columns.index("年份")]): r for r in table.rows}
+    assert "80%" in rows[("500头以上生猪规模养殖场比重达", "2018年")].cells
+    assert "98%" in rows[("畜禽粪便综合利用率", "2017年")].cells
+
+
 def test_name_lists_with_counts(docs):
     lists = {l.heading: l for l in docs["衢政办发〔2017〕20号"].lists}
     counts = [len(l.items) for l in lists.values()]
