@@ -6,6 +6,7 @@ Every citation's quote is cut from its chunk's text and checked again by `qa.cit
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from qa.model import Answer, Chunk, Citation, Document, Hit
 from qa.places import PlaceNames
 from qa.question import (
     COUNT_Q, DECLARED_COUNT, EFFECTIVE_Q, ISSUED_Q, ITEM_START, LIST_Q, MOST_Q, attribute_supported, form_bonus,
-    measure_supported, place_supported, shape_bonus, split_question, unit_supported, unknown_doc_number,
+    measure_supported, place_supported, shape_bonus, split_question, unit_supported, unknown_doc_number, wh_noun,
 )
 from qa.retrieve import Retriever, SearchFilters
 from qa.synonyms import gazette_words
@@ -335,6 +336,11 @@ class Answerer:
                     candidates.append((self.cov(q, e.name) + 0.3 * self.cov(q, e.extra), e))
             else:
                 candidates.append((self.cov(q, e.name) - (0.05 if e.kind == "outline" else 0), e))
+        noun = wh_noun(q)
+        if noun:
+            # "带哪些资料" lists 资料: an enumeration that never names them (the 13 条 of the
+            # regulation the question's other words match) is not that list
+            candidates = [(c, e) for c, e in candidates if noun in e.name + e.extra + "".join(e.items)]
         if not candidates:
             return None
         cov, e = max(candidates, key=lambda x: x[0])
@@ -425,7 +431,7 @@ class Answerer:
         focus = bigrams(content(focus_q)) if focus_q else None
         # carried-over topic words locate the passage; the words just asked choose the sentence
         weight = {b: self.idf.get(b, top) * (1.0 if focus is None or b in focus else 0.4) for b in qb}
-        total = sum(weight.values())
+        total = math.fsum(weight.values())  # fsum over sets: order-free, see qa.score.coverage
         cands = []
         for rank, h in enumerate(self._with_neighbours(hits)):
             if h.chunk.kind in ("header", "table"):
@@ -439,7 +445,7 @@ class Answerer:
                 flat = re.sub(r"[\s()()]", "", s)
                 own = {b for b in qb if b in flat}
                 ctx = {b for b in qb if b in head}
-                score = (sum(weight[b] for b in own | ctx) / total + 0.5 * sum(weight[b] for b in own - ctx) / total
+                score = (math.fsum(weight[b] for b in own | ctx) / total + 0.5 * math.fsum(weight[b] for b in own - ctx) / total
                          + form_bonus(q, s) + shape_bonus(q, s) + 0.05 / (rank + 1)
                          + (0.05 if prefer_doc and h.chunk.doc_key == prefer_doc else 0))
                 cands.append((score, own | ctx, s, h.chunk))
@@ -450,7 +456,7 @@ class Answerer:
         picked = [best]
         covered = set(best[1])
         for cand in cands[1:12]:
-            gain = sum(weight[b] for b in cand[1] - covered) / total
+            gain = math.fsum(weight[b] for b in cand[1] - covered) / total
             # another sentence only when it answers a part the first leaves open, and is itself on topic
             if gain >= 0.15 and cand[0] >= 0.5 * best[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
                 picked.append(cand)
@@ -472,7 +478,7 @@ class Answerer:
             cites.append(make_citation(chunk, quote))
             parts.append("".join(chosen) + f"[{len(cites)}]")
         kind = "list" if LIST_Q.search(q) else "fact"
-        confidence = sum(weight[b] for b in covered) / total
+        confidence = math.fsum(weight[b] for b in covered) / total
         if not unit_supported(q, "".join(parts)):
             confidence *= 0.4
         if not attribute_supported(q, "".join(parts) + " ".join(c.header for _, _, _, c in picked)):

@@ -140,12 +140,20 @@ UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|�
 ASKED_AFTER = re.compile(r"(?:哪些|什么|哪种|哪类|哪个)([\u4e00-\u9fff]{2})")
 
 
-def asked_noun(q: str) -> str | None:
-    """The thing a question asks for by name: "带哪些材料" → 材料, "奖金多少" → 奖金."""
+def wh_noun(q: str) -> str | None:
+    """The noun after 哪些/什么/哪个: "带哪些材料" → 材料 (generic words such as 时候 or 部门 aside)."""
     m = ASKED_AFTER.search(q)
     # bodies are named by their names (市质监局), not by the word 部门: "哪个部门" names no attribute
     if m and not re.match(r"时候|时间|地方|情况|意思|东西|内容|规定|部门|单位|机构", m.group(1)):
         return m.group(1)
+    return None
+
+
+def asked_noun(q: str) -> str | None:
+    """The thing a question asks for by name: "带哪些材料" → 材料, "奖金多少" → 奖金."""
+    noun = wh_noun(q)
+    if noun:
+        return noun
     m = ASKED.search(q)
     if m:
         after = m.group(3)

@@ -19,7 +19,9 @@ def coverage(question: str, text: str, idf: dict[str, float] | None = None, top:
         return sum(1 for b in q if b in t) / len(q)
     top = top if top is not None else max(idf.values(), default=1.0)
     w = {b: idf.get(b, top) for b in q}
-    return sum(v for b, v in w.items() if b in t) / sum(w.values())
+    # fsum: exact whatever the set's iteration order (which varies with the hash seed), so equal
+    # evidence scores equal in every process and ties break the same way
+    return math.fsum(v for b, v in w.items() if b in t) / math.fsum(w.values())
 
 
 def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:
