@@ -197,7 +197,12 @@ def paragraphs(lines: list[tuple[int, str]]) -> list[Para]:
 def _continues(prev: Para, line: str) -> bool:
     if prev.cells is not None or prev.text.endswith(TERMINAL):
         return False
-    if heading_of(line) is not None or heading_of(prev.text) is not None and len(prev.text) < 30:
+    if heading_of(line) is not None:
+        return False
+    head = heading_of(prev.text)
+    # a short heading line is a title ("(一)加强组织领导"); an article's first line is body text
+    # that runs on ("第六条 2017年5月1日前购买的电动自行车缺失购" / "车发票、…")
+    if head is not None and head[0] != "article" and len(prev.text) < 30:
         return False
     if DATE_LINE.match(line) or ISSUER_LINE.match(line) or H_ATTACH.match(line) or ATTACH_REF.match(line):
         return False

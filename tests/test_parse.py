@@ -123,6 +123,12 @@ def test_per_year_sub_rows_of_16(docs):
     assert "98%" in rows[("畜禽粪便综合利用率", "2017年")].cells
 
 
+def test_article_first_line_broken_mid_word_is_joined(docs):
+    # "第六条 …缺失购" / "车发票、…": an article's first line is body text, not a short title
+    art = next(u for u in docs["衢政办发〔2017〕25号"].walk() if u.heading == "第六条")
+    assert "缺失购车发票" in art.text
+
+
 def test_name_lists_with_counts(docs):
     lists = {l.heading: l for l in docs["衢政办发〔2017〕20号"].lists}
     counts = [len(l.items) for l in lists.values()]
