@@ -36,6 +36,7 @@ class Draft:
     kind: str
     citations: tuple[Citation, ...]
     score: float  # confidence used for refusal
+    items: tuple[str, ...] = ()  # what a list answer enumerates, in order (follow-ups say "第一个")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Answerer:
             if c.kind in ("section", "article"):
                 self.by_path.setdefault((c.doc_key, c.path), c)
         self.enumerations = self._collect_enumerations()
+        self.units = {(d.key, u.path): u for d in corpus.documents for u in d.walk()}
         self.places = PlaceNames("\n".join(c.header + c.text for c in corpus.chunks))
 
     def cov(self, q: str, text: str) -> float:
@@ -105,7 +107,8 @@ class Answerer:
             return self._refuse(q, None, hits), {}
         for c in draft.citations:
             verify(c, self.chunks[c.chunk_id])
-        return Answer(draft.text, True, draft.kind, draft.citations, q), {"doc_key": draft.citations[0].doc_key}
+        return (Answer(draft.text, True, draft.kind, draft.citations, q),
+                {"doc_key": draft.citations[0].doc_key, "items": draft.items})
 
     def draft(self, q: str, today: dt.date, prefer_doc: str | None = None,
               filters: SearchFilters | None = None, focus: str | None = None) -> tuple[Draft | None, list[Hit]]:
@@ -352,7 +355,7 @@ class Answerer:
             text = e.extra + (":" + sep.join(items) if items else "") + "。"
         else:
             text = e.extra + f"共{len(items)}项:" + sep.join(items) + "。"
-        return Draft(text, "list", tuple(cites[:12]), cov)
+        return Draft(text, "list", tuple(cites[:12]), cov, items)
 
     def _unit_chunks(self, doc: Document, units) -> list[Chunk]:
         out = []
@@ -487,7 +490,10 @@ class Answerer:
             confidence *= 0.5
         if not place_supported(q, "".join(parts)):
             confidence *= 0.5
-        return Draft("".join(parts), kind, tuple(cites), confidence)
+        # a list question answered by a heading ("建设A、B、C三大基地"): its sub-items are the list
+        unit = self.units.get((best[3].doc_key, best[3].path))
+        items = tuple(u.heading for u in unit.children) if kind == "list" and unit and len(unit.children) >= 2 else ()
+        return Draft("".join(parts), kind, tuple(cites), confidence, items)
 
 # ---------------------------------------------------------------- helpers
 def _join(drafts: list[Draft]) -> Draft:

@@ -9,7 +9,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
-from qa.text import content
+from qa.text import cn_to_int, content, int_to_cn
 
 _DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?|\d{1,2}\.\d{1,2})")
 _PLACE = re.compile(r"(柯城区|衢江区|龙游县|江山市|常山县|开化县|集聚区|全市|市级|县级|乡镇|街道|村里|市里|县里|乡里|市|县|乡|镇|村)")
@@ -23,6 +23,7 @@ _Q_TAIL = re.compile(r"[??!!。\s]+$")
 class Turn:
     question: str  # the standalone form that was answered
     doc_key: str | None = None
+    items: tuple[str, ...] = ()  # the latest enumeration answered in this session ("第一个" points into it)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def is_elliptical(question: str) -> bool:
     """A question that names no topic of its own ("谁牵头?", "那12月呢?", "县里呢?")."""
     q = _Q_TAIL.sub("", question.strip())
     return (q.endswith("呢") or bool(_ELLIPSIS_START.match(q)) or len(content(q).replace("|", "")) <= 6
-            or bool(re.search(r"那个|这个|该项|上述", q)))
+            or bool(re.search(r"那个|这个|该项|上述|上一版|上一批|上一轮|上次", q)))
 
 
 def rewrite(question: str, previous: str | None) -> str:
@@ -101,12 +102,45 @@ def rewrite(question: str, previous: str | None) -> str:
     new_place = _PLACE.search(q)
     old_place = _PLACE.search(previous)
     if new_place and old_place and new_place.group(0) != old_place.group(0) and len(q) <= len(new_place.group(0)) + 2:
-        place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市", "村里": "村", "乡里": "乡"}.get(new_place.group(0), new_place.group(0))
+        # the gazette's level words: 村 is 行政村 (as against 自然村)
+        place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市", "村里": "行政村", "村": "行政村",
+                 "乡里": "乡"}.get(new_place.group(0), new_place.group(0))
         return previous[: old_place.start()] + place + previous[old_place.end():]
     swapped = _swap_phrase(q, previous)
     if swapped:
         return swapped
     return combine(q, previous)
+
+
+_ORDINAL_REF = re.compile(r"^(?:那么?)?(?:第([一二三四五六七八九十\d]+)|(最后一))个?(项|家|条|步|阶段|批)?")
+
+
+def resolve_ordinal(question: str, previous: str | None, items: tuple[str, ...]) -> str:
+    """"第一个由谁牵头?" after a list answer names the first item; "最后一个阶段呢?" after "第二阶段…"
+    becomes "第三阶段呢?" (the list had three), which the ordinal swap of `rewrite` then places.
+
+    >>> resolve_ordinal("第一个由谁牵头?", "三大孵化基地是哪些?", ("1. 着力推进海创园建设。", "2. 张江"))
+    '着力推进海创园建设由谁牵头?'
+    >>> resolve_ordinal("最后一个阶段呢?", "第二阶段到什么时候?", ("(一)部署阶段", "(二)推进阶段", "(三)总结阶段"))
+    '第三阶段呢?'
+    """
+    m = _ORDINAL_REF.match(question.strip())
+    if not m or not items:
+        return question
+    n = len(items) if m.group(2) else cn_to_int(m.group(1))
+    if not n or n > len(items):
+        return question
+    noun = m.group(3) or ""
+    old = _ORDINAL.search(previous or "")
+    if old and noun and old.group(1) == noun:
+        return question.replace(m.group(0), f"第{int_to_cn(n)}{noun}", 1)
+    return question.replace(m.group(0), _item_name(items[n - 1]), 1)
+
+
+def _item_name(item: str) -> str:
+    """An outline item as a name: numbering, a trailing bracketed note and the full stop dropped."""
+    name = re.sub(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)\s*", "", item)
+    return re.sub(r"(?:[((][^()()]*[))])?[。;;]?$", "", name.strip())
 
 
 def _swap_phrase(fragment: str, previous: str) -> str | None:
@@ -138,5 +172,7 @@ def combine(question: str, previous: str) -> str:
     m = _ASK.search(prev)
     topic = prev[: m.start()] if m and m.start() >= 4 else prev
     topic = topic.rstrip("分有是要的在和,,")
+    # the previous ask's own verb is not topic: "电动自行车上牌要带(什么材料)" → 电动自行车上牌
+    topic = re.sub(r"(?:需要|应当|要|需|应|得)?(?:带|交|提交|准备|办)?$", "", topic) or topic
     q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip()))
     return f"{topic}{q}?" if topic not in q else f"{q}?"

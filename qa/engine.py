@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from qa.config import Settings
-from qa.conversation import SessionStore, Turn, combine, is_elliptical, rewrite
+from qa.conversation import SessionStore, Turn, combine, is_elliptical, resolve_ordinal, rewrite
 from qa.errors import InvalidQuery, QAError
 from qa.llm import LLMPhraser, draft_units
 from qa.model import Answer, Document, Hit
@@ -99,7 +99,8 @@ class Engine:
             previous, prev_doc = session.last.question, session.last.doc_key
         elif history:
             previous = self._standalone_history(history)
-        standalone = rewrite(q, previous)
+        items = session.last.items if session.last else ()
+        standalone = rewrite(resolve_ordinal(q, previous, items), previous)
         if self.llm and previous and is_elliptical(q):
             standalone = self.llm.condense(q, [previous]) or standalone
         t1 = time.perf_counter()
@@ -116,7 +117,8 @@ class Engine:
         t2 = time.perf_counter()
         answer = replace(answer, timings={"parse": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2),
                                           "total": round((t2 - t0) * 1000, 2)})
-        self.sessions.record(session, Turn(answer.rewritten_question, slots.get("doc_key") or prev_doc))
+        self.sessions.record(session, Turn(answer.rewritten_question, slots.get("doc_key") or prev_doc,
+                                           slots.get("items") or items))
         return Reply(answer, session.id)
 
     def _standalone_history(self, history: Sequence[str]) -> str | None:

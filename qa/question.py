@@ -71,6 +71,11 @@ def shape_bonus(q: str, s: str) -> float:
     return bonus
 
 
+# a length of time, not a point in it: "1个工作日内", "5年", "一年一保", "期限" — but not "2020年" or "5月1日"
+DURATION = re.compile(rf"(?<![\d年月])(?:\d{{1,3}}|[一二三四五六七八九十两半]+)\s*(?:个)?(?:年|个月|月|天|日|周|工作日|小时)(?![\d度底初末])"
+                      r"|一年一|每年|期限|时限|有效期")
+
+
 def form_bonus(q: str, s: str) -> float:
     """The answer's form follows the question: when → a date, how much → a number, who → a body."""
     bonus = 0.0
@@ -85,8 +90,7 @@ def form_bonus(q: str, s: str) -> float:
             bonus += 0.2  # "市国土局会同市住建局推进…": the body is the one acting
     if re.search(r"谁出|谁承担|谁负担|谁付|谁支付", q) and re.search(r"承担|负担|出资|支付|列入.{0,6}预算", s):
         bonus += 0.3  # who pays → the sentence that says who bears the cost
-    if duration and re.search(
-            rf"{NUMERAL}+\s*(?:个)?(?:年|个月|月|天|日|周|工作日|小时)|一年一|每年", s):
+    if duration and DURATION.search(s):
         bonus += 0.3  # how long → a duration
     noun = asked_noun(q)
     if noun and noun in re.sub(r"[\s()()]", "", s):

@@ -94,7 +94,7 @@ _KEEP_FORMAT = "\u200d\ufe0f\ufe0e"
 
 
 def clean_question(text: str) -> str:
-    """Strip control characters, bidi overrides, zero-width marks and lone surrogates; collapse whitespace.
+    r"""Strip control characters, bidi overrides, zero-width marks and lone surrogates; collapse whitespace.
 
     >>> clean_question(" a\x00b\tc ")
     'ab c'

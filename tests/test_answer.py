@@ -135,3 +135,20 @@ def test_everyday_words_meet_the_gazettes_words(engine):
     a = ask(engine, "防汛演练村里要多久搞一次?")
     assert a.found and "每2—3年至少举行1次演练" in a.answer
     assert a.rewritten_question == "防汛演练村里要多久搞一次?"  # the question as asked is reported
+
+
+def test_follow_up_points_into_the_listed_items(engine):
+    # "最后一个"/"第一个" refer to the enumeration the session answered last, even a turn later
+    first = engine.ask("农贸市场转型升级有哪几个阶段?")
+    assert first.answer.kind == "list"
+    last = engine.ask("最后一个阶段什么时候结束?", session_id=first.session_id).answer
+    assert last.rewritten_question == "总结提高阶段什么时候结束?" and "2018年12月31日前" in last.answer
+    again = engine.ask("第一个呢?", session_id=first.session_id).answer
+    assert "前期部署阶段" in again.rewritten_question and "2017年3月31日前" in again.answer
+
+
+def test_follow_up_keeps_the_topic_not_the_previous_verb(engine):
+    first = engine.ask("电动车登记要带什么材料?")
+    second = engine.ask("没有发票怎么办?", session_id=first.session_id).answer
+    assert second.rewritten_question == "电动车登记没有发票怎么办?"
+    assert "承诺书" in second.answer
