@@ -546,14 +546,14 @@ def _parse_modes(mode) -> list[str]:
 def run(settings, mode=None, k: int = 10, subset=None, fail_under: float | None = None, compare=None,
         out_dir="eval/reports", *, chart: bool = True, answers: bool = True, progress: bool = True,
         engine=None, baseline=None, gold: tuple | None = None, write: bool = True, stream=None,
-        max_failures: int = 10) -> Report:
+        max_failures: int = 10, gold_name: str = "eval/gold") -> Report:
     """Evaluate and write <out_dir>/<timestamp>.{json,md,png}.
 
     mode: None (bm25, dense, hybrid, baseline), a name, comma-separated names or a list
     (bm25 dense hybrid baseline baseline-bm25 baseline-dense; "none" = no retrieval);
     subset: a question type, "dialog", comma-separated types, or an iterable of ids;
     compare: path to an earlier report .json (or its dict): deltas go to the terminal and the report.
-    Keyword-only extras: reuse an ``engine`` / ``baseline``, ``gold`` = (questions, dialogs),
+    Keyword-only extras: reuse an ``engine`` / ``baseline``, ``gold`` = (questions, dialogs) named ``gold_name``,
     ``write=False`` writes nothing, ``stream`` receives the terminal tables (None: stdout; False: silent).
     """
     t_start = time.perf_counter()
@@ -613,7 +613,7 @@ def run(settings, mode=None, k: int = 10, subset=None, fail_under: float | None 
         "git": _git_rev(),
         "corpus": [str(Path(p).name) for p in settings.corpus_files()],
         "encoder": getattr(getattr(engine, "encoder", None), "name", getattr(settings, "encoder", None)),
-        "modes": modes, "k": k,
+        "modes": modes, "k": k, "gold": gold_name,
         "subset": subset if subset is None or isinstance(subset, str) else f"{len(list(subset))} ids",
         "questions": len(questions), "dialogs": len(dialogs),
         "baseline": {"chunks": len(baseline.chunks), "chunk_size": B.CHUNK_SIZE, "overlap": B.CHUNK_OVERLAP,
@@ -658,6 +658,8 @@ def build_arg_parser() -> argparse.ArgumentParser:
                    help=f"retrieval modes, comma-separated or repeated: {', '.join(ALL_MODES)}, all, none "
                         f"(default: {','.join(DEFAULT_MODES)})")
     p.add_argument("--k", type=int, default=10, help="retrieval cutoff for MRR and an extra Recall@k (default 10)")
+    p.add_argument("--gold", metavar="DIR", help="folder with questions.jsonl and dialogs.jsonl (default eval/gold; "
+                                               "eval/heldout is the held-out set, never used for tuning)")
     p.add_argument("--subset", help=f"only these question types (comma-separated): {', '.join(QUESTION_TYPES)}, "
                                     "dialog; or 'ci' for the CI regression subset (60 questions + 8 dialogs)")
     p.add_argument("--fail-under", type=float, metavar="X",
@@ -693,9 +695,11 @@ def main(argv: Sequence[str] | None = None, settings=None) -> int:
     elif overrides:
         settings = settings.model_copy(update=overrides)
     try:
+        gold = load_gold(Path(args.gold)) if args.gold else None
         report = run(settings, mode=args.mode, k=args.k, subset=args.subset, fail_under=args.fail_under,
                      compare=args.compare, out_dir=args.out, chart=not args.no_chart, answers=not args.no_answers,
-                     progress=not args.no_progress, max_failures=args.failures)
+                     progress=not args.no_progress, max_failures=args.failures, gold=gold,
+                     gold_name=args.gold or "eval/gold")
     except (ValueError, FileNotFoundError) as exc:
         print(f"qa eval: {exc}", file=sys.stderr)
         return 2

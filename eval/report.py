@@ -206,7 +206,7 @@ def render_markdown(report: Report) -> str:
     m = report.meta
     parts = [f"# gazette-qa evaluation {m['timestamp']}", "",
              (f"git `{m.get('git') or '?'}` · corpus `{', '.join(m.get('corpus', []))}` · encoder `{m.get('encoder')}` · "
-              f"subset `{m.get('subset') or 'all'}` · k={m['k']} · {m['seconds']:.0f}s"), ""]
+              f"gold `{m.get('gold', 'eval/gold')}` · subset `{m.get('subset') or 'all'}` · k={m['k']} · {m['seconds']:.0f}s"), ""]
     if m.get("phases"):
         parts += ["phases: " + ", ".join(f"{k} {v:.1f}s" for k, v in m["phases"].items()), ""]
     if report.paths.get("png"):
