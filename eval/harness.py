@@ -49,6 +49,7 @@ from eval.report import (  # noqa: F401  (headline, REPORT_SCHEMA: re-exported)
     render_markdown,
     render_text,
 )
+from qa.text import normalize_doc_number
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO_ROOT / "eval" / "gold"
@@ -86,7 +87,9 @@ class GoldItem:
                   dialog: str | None = None, turn: int | None = None) -> GoldItem:
         return cls(
             id=id or d["id"], type=type or d["type"], question=d["question"],
-            doc_numbers=tuple(d.get("doc_numbers") or ()), must=tuple(d.get("must") or ()),
+            # 文号 compared by key: a gold file may print 〔2017〕 or [2017] as the document does
+            doc_numbers=tuple(normalize_doc_number(n) for n in d.get("doc_numbers") or ()),
+            must=tuple(d.get("must") or ()),
             must_not=tuple(d.get("must_not") or ()), lines=tuple(d.get("lines") or ()),
             sections=tuple(d.get("sections") or ()), dialog=dialog, turn=turn,
         )
