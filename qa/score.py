@@ -26,14 +26,18 @@ def coverage(question: str, text: str, idf: dict[str, float] | None = None, top:
 
 def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:
     """The question's content bigrams without junctions: a bigram the corpus never has, standing
-    between two bigrams it has, spans two known words ("州汛" in "衢州汛期") and says nothing; an
+    between two bigrams it has (or beside one at a segment's edge), spans two known words ("州汛" in
+    "衢州汛期") and says nothing; an
     unknown bigram next to another unknown one is a word the gazette lacks ("奖金", "租车") and counts."""
     out: set[str] = set()
     for seg in re.split(r"[|\s]+", content(question)):
         grams = [seg[i : i + 2] for i in range(len(seg) - 1)]
         for i, b in enumerate(grams):
-            junction = (b not in idf and 0 < i < len(grams) - 1
-                        and grams[i - 1] in idf and grams[i + 1] in idf)
+            # at a segment's edge, one known neighbour is enough: "家企业" (from "多少家企业") leaves
+            # the orphan "家企" beside 企业
+            left = i == 0 or grams[i - 1] in idf
+            right = i == len(grams) - 1 or grams[i + 1] in idf
+            junction = b not in idf and len(grams) > 1 and left and right
             if not junction:
                 out.add(b)
     return out
