@@ -334,8 +334,9 @@ class Answerer:
                 if e.extra in q:
                     candidates.append((1.0 + self.cov(q, e.name), e))
             elif e.kind == "declared":
-                # "先进集体(36家)": a heading that states its own count answers "一共多少家"
-                if counting:  # the heading itself must match: the document title is shared by its siblings
+                # "先进集体(36家)": a heading that states its own count answers "一共多少家" — of the
+                # year asked: 2017's 32处 does not answer for 2016
+                if counting and all(y in e.name for y in re.findall(r"20\d\d", q)):  # the heading itself must match: the document title is shared by its siblings
                     candidates.append((self.cov(q, e.name) + 0.3 * self.cov(q, e.extra), e))
             else:
                 candidates.append((self.cov(q, e.name) - (0.05 if e.kind == "outline" else 0), e))
@@ -373,6 +374,13 @@ class Answerer:
         for c in self.corpus.chunks:
             if c.kind == "list":
                 out.append(Enumeration("list", c.header, tuple(c.text.split("、")), (make_citation(c, c.text),)))
+        for c in self.corpus.chunks:
+            if c.kind in ("section", "article"):
+                # an attachment's title in the reference list states its count: "…整改计划表(共32处)"
+                for line in c.text.split("\n"):
+                    if re.search(r"[((]共\d+", line) and DECLARED_COUNT.search(line):
+                        title = re.sub(r"^附件[::]?\s*(?:\d+[\.、])?", "", line).strip()
+                        out.append(Enumeration("declared", f"{c.header} {title}", (), (make_citation(c, line),), title))
         for doc in self.corpus.documents:
             for t_no, table in enumerate(doc.tables, 1):
                 chunk = self.by_id_suffix.get((doc.key, str(t_no)))

@@ -8,13 +8,13 @@ import re
 from qa.text import cn_to_int, content, normalize_doc_number
 
 
-LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|几项|多少家|多少名|多少个|都有谁|列出")
+LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|几项|几处|多少家|多少名|多少个|多少处|都有谁|列出")
 
 
 DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]")
 
 
-COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几项)|多少个|多少家|多少名|多少处")
+COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几项|几处)|多少个|多少家|多少名|多少处")
 
 
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
