@@ -14,7 +14,9 @@ import jieba.posseg
 
 from index.tokenize import initialize_quietly
 
-PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?<!的)[省市县区州镇乡村]")
+# a name and its suffix (金华市, 龙泉县) or a 州 city (温州); not a fragment the tagger glued to a
+# suffix ("先进集体里市本级" → 里市)
+PLACE_NAME = re.compile(r"(?![里在的和与各本全该每我这那])[\u4e00-\u9fff]{2,6}[省市县区镇乡村]|[\u4e00-\u9fff]{1,3}州")
 
 
 class PlaceNames:
@@ -43,8 +45,7 @@ class PlaceNames:
         self.warm_up()
         assert self._tagger is not None
         for word, flag in self._tagger.lcut(question):
-            # a place name ends like one (金华市, 温州, 龙泉县): the tagger also marks fragments
-            # such as "的海" ns, and single characters (市, 县) are the generic words
+            # the tagger also marks fragments ("的海", "里市") and generic words (市, 县) as places
             if flag == "ns" and PLACE_NAME.fullmatch(word) and word not in self._text:
                 return word
         return None

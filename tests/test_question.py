@@ -55,6 +55,7 @@ def test_unknown_place():
     assert places.unknown("江山市的仓库要多大?") is None
     assert places.unknown("杭州的海创园在哪") is None
     assert places.unknown("仓库要多大?") is None
+    assert places.unknown("2016年安全生产先进集体里市本级单位占几家?") is None  # 里市 is no place
 
 
 def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
