@@ -490,7 +490,8 @@ class Answerer:
             parts.append("".join(chosen) + f"[{len(cites)}]")
         kind = "list" if LIST_Q.search(q) else "fact"
         confidence = math.fsum(weight[b] for b in covered) / total
-        if not unit_supported(q, "".join(parts)):
+        # a table row states bare numbers; its unit is in the column heading
+        if not unit_supported(q, "".join(parts)) and not all(c.kind == "table_row" for _, _, _, c in picked):
             confidence *= 0.4
         if not attribute_supported(q, "".join(parts) + " ".join(c.header for _, _, _, c in picked)):
             confidence *= 0.75

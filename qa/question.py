@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from qa.text import cn_to_int, content, normalize_doc_number
+from qa.text import FILLERS, cn_to_int, content, normalize_doc_number
 
 
 LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|几项|几处|多少家|多少名|多少个|多少处|都有谁|列出")
@@ -115,7 +115,7 @@ def unknown_doc_number(q: str, keys: set[str]) -> str | None:
     return None
 
 
-UNIT_Q = re.compile(r"(?:多少|几)(万元|亿元|元|钱|吨|平方公里|公顷|公里|千米|平方米|米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
+UNIT_Q = re.compile(r"(?:多少|(?<!哪)几)(万元|亿元|元|钱|吨|平方公里|公顷|公里|千米|平方米|米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
 
 
 NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
@@ -132,10 +132,11 @@ def unit_supported(q: str, text: str) -> bool:
     return bool(re.search(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}", text))
 
 
-ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:是|为|有|要|要有|达到|在)?(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{0,2})")
+ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:是|为|有|要|要有|达到|在)?(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{0,4})")
 
 
-NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够")
+NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够",
+                  "以上", "以下", "左右")
 
 
 UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|亩|人|户|天|点|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
@@ -153,31 +154,31 @@ def wh_noun(q: str) -> str | None:
     return None
 
 
+def amount_noun(q: str) -> str | None:
+    """What a how-much/where question asks about: "奖金多少" → 奖金, "多少家企业" → 企业,
+    "多少避灾中心" → 避灾; None for a level or a generic word ("一共多少", "县里多少")."""
+    m = ASKED.search(FILLERS.sub("", q))  # "想让多少家企业": the filler is not the attribute
+    if not m:
+        return None
+    after = m.group(3)
+    unit = UNIT_WORDS.match(after)
+    rest = after[unit.end():] if unit else after
+    noun = rest[:2] if len(rest) >= 2 else m.group(1)
+    if noun in NOT_ATTRIBUTES or re.search(r"[县市区乡镇村]", noun):
+        return None
+    return noun
+
+
 def asked_noun(q: str) -> str | None:
     """The thing a question asks for by name: "带哪些材料" → 材料, "奖金多少" → 奖金."""
-    noun = wh_noun(q)
-    if noun:
-        return noun
-    m = ASKED.search(q)
-    if m:
-        after = m.group(3)
-        noun = after[:2] if len(after) == 2 and not UNIT_WORDS.match(after) else m.group(1)
-        if noun not in NOT_ATTRIBUTES and not re.search(r"[县市区乡镇村]", noun):
-            return noun
-    return None
+    return wh_noun(q) or amount_noun(q)
 
 
 def attribute_supported(q: str, text: str) -> bool:
     """The thing a question asks the amount/place of ("奖金多少", "产值多少", "地址在哪", "多少避灾
     中心") must be named where the answer stands; a topical sentence without it does not answer."""
-    m = ASKED.search(q)
-    if not m:
-        return True
-    after = m.group(3)
-    attribute = after[:2] if len(after) == 2 and not UNIT_WORDS.match(after) else m.group(1)
-    if attribute in NOT_ATTRIBUTES or re.search(r"[县市区乡镇村]", attribute):
-        return True
-    return attribute in re.sub(r"[\s()()]", "", text)
+    noun = amount_noun(q)
+    return noun is None or noun in re.sub(r"[\s()()]", "", text)
 
 
 # Quantities a question can ask the amount of by name. When the question names one ("奖金多少",
@@ -194,7 +195,8 @@ def measure_supported(q: str, text: str) -> bool:
     return m is None or m.group(1) in re.sub(r"[\s()()]", "", text)
 
 
-WHERE_Q = re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|哪个位置|哪个地址|地址")
+# where something is — not where to send or go ("送哪里评审" is answered by a body)
+WHERE_Q = re.compile(r"在哪|(?<![送报交去寄到找])(?:哪里|哪儿)|什么地方|什么位置|哪个位置|哪个地址|地址")
 # how the gazette says where something is: 设在…, 位于…, 安装在…尾部, an address
 LOCATIVE = re.compile(r"设在|设于|位于|坐落|地址|(?:安装|放置|悬挂|建)在|在[^,,。;;]{1,15}?(?:路|街|号|巷|楼|村|镇|乡|部|位置|内|处)"
                       r"|[\u4e00-\u9fff]{2}(?<!道)(?:路|街|巷|大道)(?:\d+号|[东南西北]侧)?")  # a table's address cell
