@@ -183,16 +183,18 @@ def attribute_supported(q: str, text: str) -> bool:
 
 # Quantities a question can ask the amount of by name. When the question names one ("奖金多少",
 # "年产值多少", "哪个地址") and the answer never mentions it, the answer is about something else.
-MEASURE_Q = re.compile(
-    r"(奖金|奖励金额|产值|产量|投资额|总投资|费用|价格|票价|收入|面积|车速|速度|长度|高度|距离|工资|保费|"
-    r"罚款|利率|税率|地址|电话|人口|人数)(?:是|为|有|要|大约|大概|一共|具体|具体在|在)?(?:多少|多大|多长|几|哪)"
-)
+MEASURES = (r"奖金|奖励金额|产值|产量|投资额|总投资|费用|价格|票价|收入|面积|车速|速度|长度|高度|距离|工资|保费|"
+            r"罚款|利率|税率|地址|电话|人口|人数|补贴|补助金")
+MEASURE_Q = re.compile(rf"({MEASURES})(?:是|为|有|要|大约|大概|一共|具体|具体在|在)?(?:多少|多大|多长|几|哪)")
 
 
 def measure_supported(q: str, text: str) -> bool:
-    """"一等奖奖金多少?" is not answered by the sentence naming the 一等奖 winners."""
+    """"一等奖奖金多少?" / "能拿多少奖金?" is not answered by the sentence naming the winners."""
     m = MEASURE_Q.search(q)
-    return m is None or m.group(1) in re.sub(r"[\s()()]", "", text)
+    noun = m.group(1) if m else amount_noun(q)
+    if noun is None or not re.fullmatch(MEASURES, noun):
+        return True
+    return noun in re.sub(r"[\s()()]", "", text)
 
 
 # where something is — not where to send or go ("送哪里评审" is answered by a body)

@@ -11,8 +11,11 @@ import re
 
 # (pattern, replacement): the colloquial word, with the context that makes the reading safe
 GAZETTE_WORDS: tuple[tuple[str, str], ...] = (
-    (r"电动车", "电动自行车"),
+    (r"电动车|电瓶车|电驴子?", "电动自行车"),
     (r"上牌照?|办牌照?", "登记"),
+    (r"(?:不给|不让|不能)(?=登记)", "不予办理"),
+    (r"改好了?|改完了?|整改好了?", "整治完成"),
+    (r"工厂", "工矿"),
     (r"牌照", "号牌"),
     (r"(?<=[带交拿])(?:哪些|什么)材料", "哪些资料"),
     (r"要带|得带|需要带", "提交"),

@@ -246,7 +246,7 @@ ASK_COLUMNS = (
     (re.compile(r"谁|哪个单位|哪个部门|负责|督办|牵头"), re.compile(r"单位|主体|负责|部门")),
     (re.compile(r"什么时候|何时|哪天|期限|时限|完成"), re.compile(r"时间|期限|时限")),
     (re.compile(r"在哪|哪里|地址|位置|地点"), re.compile(r"地址|位置|地点|辖区")),
-    (re.compile(r"多大|面积"), re.compile(r"面积")),
+    (re.compile(r"多大|面积|平方|平米"), re.compile(r"面积")),
     (re.compile(r"什么隐患|哪些隐患|问题|隐患是|内容"), re.compile(r"内容")),
     (re.compile(r"怎么整改|如何整改|整改措施|建议"), re.compile(r"措施|建议|内容")),
 )
