@@ -355,7 +355,9 @@ class Answerer:
         if e.kind == "declared":
             text = e.extra + (":" + sep.join(items) if items else "") + "。"
         else:
-            text = e.extra + f"共{len(items)}项:" + sep.join(items) + "。"
+            # counted in the question's own word: "占几家" → 共13家
+            word = re.search(r"(?:几|多少)(个|家|名|项|处|人|件|条|种|类)", q)
+            text = e.extra + f"共{len(items)}{word.group(1) if word else '项'}:" + sep.join(items) + "。"
         return Draft(text, "list", tuple(cites[:12]), cov, items)
 
     def _unit_chunks(self, doc: Document, units) -> list[Chunk]:
