@@ -18,22 +18,21 @@ N_DIALOGS = 8
 MODES = ("bm25", "dense", "hybrid", "baseline")
 
 # ---- thresholds (fractions 0..1): measured on this subset minus ~0.02; the measured values are in the
-# comments (re-measured 2026-11-26 after the dense side switched to heading path + text head, which
-# builds the index 2-3x faster: dense ev@10 0.923 → 0.885 while hybrid doc@10 and MRR held).
-# Small denominators: 52 answerable questions (1 item = 1.9 points), 8 unanswerable (12.5 points),
-# 22 dialog turns (4.5 points) — one item lost on the last two fails the gate.
+# comments (re-measured 2026-11-26, session 2: everyday words, refusal checks, per-year table rows,
+# follow-ups into lists). Small denominators: 52 answerable questions (1 item = 1.9 points),
+# 8 unanswerable (12.5 points), 22 dialog turns (4.5 points) — one item lost on the last two fails.
 MIN_HYBRID_RECALL_DOC_AT_10 = 0.98  # 1.000
-MIN_HYBRID_RECALL_EV_AT_10 = 0.94  # 0.962
-MIN_HYBRID_MRR = 0.97  # 0.990
-MIN_BM25_RECALL_EV_AT_10 = 0.96  # 0.981
+MIN_HYBRID_RECALL_EV_AT_10 = 0.96  # 0.981
+MIN_HYBRID_MRR = 0.98  # 1.000
+MIN_BM25_RECALL_EV_AT_10 = 0.98  # 1.000
 MIN_DENSE_RECALL_EV_AT_10 = 0.865  # 0.885
-MIN_FULLY_RIGHT_ANSWERABLE = 0.86  # 0.885
-MIN_REFUSAL_RECALL = 0.73  # 0.750
-MIN_REFUSAL_PRECISION = 0.83  # 1.000 (8 unanswerable items: one more answered costs 14 points)
-MAX_WRONGLY_REFUSED = 0.04  # 0.000
-MIN_CITATION_ACCURACY = 0.83  # 0.854 (two-part answers cite each part)
+MIN_FULLY_RIGHT_ANSWERABLE = 0.92  # 0.942
+MIN_REFUSAL_RECALL = 0.85  # 0.875 (7 of 8)
+MIN_REFUSAL_PRECISION = 0.87  # 1.000 (one wrongly refused answerable question costs 12.5 points)
+MAX_WRONGLY_REFUSED = 0.02  # 0.000 (one item is 1.9 points)
+MIN_CITATION_ACCURACY = 0.90  # 0.929 (two-part answers cite each part)
 MIN_CITATION_VERBATIM = 1.00  # 1.000 — an invariant: a quote occurs verbatim in its chunk
-MIN_DIALOG_TURN_ACCURACY = 0.84  # 0.864
+MIN_DIALOG_TURN_ACCURACY = 0.88  # 0.909
 # the system's hybrid retrieval may not fall behind the LangChain-style peer by more than this
 MAX_BEHIND_BASELINE = 0.0
 
