@@ -27,6 +27,7 @@ from qa.tables import ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUM
 from qa.text import bigrams, content
 
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
+EARLIER_Q = re.compile(r"哪个先|哪个早|哪个在前|先后|谁先|先发")
 MIN_COVERAGE = 0.5  # calibrated on the gold set: keeps wrongly refused answerable questions ≤ 5% (see qa eval)
 
 
@@ -96,7 +97,8 @@ class Answerer:
         # matched in the gazette's words; the question as asked is what the answer reports
         qm = gazette_words(q)
         draft, hits = self.draft(qm, today, prefer_doc, filters, focus and gazette_words(focus))
-        parts = split_question(qm)
+        # a part with no topic of its own ("分别是哪天?") is no question to answer alone
+        parts = [p for p in split_question(qm) if len(re.sub(r"[|]|分别|各自|另外|还有|又", "", content(p))) >= 2]
         if len(parts) > 1:
             # "A?B?" / "A和B分别…": answer each part, then join what was found
             # each part is searched lexically only: the whole question already had the encoder's
@@ -192,29 +194,59 @@ class Answerer:
 
     # ------------------------------------------------------------ document dates
     def _doc_dates(self, q: str, today: dt.date) -> Draft | None:
-        """When a document was issued, or from when it applies: read off the parsed document."""
-        effective = EFFECTIVE_Q.search(q)
-        issued = ISSUED_Q.search(q)
+        """When a document was issued, or from when it applies: read off the parsed document.
+        "A和B分别哪天施行/哪个先发的?" answers for each document named, and compares."""
+        effective = bool(EFFECTIVE_Q.search(q))
+        issued = bool(ISSUED_Q.search(q))
         if not (effective or issued):
             return None
-        doc, cov = self._best_document(q)
-        if doc is None or cov < 0.4:
+        docs = self._named_documents(q)
+        if len(docs) < 2:
+            doc, cov = self._best_document(q)
+            docs = [doc] if doc is not None and cov >= 0.4 else []
+        found = [(doc, d) for doc in docs if (d := self._doc_date(doc, effective, issued)) is not None]
+        if not found:
             return None
+        if len(found) == 1:
+            return found[0][1][0]
+        drafts = [d for _, (d, _) in found]
+        text = "".join(d.text for d in drafts)
+        if EARLIER_Q.search(q):
+            (first, (_, when)), *_ = sorted(found, key=lambda f: f[1][1])
+            text += f"较早的是《{first.subtitle or first.title}》({when.month}月{when.day}日)。"
+        return Draft(text, "date", tuple(c for d in drafts for c in d.citations), 1.0)
+
+    def _doc_date(self, doc: Document, effective: bool, issued: bool) -> tuple[Draft, dt.date] | None:
+        """The sentence giving a document's effective date, else its printed issue date."""
         if effective:
             for c in self.by_doc[doc.key]:
                 if c.kind not in ("article", "section"):
                     continue
                 for sent in sentences(c.text):
-                    if re.search(r"(起|之日起)(施行|执行|实施)", sent) and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", sent):
-                        return Draft(f"《{doc.subtitle or doc.title}》{sent}", "date", (make_citation(c, sent),), 1.0)
+                    m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", sent)
+                    if m and re.search(r"(起|之日起)(施行|执行|实施)", sent):
+                        when = dt.date(*map(int, m.groups()))
+                        return Draft(f"《{doc.subtitle or doc.title}》{sent}", "date", (make_citation(c, sent),), 1.0), when
             if not issued:
                 return None
         header = next(c for c in self.by_doc[doc.key] if c.kind == "header")
         printed = next((ln for ln in header.text.split("\n") if re.match(r"^\d{4}年\d{1,2}月\d{1,2}日$", ln)), None)
         if printed is None:
             return None
+        when = dt.date(*map(int, re.findall(r"\d+", printed)))
         return Draft(f"《{doc.title}》({doc.number})由{doc.issuer}于{printed}印发。", "date",
-                     (make_citation(header, printed),), 1.0)
+                     (make_citation(header, printed),), 1.0), when
+
+    def _named_documents(self, q: str) -> list[Document]:
+        """The documents a question names one after another ("防汛防台暂行办法和畜牧业…行动方案"),
+        each matched on its own words; fewer than two → []."""
+        names = re.split(r"[和与跟及、,,]", re.split(r"分别|哪个|哪一个|各自", q)[0])
+        docs: list[Document] = []
+        for name in names:
+            doc, cov = self._best_document(name) if len(content(name)) >= 4 else (None, 0.0)
+            if doc is not None and cov >= 0.5 and doc not in docs:
+                docs.append(doc)
+        return docs if len(docs) >= 2 else []
 
     def _best_document(self, q: str) -> tuple[Document | None, float]:
         best, best_cov = None, 0.0
@@ -338,7 +370,8 @@ class Answerer:
             elif e.kind == "declared":
                 # "先进集体(36家)": a heading that states its own count answers "一共多少家" — of the
                 # year asked: 2017's 32处 does not answer for 2016
-                if counting and all(y in e.name for y in re.findall(r"20\d\d", q)):  # the heading itself must match: the document title is shared by its siblings
+                # (the heading itself must match, since the document title is shared by its siblings)
+                if counting and all(y in e.name for y in re.findall(r"20\d\d", q)):
                     candidates.append((self.cov(q, e.name) + 0.3 * self.cov(q, e.extra), e))
             else:
                 candidates.append((self.cov(q, e.name) - (0.05 if e.kind == "outline" else 0), e))

@@ -152,3 +152,11 @@ def test_follow_up_keeps_the_topic_not_the_previous_verb(engine):
     second = engine.ask("没有发票怎么办?", session_id=first.session_id).answer
     assert second.rewritten_question == "电动车登记没有发票怎么办?"
     assert "承诺书" in second.answer
+
+
+def test_two_documents_dates_are_compared(engine):
+    # computed from both documents' printed dates, not picked from one passage
+    a = ask(engine, "电动自行车登记规定和防汛防台管理工作暂行办法,哪个先发的?")
+    assert a.kind == "date" and "2017年4月24日" in a.answer and "2017年4月10日" in a.answer
+    assert "较早的是《衢州市防汛防台管理工作暂行办法》" in a.answer
+    assert _cites(a, "衢政办发〔2017〕25号") and _cites(a, "衢政发〔2017〕14号") and _quotes_verbatim(engine, a)
