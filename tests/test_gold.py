@@ -1,8 +1,8 @@
-"""Integrity tests for the gold evaluation set (eval/gold/).
+"""Integrity tests for the evaluation sets (eval/gold/, eval/dev/, eval/heldout/).
 
-The gold set is written by reading the gazette, independently of qa/, index/ and
-service/. These tests only check the gold files against the gazette source so that
-the set cannot silently rot (typos in must-strings, stale line numbers, lost coverage).
+Each set is written by reading the gazette, independently of qa/, index/ and service/. These
+tests only check the files against the gazette source so that no set can silently rot (typos in
+must-strings, stale line numbers); size, quotas and coverage are the gold set's own contract.
 """
 import json
 import re
@@ -14,8 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "gazettes" / "quzhou-zhengbao-2017-02.txt"
 GOLD = ROOT / "eval" / "gold"
-QUESTIONS = GOLD / "questions.jsonl"
-DIALOGS = GOLD / "dialogs.jsonl"
+SETS = ("gold", "dev", "heldout")  # eval/<name>/{questions,dialogs}.jsonl
 
 QUESTION_TYPES = {"fact", "list", "date", "table", "multi", "unanswerable"}
 QUOTAS = {"fact": 60, "list": 20, "date": 20, "table": 20, "multi": 10, "unanswerable": 25}
@@ -75,14 +74,29 @@ def _load_jsonl(path):
     return items
 
 
-@pytest.fixture(scope="module")
-def questions():
-    return _load_jsonl(QUESTIONS)
+@pytest.fixture(scope="module", params=SETS)
+def eval_set(request):
+    return ROOT / "eval" / request.param
 
 
 @pytest.fixture(scope="module")
-def dialogs():
-    return _load_jsonl(DIALOGS)
+def questions(eval_set):
+    return _load_jsonl(eval_set / "questions.jsonl")
+
+
+@pytest.fixture(scope="module")
+def dialogs(eval_set):
+    return _load_jsonl(eval_set / "dialogs.jsonl")
+
+
+@pytest.fixture(scope="module")
+def gold_questions():
+    return _load_jsonl(GOLD / "questions.jsonl")
+
+
+@pytest.fixture(scope="module")
+def gold_dialogs():
+    return _load_jsonl(GOLD / "dialogs.jsonl")
 
 
 def _evidence_units(questions, dialogs):
@@ -108,8 +122,20 @@ def test_source_has_24_documents(doc_numbers_in_source):
 
 
 def test_files_parse_and_are_nonempty(questions, dialogs):
-    assert len(questions) >= MIN_QUESTIONS
-    assert len(dialogs) >= MIN_DIALOGS
+    assert questions and dialogs
+
+
+def test_gold_set_size(gold_questions, gold_dialogs):
+    assert len(gold_questions) >= MIN_QUESTIONS
+    assert len(gold_dialogs) >= MIN_DIALOGS
+
+
+def test_no_question_repeats_another_set():
+    # a set is only independent if it does not ask what another set asks, word for word
+    seen: dict[str, str] = {}
+    for name in SETS:
+        for q in _load_jsonl(ROOT / "eval" / name / "questions.jsonl"):
+            assert seen.setdefault(q["question"], name) == name, (q["id"], name, seen[q["question"]])
 
 
 def test_ids_unique(questions, dialogs):
@@ -134,8 +160,8 @@ def test_question_fields_and_types(questions):
             assert not set(q["must_not"]) & set(q["must"]), q["id"]
 
 
-def test_type_quotas(questions):
-    counts = Counter(q["type"] for q in questions)
+def test_type_quotas(gold_questions):
+    counts = Counter(q["type"] for q in gold_questions)
     for typ, minimum in QUOTAS.items():
         assert counts[typ] >= minimum, (typ, counts[typ], minimum)
 
@@ -182,8 +208,8 @@ def test_dialog_structure(dialogs):
 
 def test_doc_numbers_exist_in_source(questions, dialogs, source_text, doc_numbers_in_source):
     for label, unit in _evidence_units(questions, dialogs):
-        for d in unit["doc_numbers"] or []:
-            assert DOC_NUMBER_RE.fullmatch(d), (label, d, "not in normalised 〔〕 form")
+        for d in map(_norm_doc, unit["doc_numbers"] or []):  # a set may print [2017] as the document does
+            assert DOC_NUMBER_RE.fullmatch(d), (label, d, "not a 文号")
             bracket = d.replace("〔", "[").replace("〕", "]")
             assert d in source_text or bracket in source_text, (label, d)
             assert d in doc_numbers_in_source, (label, d, "not a document header of this issue")
@@ -237,7 +263,7 @@ def test_evidence_lines_lie_in_the_named_documents(questions, dialogs, source_li
         end = starts[k + 1] - 1 if k + 1 < len(starts) else len(source_lines)
         spans[doc] = (starts[k], end)
     for label, unit in _evidence_units(questions, dialogs):
-        docs = unit["doc_numbers"] or []
+        docs = [_norm_doc(d) for d in unit["doc_numbers"] or []]
         for ln in unit["lines"]:
             assert any(spans[d][0] <= ln <= spans[d][1] for d in docs), (label, ln, docs)
 
@@ -245,13 +271,13 @@ def test_evidence_lines_lie_in_the_named_documents(questions, dialogs, source_li
 # ---------------------------------------------------------------- coverage
 
 
-def test_all_24_documents_covered(questions, dialogs, doc_numbers_in_source):
+def test_all_24_documents_covered(gold_questions, gold_dialogs, doc_numbers_in_source):
     per_doc = Counter()
-    for q in questions:
+    for q in gold_questions:
         for d in q["doc_numbers"] or []:
             per_doc[d] += 1
     covered = set(per_doc)
-    for d in dialogs:
+    for d in gold_dialogs:
         for t in d["turns"]:
             covered.update(t["doc_numbers"])
     missing = set(doc_numbers_in_source) - covered
