@@ -21,9 +21,11 @@ from qa.question import (
     measure_supported, place_supported, shape_bonus, split_question, unit_supported, unknown_doc_number, wh_noun,
 )
 from qa.retrieve import Retriever, SearchFilters
-from qa.synonyms import gazette_words
 from qa.score import bigram_idf, coverage, informative_bigrams, sentences
-from qa.tables import ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, is_amount, num, pick_columns, row_name_in, row_text
+from qa.synonyms import gazette_words
+from qa.tables import (
+    ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, is_amount, num, pick_columns, row_name_in, row_text,
+)
 from qa.text import bigrams, content
 
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
@@ -411,8 +413,7 @@ class Answerer:
         for c in self.corpus.chunks:
             if c.kind == "list":
                 out.append(Enumeration("list", c.header, tuple(c.text.split("、")), (make_citation(c, c.text),)))
-        for c in self.corpus.chunks:
-            if c.kind in ("section", "article"):
+            elif c.kind in ("section", "article"):
                 # an attachment's title in the reference list states its count: "…整改计划表(共32处)"
                 for line in c.text.split("\n"):
                     if re.search(r"[((]共\d+", line) and DECLARED_COUNT.search(line):
@@ -485,10 +486,7 @@ class Answerer:
             if h.chunk.kind in ("header", "table"):
                 continue
             head = re.sub(r"\s", "", h.chunk.header)
-            # a table row is one record: its remarks "(增设红绿灯)" belong with the rest of the row
-            units = [ln for ln in h.chunk.text.split("\n") if ln.strip()] if h.chunk.kind == "table_row" \
-                else sentences(h.chunk.text)
-            for s in units:
+            for s in _pieces(h.chunk):
                 # "乡(镇)" is asked as "乡镇": brackets are dropped for matching only
                 flat = re.sub(r"[\s()()]", "", s)
                 own = {b for b in qb if b in flat}
@@ -511,7 +509,7 @@ class Answerer:
                 covered |= cand[1]
         cites, parts = [], []
         for _, _, sent, chunk in picked:
-            sents = sentences(chunk.text) if chunk.kind != "table_row" else [sent]
+            sents = _pieces(chunk)
             chosen = [sent]
             i = sents.index(sent)
             if sent.endswith((":", ":")):
@@ -527,14 +525,15 @@ class Answerer:
             parts.append("".join(chosen) + f"[{len(cites)}]")
         kind = "list" if LIST_Q.search(q) else "fact"
         confidence = math.fsum(weight[b] for b in covered) / total
+        said = "".join(parts)
         # a table row states bare numbers; its unit is in the column heading
-        if not unit_supported(q, "".join(parts)) and not all(c.kind == "table_row" for _, _, _, c in picked):
+        if not unit_supported(q, said) and not all(c.kind == "table_row" for _, _, _, c in picked):
             confidence *= 0.4
-        if not attribute_supported(q, "".join(parts) + " ".join(c.header for _, _, _, c in picked)):
+        if not attribute_supported(q, said + " ".join(c.header for _, _, _, c in picked)):
             confidence *= 0.75
-        if not measure_supported(q, "".join(parts)):
+        if not measure_supported(q, said):
             confidence *= 0.5
-        if not place_supported(q, "".join(parts)):
+        if not place_supported(q, said):
             confidence *= 0.5
         # a list question answered by a heading ("建设A、B、C三大基地"): its sub-items are the list
         unit = self.units.get((best[3].doc_key, best[3].path))
@@ -551,6 +550,14 @@ def _join(drafts: list[Draft]) -> Draft:
         cites.extend(d.citations)
     kinds = {d.kind for d in drafts}
     return Draft("".join(texts), kinds.pop() if len(kinds) == 1 else "fact", tuple(cites), min(d.score for d in drafts))
+
+
+def _pieces(chunk: Chunk) -> list[str]:
+    """What an extractive answer quotes: sentences, but a table row whole (one record: its remark
+    "(增设红绿灯)" belongs with the rest of the row)."""
+    if chunk.kind == "table_row":
+        return [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
+    return sentences(chunk.text)
 
 
 def _span(text: str, picked: list[str]) -> str:
