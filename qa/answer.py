@@ -26,7 +26,7 @@ from qa.synonyms import gazette_words
 from qa.tables import (
     ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, is_amount, num, pick_columns, row_name_in, row_text,
 )
-from qa.text import bigrams, content
+from qa.text import bigrams, content, int_to_cn
 
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 EARLIER_Q = re.compile(r"哪个先|哪个早|哪个在前|先后|谁先|先发")
@@ -392,9 +392,12 @@ class Answerer:
         if e.kind == "declared":
             text = e.extra + (":" + sep.join(items) if items else "") + "。"
         else:
-            # counted in the question's own word: "占几家" → 共13家
+            # counted in the question's own word ("占几家" → 共13家), unless the gazette's own lead-in
+            # already states the count ("分以下三个阶段进行:")
             word = re.search(r"(?:几|多少)(个|家|名|项|处|人|件|条|种|类)", q)
-            text = e.extra + f"共{len(items)}{word.group(1) if word else '项'}:" + sep.join(items) + "。"
+            stated = re.search(rf"(?:{int_to_cn(len(items))}|(?<!\d){len(items)}(?!\d))\s*(?:个|项|家|名|大|类|种|条|处)", e.extra)
+            count = "" if stated else f"共{len(items)}{word.group(1) if word else '项'}:"
+            text = e.extra + count + sep.join(items) + "。"
         return Draft(text, "list", tuple(cites[:12]), cov, items)
 
     def _unit_chunks(self, doc: Document, units) -> list[Chunk]:
