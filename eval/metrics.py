@@ -165,19 +165,6 @@ def citation_checks(
     return verbatim, relevant
 
 
-def citation_accurate(
-    quote: str,
-    chunk_text: str | None,
-    line_start: int,
-    line_end: int,
-    must: Sequence[str],
-    gold_lines: Sequence[int],
-) -> bool:
-    """Verbatim and relevant (see citation_checks)."""
-    verbatim, relevant = citation_checks(quote, chunk_text, line_start, line_end, must, gold_lines)
-    return verbatim and relevant
-
-
 def refusal_scores(refused: Sequence[bool], unanswerable: Sequence[bool]) -> dict[str, float | int]:
     """Refusal as a classifier, positive = the system refused (found is False).
 

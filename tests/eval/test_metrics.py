@@ -131,8 +131,8 @@ def test_citation_checks():
     # an unknown chunk or an empty quote is not verbatim
     assert M.citation_checks("第十五条", None, 869, 869, ["1000平方米"], [869]) == (False, True)
     assert M.citation_checks("", chunk, 869, 869, [], [869])[0] is False
-    assert M.citation_accurate("第十五条", chunk, 869, 869, [], [869])
-    assert not M.citation_accurate("第十六条", chunk, 869, 869, [], [869])
+    assert all(M.citation_checks("第十五条", chunk, 869, 869, [], [869]))  # accurate = verbatim and relevant
+    assert not all(M.citation_checks("第十六条", chunk, 869, 869, [], [869]))
 
 
 def test_spans_overlap():
