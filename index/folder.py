@@ -23,7 +23,7 @@ from index.errors import IndexMismatch, IndexMissing
 
 __all__ = ["MANIFEST", "SCHEMA_VERSION", "check_manifest", "read_manifest", "write_folder_atomically", "fsync_tree"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: optional named extra vector stores in subfolders (manifest 'extra_stores')
 MANIFEST = "manifest.json"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

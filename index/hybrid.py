@@ -39,7 +39,7 @@ _TOKENIZER = "tokenizer.json"
 _BM25_DIR = "bm25"
 _RESERVED = frozenset(
     {"schema_version", "encoder", "encoder_dim", "item_count", "built_at", "build_seconds",
-     "vector_kind", "bm25_variant", "user_word_count", "rrf_k"}
+     "vector_kind", "bm25_variant", "user_word_count", "rrf_k", "extra_stores"}
 )
 
 
@@ -62,6 +62,8 @@ class HybridIndex:
         self._bm25 = bm25
         self._store = store
         self.manifest: dict[str, Any] = dict(manifest)
+        # further vector stores kept in the same folder (e.g. sentence-level vectors), by name
+        self.extra_stores: dict[str, VectorStore] = {}
 
     # -- construction --
 
@@ -139,6 +141,7 @@ class HybridIndex:
         allowed_ids: Collection[str] | None = None,
         weights: Mapping[str, float] | None = None,
         depth: int = DEFAULT_DEPTH,
+        query_vector: np.ndarray | None = None,
     ) -> list[SearchHit]:
         """Best k items for `query`. `allowed_ids` restricts the result to those ids (unknown ids
         are ignored); `weights` ({"bm25": w, "dense": w}, default 1 each) apply in hybrid mode."""
@@ -160,7 +163,7 @@ class HybridIndex:
         if mode in ("hybrid", "bm25"):
             lists["bm25"] = self._bm25.search(self.tokenizer.tokenize(query), n, allowed=mask)
         if mode in ("hybrid", "dense"):
-            qvec = self.encoder.encode_queries([query])[0]
+            qvec = self.encoder.encode_queries([query])[0] if query_vector is None else query_vector
             lists["dense"] = self._store.search_rows(qvec, n, allowed=mask)
         if mode != "hybrid":
             return [
@@ -180,7 +183,7 @@ class HybridIndex:
         extra = dict(extra_manifest or {})
         if clash := _RESERVED & set(extra):
             raise ValueError(f"extra_manifest may not set reserved fields {sorted(clash)}")
-        manifest = {**self.manifest, **extra}
+        manifest = {**self.manifest, **extra, "extra_stores": sorted(self.extra_stores)}
         json.dumps(manifest)  # fail before touching the disk if a caller field is not JSON
 
         def fill(tmp: Path) -> None:
@@ -191,6 +194,8 @@ class HybridIndex:
             })
             self._bm25.save(tmp / _BM25_DIR)
             self._store.save(tmp)
+            for name, extra_store in self.extra_stores.items():
+                extra_store.save(tmp / name)
             write_json(tmp / MANIFEST, manifest)  # last: a folder with a manifest is complete
 
         write_folder_atomically(path, fill)
@@ -216,6 +221,7 @@ class HybridIndex:
             tok_state = json.loads((path / _TOKENIZER).read_text(encoding="utf-8"))
             bm25 = load_bm25(path / _BM25_DIR)
             store = VectorStore.load(path)
+            extra_stores = {name: VectorStore.load(path / name) for name in manifest.get("extra_stores", [])}
         except (FileNotFoundError, IndexMissing) as exc:
             raise IndexMissing(f"{path} is incomplete ({exc}); {rebuild_hint}") from None
         tokenizer = Tokenizer(tok_state["user_words"], stopwords=tok_state["stopwords"])
@@ -226,7 +232,9 @@ class HybridIndex:
                 f"{len(items)}, BM25 {bm25.n_docs}, vectors {len(store)}; {rebuild_hint}",
                 "item_count", len(items), manifest["item_count"],
             )
-        return cls(items, tokenizer, bm25, store, encoder, manifest)
+        index = cls(items, tokenizer, bm25, store, encoder, manifest)
+        index.extra_stores = extra_stores
+        return index
 
 
 def _embed(

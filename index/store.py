@@ -92,6 +92,10 @@ class VectorStore:
     def row_of(self, id_: str) -> int:
         return self._row_of[id_]
 
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        """The stored unit vectors of these rows (for scoring a few known items exactly)."""
+        return self._index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+
     def search(self, vector: np.ndarray, k: int, allowed: Iterable[str] | np.ndarray | None = None) -> list[tuple[str, float]]:
         """Best k rows for one query vector; `allowed` is a set of ids or a boolean row mask."""
         return [(self.ids[r], s) for r, s in self.search_rows(vector, k, allowed)]

@@ -12,6 +12,8 @@ from qa.retrieve import Retriever, index_items, mine_user_words
 
 MANIFEST = "manifest.json"
 DENSE_CHARS = 200
+PIECE_CHARS = 160  # a sentence longer than this is a list or a table: its head says what it is about
+PIECES = "pieces"
 BATCH = 64
 
 
@@ -54,8 +56,12 @@ def _encoder_name(settings: Settings) -> str:
 def build_index(settings: Settings, paths: list[Path], progress: bool = True) -> str:
     """Parse, chunk, embed and write the index atomically. A bad file raises before anything is written."""
     from index.encoders import load_encoder
+    from index.encoders import l2_normalize
     from index.hybrid import HybridIndex
+    from index.store import VectorStore
     from index.tokenize import Tokenizer
+
+    from qa.pipeline.context import piece_ids
 
     t0 = time.perf_counter()
     corpus = load_corpus(paths)  # raises GazetteFormatError: the old index stays untouched
@@ -78,6 +84,16 @@ def build_index(settings: Settings, paths: list[Path], progress: bool = True) ->
     # cost grows with length, while the heading path + first sentences carry the chunk's topic.
     vectors = _embed([dense_text(c) for c in corpus.chunks], encoder, tick)
     index = HybridIndex.build(items, encoder, tokenizer, vectors=vectors)
+    # sentence-level vectors: what an answer quotes, so the selector can read paraphrase where
+    # the chunk level hides it (a sentence, a table row)
+    pieces = piece_ids(corpus.chunks)
+    if bar is not None:
+        bar.close()
+        bar = tqdm(total=len(pieces), desc="embedding sentences", unit="piece")
+    piece_vectors = _embed([text[:PIECE_CHARS] for _, text in pieces], encoder, tick)
+    store = VectorStore(encoder.dim)
+    store.add([pid for pid, _ in pieces], l2_normalize(piece_vectors))
+    index.extra_stores[PIECES] = store
     if bar is not None:
         bar.close()
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     session_ttl_seconds: float = 1800.0
     session_max: int = 10_000
+    scorer_path: Path = Field(default=REPO_ROOT / "qa" / "models" / "answer_scorer.json",
+                              description="the fitted answer scorer (make train writes it)")
+    debug: bool = Field(default=False, description="return each answer's stage trace from the API")
 
     @property
     def index_dir(self) -> Path:

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from qa.config import Settings
-from qa.conversation import SessionStore, Turn, combine, is_elliptical, resolve_ordinal, rewrite
+from qa.conversation import SessionStore, Turn, is_elliptical, rewrite
 from qa.errors import InvalidQuery, QAError
 from qa.llm import LLMPhraser, draft_units
 from qa.model import Answer, Document, Hit
 from qa.retrieve import CHUNK_KINDS, SEARCH_MODES, SearchFilters
 from qa.text import clean_question
+
+if TYPE_CHECKING:
+    from qa.pipeline.run import Outcome
+    from qa.pipeline.types import Trace
 
 __all__ = ["Engine", "Filters", "Reply", "SEARCH_MODES", "CHUNK_KINDS"]
 
@@ -24,6 +28,8 @@ Filters = SearchFilters  # restrict retrieval: doc_keys (〔〕 or [ ]), kinds, 
 class Reply:
     answer: Answer
     session_id: str
+    trace: "Trace | None" = None  # what each answering stage produced (qa ask --trace, eval)
+    outcome: "Outcome | None" = None  # the pipeline's full result: candidates and their scores
 
 
 class Engine:
@@ -36,14 +42,16 @@ class Engine:
         self.encoder = None
         self.retriever = None
         self.answerer = None
+        self.pipeline = None
         self.llm = None  # an OpenAI-compatible endpoint, only when QA_LLM_BASE_URL is set
 
     def warm_up(self) -> None:
         from index.encoders import load_encoder
 
-        from qa.answer import Answerer
-        from qa.build import load_retriever
+        from qa.build import PIECES, load_retriever
         from qa.corpus import load_corpus
+        from qa.pipeline.context import AnswerContext
+        from qa.pipeline.run import Pipeline
 
         corpus = load_corpus(self.settings.corpus_files())
         encoder = load_encoder(self.settings.encoder)
@@ -52,8 +60,10 @@ class Engine:
         retriever.index.warm_up()  # jieba's dictionary: the first question should not pay for it
         self.corpus, self.encoder, self.retriever = corpus, encoder, retriever
         self.llm = LLMPhraser.from_settings(self.settings)
-        self.answerer = Answerer(corpus, retriever)
-        self.answerer.places.warm_up()  # the place tagger's dictionary, likewise
+        ctx = AnswerContext(corpus, retriever.index.extra_stores.get(PIECES))
+        ctx.places.warm_up()  # the place tagger's dictionary, likewise
+        self.pipeline = Pipeline(ctx, retriever, encoder, _scorer(self.settings))
+        self.answerer = self.pipeline  # readiness: the pipeline is what answers
 
     @property
     def ready(self) -> bool:
@@ -83,9 +93,10 @@ class Engine:
         return self.retriever.search(query, k=k, mode=mode, filters=filters)
 
     def ask(self, question: str, *, session_id: str | None = None, history: Sequence[str] = (),
-            filters: Filters | None = None) -> Reply:
+            filters: Filters | None = None, cancel=None) -> Reply:
         """Answer a question. `session_id` continues a stored conversation (an unknown or expired id
-        starts a new one); `history` gives earlier user questions explicitly (OpenAI-style clients)."""
+        starts a new one); `history` gives earlier user questions explicitly (OpenAI-style clients);
+        `cancel` (a token with `check()`) stops the work between stages when the client has gone."""
         self._need()
         t0 = time.perf_counter()
         q = clean_question(question)
@@ -100,26 +111,30 @@ class Engine:
         elif history:
             previous = self._standalone_history(history)
         items = session.last.items if session.last else ()
-        standalone = rewrite(resolve_ordinal(q, previous, items), previous)
-        if self.llm and previous and is_elliptical(q):
-            standalone = self.llm.condense(q, [previous]) or standalone
-        t1 = time.perf_counter()
         today = self.settings.today()
-        answer, slots = self.answerer.answer(q, today, rewritten=standalone, prefer_doc=prev_doc, filters=filters)
-        if previous and not answer.found and standalone == q and not is_elliptical(q):
+        pipe = self.pipeline
+        plan = pipe.understander.plan(q, today, previous, items)
+        if self.llm and previous and is_elliptical(plan.standalone):
+            condensed = self.llm.condense(q, [previous])
+            if condensed:
+                plan = pipe.understander.plan(condensed, today)
+        t1 = time.perf_counter()
+        out = pipe.run(q, today, plan=plan, prefer_doc=prev_doc, filters=filters, cancel=cancel)
+        if previous and not out.answer.found and not plan.follow_up and not is_elliptical(plan.standalone):
             # a follow-up that names only part of its topic: try it with the previous topic
-            retry, rslots = self.answerer.answer(q, today, rewritten=combine(q, previous), prefer_doc=prev_doc, filters=filters)
-            if retry.found:
-                answer, slots = retry, rslots
+            retry = pipe.run(q, today, plan=pipe.understander.combined(plan, previous), prefer_doc=prev_doc,
+                             filters=filters, cancel=cancel)
+            if retry.answer.found:
+                out = retry
+        answer = out.answer
         if self.llm:
             # the model may only rephrase: its [n] and every number it states are checked against the units
-            answer = self.llm.phrase(answer.rewritten_question, answer, draft_units(answer, self.answerer.chunks))[0]
+            answer = self.llm.phrase(answer.rewritten_question, answer, draft_units(answer, pipe.ctx.chunks))[0]
         t2 = time.perf_counter()
         answer = replace(answer, timings={"parse": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2),
                                           "total": round((t2 - t0) * 1000, 2)})
-        self.sessions.record(session, Turn(answer.rewritten_question, slots.get("doc_key") or prev_doc,
-                                           slots.get("items") or items))
-        return Reply(answer, session.id)
+        self.sessions.record(session, Turn(out.plan.standalone, out.doc_key or prev_doc, out.items or items))
+        return Reply(answer, session.id, out.trace, out)
 
     def _standalone_history(self, history: Sequence[str]) -> str | None:
         previous = None
@@ -128,3 +143,14 @@ class Engine:
             if h:
                 previous = rewrite(h, previous)
         return previous
+
+
+def _scorer(settings: Settings):
+    from qa.pipeline.scorer import ModelMissing, Scorer
+
+    try:
+        return Scorer.load(settings.scorer_path)
+    except ModelMissing:
+        if settings.scorer_path.exists():
+            raise
+        return None  # not fitted yet (make train): skills' own strength × coverage decides

@@ -91,7 +91,8 @@ class Retriever:
             out.add(c.id)
         return out
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: SearchFilters | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: SearchFilters | None = None,
+               query_vector=None) -> list[Hit]:
         if mode not in SEARCH_MODES:
             raise InvalidQuery(f"unknown mode {mode!r}; choose from {', '.join(SEARCH_MODES)}")
         if not query.strip():
@@ -100,5 +101,6 @@ class Retriever:
         if allowed is not None and not allowed:
             return []
         # searched in the gazette's words (电动车 → 电动自行车): retrieval matches words, residents paraphrase
-        hits = self.index.search(gazette_words(query), k=k, mode=mode, allowed_ids=allowed, weights=self.weights)
+        hits = self.index.search(gazette_words(query), k=k, mode=mode, allowed_ids=allowed, weights=self.weights,
+                                 query_vector=query_vector)
         return [Hit(self.chunks[h.id], float(h.score), dict(h.ranks), dict(h.scores)) for h in hits if h.id in self.chunks]

@@ -213,7 +213,7 @@ def num(v: str) -> float | None:
     return float(m.group(0)) if m else None
 
 
-def row_name_in(q: str, header: str) -> str | None:
+def row_name_in(q: str, header: str, corpus_text: str = "") -> str | None:
     """The part of a row name a question uses: "开化县艾佳牧业" for 开化县艾佳牧业有限公司; a long
     indicator name paraphrased closely ("年营业收入超百亿元的制造业企业" for
     年营业收入超百亿元制造业企业数量(家)) matches by its bigrams."""
@@ -232,11 +232,28 @@ def row_name_in(q: str, header: str) -> str | None:
     for _ in range(3):
         if len(short) >= 3 and short in q:
             return short
-        trimmed = re.sub(r"^(浙江省|浙江|衢州市|衢州|[\u4e00-\u9fff]{2}(?:区|县))", "", short)
+        trimmed = _drop_leading_place(short, corpus_text)
         if trimmed == short:
             break
         short = trimmed
     return None
+
+
+_LEADING_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(省|市|县|区)?")
+
+
+def _drop_leading_place(name: str, corpus_text: str) -> str:
+    """A leading place name: one with its level suffix (开化县…), or one the corpus prints with a
+    level suffix elsewhere (浙江 → 浙江省), so that no list of places is written here."""
+    for n in (3, 2):
+        head = name[:n]
+        if len(name) - n < 2:
+            continue
+        if head[-1] in "省市县区" and n >= 3:
+            return name[n:]
+        if corpus_text and any(head + suffix in corpus_text for suffix in "省市县区"):
+            return name[n:]
+    return name
 
 
 ATTRIBUTE_Q = re.compile(r"多少|几|什么|哪|谁|何时|怎么|如何|是否|吗")

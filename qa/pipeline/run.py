@@ -1,0 +1,206 @@
+"""The answering pipeline: understand → gates → retrieve → propose → score/select → decide → compose,
+with a Trace of what every stage produced. Construct once with its parts; `run()` is pure given them."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass
+
+from qa.cite import make_citation, verify
+from qa.model import Answer, Hit
+from qa.pipeline import features as F
+from qa.pipeline.context import AnswerContext
+from qa.pipeline.scorer import Scorer
+from qa.pipeline.skills import SKILLS, extractive
+from qa.pipeline.types import Candidate, Decision, QueryPlan, Scored, Trace
+from qa.pipeline.understand import Understander
+from qa.question import unknown_doc_number
+from qa.retrieve import Retriever, SearchFilters
+from qa.score import sentences
+from qa.text import content
+
+K = 10
+DENSE_PIECES = 20
+UNTRAINED_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    answer: Answer
+    trace: Trace
+    plan: QueryPlan
+    scored: tuple[tuple[Scored, ...], ...]  # per part, best first (for training and the eval's stage report)
+    decision: Decision
+    doc_key: str | None
+    items: tuple[str, ...]
+
+
+class Pipeline:
+    def __init__(self, ctx: AnswerContext, retriever: Retriever, encoder=None, scorer: Scorer | None = None,
+                 understander: Understander | None = None) -> None:
+        self.ctx = ctx
+        self.retriever = retriever
+        self.encoder = encoder
+        self.scorer = scorer
+        self.understander = understander or Understander()
+
+    @property
+    def threshold(self) -> float:
+        return self.scorer.threshold if self.scorer else UNTRAINED_THRESHOLD
+
+    def run(self, asked: str, today: dt.date, *, previous: str | None = None, items: tuple[str, ...] = (),
+            prefer_doc: str | None = None, filters: SearchFilters | None = None, cancel=None,
+            plan: QueryPlan | None = None) -> Outcome:
+        trace = Trace()
+        t = time.perf_counter()
+        if plan is None:
+            plan = self.understander.plan(asked, today, previous, items)
+        trace, t = _lap(trace, t, "understand", standalone=plan.standalone, match=plan.match, intent=plan.intent,
+                        slots=plan.slots, parts=[p.text for p in plan.parts[1:]], follow_up=plan.follow_up)
+        _check(cancel)
+        gate = self._gates(plan)
+        if gate is not None:
+            trace, t = _lap(trace, t, "gates", decided=gate.reason)
+            return self._refusal(plan, trace, gate, [], ())
+        trace, t = _lap(trace, t, "gates", decided="continue")
+        # retrieve: the whole question with both retrievers; each further part lexically only (the
+        # whole question already had the encoder's view; more encodings would multiply the time)
+        qvec = self.encoder.encode_queries([plan.match])[0] if self.encoder is not None else None
+        hits_per_part: list[list[Hit]] = []
+        for n, part in enumerate(plan.parts):
+            mode = "hybrid" if n == 0 and qvec is not None else "bm25"
+            hits_per_part.append(self.retriever.search(part.text, k=K, mode=mode, filters=filters,
+                                                       query_vector=qvec if mode == "hybrid" else None))
+        dense = self.ctx.top_pieces(qvec, DENSE_PIECES) if filters is None else []
+        trace, t = _lap(trace, t, "retrieve", docs=_doc_order(hits_per_part[0])[:5],
+                        chunks=[h.chunk.id for h in hits_per_part[0][:5]], pieces=[p for p, _ in dense[:3]])
+        _check(cancel)
+        restricted = filters is not None and bool(filters.doc_keys or filters.kinds)
+        proposed: list[list[Candidate]] = []
+        for n, part in enumerate(plan.parts):
+            cands: list[Candidate] = []
+            for skill in SKILLS:
+                if restricted and skill is not extractive:
+                    continue
+                if skill is extractive:
+                    found = extractive.propose(self.ctx, plan, part, hits_per_part[n], dense if n == 0 else ())
+                else:
+                    found = skill.propose(self.ctx, plan, part, hits_per_part[n])
+                cands.extend(c for c in found if c.citations)
+            proposed.append(cands)
+        trace, t = _lap(trace, t, "propose", counts=[len(c) for c in proposed])
+        _check(cancel)
+        scored = tuple(self._score(plan, n, cands, hits_per_part[n], dense, qvec) for n, cands in enumerate(proposed))
+        trace, t = _lap(trace, t, "select", best=[_brief(s[0]) for s in scored if s],
+                        candidates=[_brief(x) for x in scored[0][:5]] if scored and scored[0] else [])
+        decision = self._decide(plan, scored)
+        trace, t = _lap(trace, t, "decide", reason=decision.reason, confidence=round(decision.confidence, 3),
+                        threshold=round(self.threshold, 3), unanswered=list(decision.unanswered_parts))
+        if not decision.chosen:
+            return self._refusal(plan, trace, decision, hits_per_part[0], scored)
+        answer, doc_key, its = self._compose(plan, decision)
+        trace, t = _lap(trace, t, "compose", citations=len(answer.citations))
+        return Outcome(answer, trace, plan, scored, decision, doc_key, its)
+
+    # ------------------------------------------------------------ stages
+    def _gates(self, plan: QueryPlan) -> Decision | None:
+        q = plan.match
+        if not content(q).replace("|", ""):
+            return Decision((), 0.0, "gate:empty", "请输入一个具体的问题,例如“电动自行车登记要带哪些材料?”")
+        missing = unknown_doc_number(q, set(self.ctx.docs))
+        if missing:
+            return Decision((), 0.0, "gate:unknown_document", f"本期公报未收录{missing},无法回答该文件的内容。")
+        elsewhere = self.ctx.places.unknown(q)
+        if elsewhere:
+            return Decision((), 0.0, "gate:unknown_place", f"本期公报未涉及{elsewhere},无法回答与{elsewhere}有关的问题。")
+        return None
+
+    def _score(self, plan, n, cands, hits, dense, qvec) -> tuple[Scored, ...]:
+        if not cands:
+            return ()
+        part = plan.parts[n]
+        sims = dict(dense)
+        sims.update(self.ctx.piece_sims(qvec, [i for i in F.question_pieces(self.ctx, cands) if i not in sims]))
+        chunk_rank = {h.chunk.id: r for r, h in enumerate(hits)}
+        doc_rank = {d: r for r, d in enumerate(_doc_order(hits))}
+        view = F.RetrievalView(chunk_rank, doc_rank, sims, max((s for _, s in dense), default=0.0),
+                               F.unknown_share(self.ctx, part.text))
+        out = []
+        for c in cands:
+            feats = F.featurize(self.ctx, plan, part, c, view)
+            c = Candidate(c.skill, c.kind, c.text, c.citations, c.prior, feats, c.items, n)
+            p = self.scorer.p(feats) if self.scorer else _untrained(feats)
+            out.append(Scored(c, p))
+        out.sort(key=lambda s: -s.p)
+        return tuple(out)
+
+    def _decide(self, plan: QueryPlan, scored) -> Decision:
+        tau = self.threshold
+        whole = scored[0][0] if scored and scored[0] else None
+        parts = [s[0] if s else None for s in scored[1:]]
+        if len(parts) >= 2:
+            good = [p for p in parts if p is not None and p.p >= tau]
+            if len(good) >= 2 or (good and (whole is None or whole.p < tau)):
+                open_parts = tuple(plan.parts[i + 1].text for i, p in enumerate(parts) if p is None or p.p < tau)
+                return Decision(tuple(good), min(g.p for g in good), "answered", unanswered_parts=open_parts)
+        if whole is not None and whole.p >= tau:
+            return Decision((whole,), whole.p, "answered")
+        if whole is None:
+            return Decision((), 0.0, "no_candidate")
+        return Decision((), whole.p, "below_threshold")
+
+    def _compose(self, plan: QueryPlan, decision: Decision) -> tuple[Answer, str | None, tuple[str, ...]]:
+        texts, cites = [], []
+        for s in decision.chosen:
+            c = s.candidate
+            offset = len(cites)
+            if "[" in c.text:
+                texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", c.text))
+            else:  # computed answers cite all they rest on at the end
+                texts.append(c.text + "".join(f"[{offset + k + 1}]" for k in range(len(c.citations))))
+            cites.extend(c.citations)
+        for part in decision.unanswered_parts:
+            texts.append(f"关于“{part.rstrip('??')}”,本期公报未作规定。")
+        for c in cites:
+            verify(c, self.ctx.chunks[c.chunk_id])
+        kinds = {s.candidate.kind for s in decision.chosen}
+        kind = kinds.pop() if len(kinds) == 1 else "fact"
+        first = decision.chosen[0].candidate
+        answer = Answer("".join(texts), True, kind, tuple(cites), plan.standalone)
+        return answer, first.citations[0].doc_key, first.items
+
+    def _refusal(self, plan, trace, decision: Decision, hits, scored) -> Outcome:
+        related = []
+        for h in hits[:3]:
+            sent = sentences(h.chunk.text)
+            if sent and h.chunk.kind != "header":
+                related.append(make_citation(h.chunk, sent[0]))
+        text = decision.message or "本期公报未作规定/未找到与该问题直接相关的内容。" + ("可参考下列相关条文。" if related else "")
+        answer = Answer(text, False, "refusal", (), plan.standalone, related=tuple(related))
+        return Outcome(answer, trace, plan, tuple(scored), decision, None, ())
+
+
+def _untrained(feats: dict[str, float]) -> float:
+    """Before a scorer is fitted: the skill's own strength times lexical coverage."""
+    return feats["prior"] * feats["coverage"]
+
+
+def _check(cancel) -> None:
+    if cancel is not None:
+        cancel.check()
+
+
+def _lap(trace: Trace, t: float, name: str, **summary) -> tuple[Trace, float]:
+    now = time.perf_counter()
+    return trace.add(name, (now - t) * 1000, **summary), now
+
+
+def _doc_order(hits: list[Hit]) -> list[str]:
+    return list(dict.fromkeys(h.chunk.doc_key for h in hits))
+
+
+def _brief(s: Scored) -> str:
+    c = s.candidate
+    docs = ",".join(dict.fromkeys(x.doc_key for x in c.citations))
+    return f"{s.p:.3f} {c.skill} [{docs}] {c.text[:70]}"

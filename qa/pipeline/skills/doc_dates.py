@@ -1,0 +1,75 @@
+"""When a document was issued, or from when it applies: read off the parsed document.
+"A和B分别哪天施行 / 哪个先发的?" answers for each document named, and compares."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from qa.cite import make_citation
+from qa.dates import weekday_cn
+from qa.model import Document
+from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.question import EFFECTIVE_Q, ISSUED_Q
+from qa.score import sentences
+from qa.text import content
+
+NAME = "doc_dates"
+EARLIER_Q = re.compile(r"哪个先|哪个早|哪个在前|先后|谁先|先发")
+
+
+def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
+    q = part.text
+    effective = bool(EFFECTIVE_Q.search(q))
+    issued = bool(ISSUED_Q.search(q))
+    if not (effective or issued):
+        return []
+    docs = _named_documents(ctx, q)
+    prior = 1.0
+    if len(docs) < 2:
+        doc, cov = ctx.best_document(q)
+        docs, prior = ([doc], cov) if doc is not None else ([], 0.0)
+    found = [(doc, d) for doc in docs if (d := _doc_date(ctx, doc, effective, issued)) is not None]
+    if not found:
+        return []
+    if len(found) == 1:
+        (text, cites, _), = [d for _, d in found]
+        return [Candidate(NAME, "date", text, cites, prior)]
+    text = "".join(d[0] for _, d in found)
+    if EARLIER_Q.search(q):
+        first, (_, _, when) = min(found, key=lambda f: f[1][2])
+        text += f"较早的是《{first.subtitle or first.title}》({when.year}年{when.month}月{when.day}日)。"
+    return [Candidate(NAME, "date", text, tuple(c for _, d in found for c in d[1]), prior)]
+
+
+def _doc_date(ctx, doc: Document, effective: bool, issued: bool):
+    """The sentence giving a document's effective date, else its printed issue date."""
+    if effective:
+        for c in ctx.by_doc[doc.key]:
+            if c.kind not in ("article", "section"):
+                continue
+            for sent in sentences(c.text):
+                m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", sent)
+                if m and re.search(r"(起|之日起)(施行|执行|实施)", sent):
+                    when = dt.date(*map(int, m.groups()))
+                    text = f"《{doc.subtitle or doc.title}》{sent}({when.year}年{when.month}月{when.day}日为{weekday_cn(when)})"
+                    return text, (make_citation(c, sent),), when
+        if not issued:
+            return None
+    header = next(c for c in ctx.by_doc[doc.key] if c.kind == "header")
+    printed = next((ln for ln in header.text.split("\n") if re.match(r"^\d{4}年\d{1,2}月\d{1,2}日$", ln)), None)
+    if printed is None:
+        return None
+    when = dt.date(*map(int, re.findall(r"\d+", printed)))
+    text = f"《{doc.title}》({doc.number})由{doc.issuer}于{printed}({weekday_cn(when)})印发。"
+    return text, (make_citation(header, printed),), when
+
+
+def _named_documents(ctx, q: str) -> list[Document]:
+    """The documents a question names one after another, each matched on its own words; fewer than two → []."""
+    names = re.split(r"[和与跟及、,,]", re.split(r"分别|哪个|哪一个|各自", q)[0])
+    docs: list[Document] = []
+    for name in names:
+        doc, cov = ctx.best_document(name) if len(content(name)) >= 4 else (None, 0.0)
+        if doc is not None and cov >= 0.5 and doc not in docs:
+            docs.append(doc)
+    return docs if len(docs) >= 2 else []

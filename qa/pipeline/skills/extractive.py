@@ -1,0 +1,123 @@
+"""Sentences quoted from the retrieved chunks (and from the sentences nearest the question by the
+encoder): each promising sentence seeds one candidate, completed by what it needs (the items after a
+"下列材料:" lead-in, the sentence after a heading) and by sentences covering parts it leaves open."""
+from __future__ import annotations
+
+import math
+import re
+
+from qa.cite import make_citation
+from qa.model import Hit
+from qa.pipeline.context import pieces
+from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.question import ITEM_START, LIST_Q, form_bonus, shape_bonus
+from qa.score import informative_bigrams
+from qa.text import bigrams, content
+
+NAME = "extractive"
+SEEDS = 6  # candidates seeded by lexical score
+DENSE_SEEDS = 4  # and by the encoder's similarity, when it saw the question
+
+
+def with_neighbours(ctx, hits: list[Hit], top: int = 3, limit: int = 12) -> list[Hit]:
+    """The retrieved chunks, then the children and siblings of the best ones: "第二阶段" retrieves
+    the 实施步骤 section whose child "(二)分类推进阶段" holds the answer."""
+    seen = {h.chunk.id for h in hits}
+    extra: list[Hit] = []
+    for h in hits[:top]:
+        path = h.chunk.path
+        if not path:
+            continue
+        for c in ctx.by_doc.get(h.chunk.doc_key, []):
+            if c.id in seen or c.kind not in ("section", "article"):
+                continue
+            if c.path[: len(path)] == path or (len(c.path) == len(path) and c.path[:-1] == path[:-1]):
+                seen.add(c.id)
+                extra.append(Hit(c, 0.0))
+    return list(hits) + extra[:limit]
+
+
+def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float]] = ()) -> list[Candidate]:
+    q = part.text
+    qb = informative_bigrams(q, ctx.idf)
+    if not qb:
+        return []
+    top = ctx.idf_top
+    focus = bigrams(content(part.focus)) if part.focus else None
+    # carried-over topic words locate the passage; the words just asked choose the sentence
+    weight = {b: ctx.idf.get(b, top) * (1.0 if focus is None or b in focus else 0.4) for b in qb}
+    total = math.fsum(weight.values())  # fsum over sets: order-free, see qa.score.coverage
+    sims = dict(dense)
+    pool = with_neighbours(ctx, hits)
+    have = {h.chunk.id for h in pool}
+    for pid, _ in dense:  # the encoder's nearest sentences, wherever they stand
+        cid = pid.rsplit("~", 1)[0]
+        if cid not in have and cid in ctx.chunks:
+            pool.append(Hit(ctx.chunks[cid], 0.0))
+            have.add(cid)
+    cands = []
+    for rank, h in enumerate(pool):
+        if h.chunk.kind in ("header", "table"):
+            continue
+        head = re.sub(r"\s", "", h.chunk.header)
+        for n, s in enumerate(pieces(h.chunk)):
+            flat = re.sub(r"[\s()()]", "", s)  # "乡(镇)" is asked as "乡镇": brackets dropped for matching
+            own = {b for b in qb if b in flat}
+            ctxb = {b for b in qb if b in head}
+            lex = math.fsum(weight[b] for b in own | ctxb) / total + 0.5 * math.fsum(weight[b] for b in own - ctxb) / total
+            score = lex + form_bonus(q, s) + shape_bonus(q, s) + 0.05 / (rank + 1)
+            cands.append((score, own | ctxb, s, h.chunk, rank, sims.get(f"{h.chunk.id}~{n}")))
+    if not cands:
+        return []
+    cands.sort(key=lambda x: -x[0])
+    seeds = cands[:SEEDS]
+    if dense:
+        by_sim = sorted((c for c in cands if c[5] is not None), key=lambda c: -c[5])
+        seeds += [c for c in by_sim[:DENSE_SEEDS] if c not in seeds]
+    out = []
+    for seed in seeds:
+        out.append(_build(seed, cands, weight, total, q, ctx))
+    return out
+
+
+def _build(seed, cands, weight, total, q, ctx) -> Candidate:
+    picked = [seed]
+    covered = set(seed[1])
+    for cand in cands[:12]:
+        gain = math.fsum(weight[b] for b in cand[1] - covered) / total
+        # another sentence only when it answers a part the seed leaves open, and is itself on topic
+        if gain >= 0.15 and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
+            picked.append(cand)
+            covered |= cand[1]
+    cites, texts = [], []
+    for _, _, sent, chunk, _, _ in picked:
+        sents = pieces(chunk)
+        chosen = [sent]
+        i = sents.index(sent)
+        if sent.endswith((":", ":")):
+            # "应当提交下列材料:" is answered by the items that follow it: take them all
+            for nxt in sents[i + 1 : i + 12]:
+                if not ITEM_START.match(nxt):
+                    break
+                chosen.append(nxt)
+        if len(chosen) == 1 and (len(sent) < 25 or sent.endswith((":", ":"))) and i + 1 < len(sents):
+            chosen.append(sents[i + 1])  # a heading-like sentence needs what follows it
+        cites.append(make_citation(chunk, _span(chunk.text, chosen)))
+        texts.append("".join(chosen) + f"[{len(cites)}]")
+    kind = "list" if LIST_Q.search(q) else "fact"
+    best_chunk = seed[3]
+    unit = ctx.units.get((best_chunk.doc_key, best_chunk.path))
+    items = tuple(u.heading for u in unit.children) if kind == "list" and unit and len(unit.children) >= 2 else ()
+    cand = Candidate(NAME, kind, "".join(texts), tuple(cites), min(1.0, math.fsum(weight[b] for b in covered) / total),
+                     items=items)
+    return cand.with_features({
+        "seed_lexical": seed[0], "seed_sim": seed[5] if seed[5] is not None else 0.0,
+        "seed_rank": 1.0 / (seed[4] + 1), "sentences": float(len(picked)),
+        "table_row": 1.0 if all(p[3].kind == "table_row" for p in picked) else 0.0,
+    })
+
+
+def _span(text: str, picked: list[str]) -> str:
+    start = text.find(picked[0])
+    end = text.find(picked[-1], start) + len(picked[-1])
+    return text[start:end] if start >= 0 and end > start else picked[0]

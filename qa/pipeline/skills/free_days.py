@@ -1,0 +1,95 @@
+"""Free days an activity notice enumerates: is a given day free, which days of a month, does a named
+spot take part. The answer names the year the list is for and never applies it to another year."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from qa.cite import make_citation
+from qa.dates import parse_question_date, question_month, weekday_cn
+from qa.freedays import holiday_note, month_line, rule_sentence, why_not
+from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.score import sentences
+
+NAME = "free_days"
+RELATIVE = re.compile(r"今天|今日|明天|后天|[这本下上]+(?:周|星期|礼拜)|下个月|这个月|本月")
+
+
+def _full(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日({weekday_cn(day)})"
+
+
+def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
+    q = part.text
+    if not ctx.free_rules or not re.search(r"免费|景区|门票|游", q) or re.search(r"一共|共计|合计|总共|总计", q):
+        return []
+    out = []
+    for rule, chunk, spots in ctx.free_rules:
+        cand = _one(plan, q, rule, chunk, spots)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def _one(plan: QueryPlan, q: str, rule, chunk, spots) -> Candidate | None:
+    today = plan.today
+    day = parse_question_date(q, today)
+    month = None if day else question_month(q)
+    if day is None and month is None:
+        return _in_general(q, rule, chunk, spots)
+    year = rule.days[0].year if rule.days else today.year
+    first = min(rule.days) if rule.days else dt.date(year, 1, 1)
+    last = dt.date(year, 12, 31)
+    period = f"本次活动时间为{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日"
+    cites = [make_citation(chunk, rule_sentence(chunk))]
+    explicit_year = re.search(r"\d{4}\s*年", q)
+    if day is not None:
+        yearless = not explicit_year and not RELATIVE.search(q)
+        if yearless and day.year != year:
+            day = day.replace(year=year)  # "6月12日" in a question about this activity means its year
+        if day.year != year:
+            text = f"{_full(day)}:{period};公报未载明{day.year}年的安排。"
+            return Candidate(NAME, "date", text, tuple(cites), 1.0, part=0)
+        line = month_line(chunk, day.month)
+        printed = f"公报所列本月免费日:{line.rstrip(';;。')}。" if line else ""
+        lead = f"按公报所载{year}年活动安排," if yearless else ""
+        if rule.covers(day):
+            text = f"{lead}{_full(day)}是免费日。{printed}"
+            if spots:
+                text += f"参与的景区共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
+            note = holiday_note(day)
+            if note and day in rule.days:
+                text += f"注意:该日为{note},但公报所列免费日包含此日(以公报所列为准)。"
+        else:
+            text = f"{lead}{_full(day)}不是免费日。" + why_not(day, rule) + printed
+        if line:
+            cites.insert(0, make_citation(chunk, line))
+        if spots and rule.covers(day):
+            cites.append(make_citation(spots[1], spots[2]))
+        return Candidate(NAME, "date", text, tuple(cites), 1.0)
+    if explicit_year and int(explicit_year.group(0)[:4]) != year:
+        text = f"{period};公报未载明{explicit_year.group(0)[:4]}年的安排。"
+        return Candidate(NAME, "date", text, tuple(cites), 1.0)
+    line = month_line(chunk, month)
+    days = [d for d in rule.days if d.month == month]
+    if line and ((year, month) in rule.whole_months or days):
+        n = len(days) if days else None
+        text = (f"{year}年{month}月的免费日为 {line.split(':', 1)[-1].split(':', 1)[-1].rstrip(';;。')}"
+                + (f",共{n}天。" if n else "。"))
+        cites = [make_citation(chunk, line)]
+    else:
+        text = f"{year}年{month}月没有免费日。" + why_not(dt.date(year, month, 1), rule)
+    return Candidate(NAME, "date", text, tuple(cites), 1.0)
+
+
+def _in_general(q: str, rule, chunk, spots) -> Candidate | None:
+    """"江郎山免费吗?" with no date: whether the spot takes part, and the free-time rules."""
+    if not spots or "免费" not in q:
+        return None
+    named = [s for s in spots[0] if s in q]
+    if not named:
+        return None
+    rules = [s for s in sentences(chunk.text) if re.search(r"免费[::]", s)]
+    text = f"{'、'.join(named)}是参与“免费游”的{len(spots[0])}个景区之一。免费时间:" + "".join(rules)
+    cites = (make_citation(spots[1], spots[2]),) + tuple(make_citation(chunk, r) for r in rules)
+    return Candidate(NAME, "date", text, cites, 1.0)

@@ -1,0 +1,68 @@
+"""A table row a question names, and the column(s) it asks for."""
+from __future__ import annotations
+
+import re
+
+from qa.cite import make_citation
+from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.tables import (
+    ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, is_amount, num, pick_columns, row_name_in, row_text,
+)
+
+NAME = "table_cell"
+AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
+MAX_ROWS = 3  # the best rows by name match; the selector chooses among them
+
+
+def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
+    q = part.text
+    found = []
+    for doc in ctx.corpus.documents:
+        for t_no, table in enumerate(doc.tables, 1):
+            cap_cov = ctx.cov(q, f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
+            for r_no, row in enumerate(table.rows, 1):
+                name = row_name_in(q, row.header, ctx.corpus_text)
+                if not name:
+                    continue
+                if (len(name) <= 3 or name in AGGREGATE_ROWS) and cap_cov < 0.3:
+                    continue  # a bare county name alone does not point at this table
+                score = len(name) + 5 * cap_cov
+                if any(y in " ".join(row.raw) for y in re.findall(r"20\d\d年", q)):
+                    score += 1  # per-year sub-rows share their name: the asked year picks one
+                found.append((score, doc, t_no, table, r_no, row))
+    found.sort(key=lambda f: -f[0])
+    out = []
+    for _, doc, t_no, table, r_no, row in found[:MAX_ROWS]:
+        cand = _answer(ctx, q, doc, t_no, table, r_no, row)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
+    chunk = ctx.by_id_suffix.get((doc.key, f"{t_no}/r{r_no}"))
+    if chunk is None:
+        return None
+    cols = [j for j in pick_columns(q, table) if row.cells[j]]  # an empty cell answers nothing
+    # an unnamed column (列5: the PDF lost its heading) shows its value alone
+    full = ";".join(f"{'' if PLACEHOLDER_COLUMN.match(c) else c + ' '}{v}"
+                    f"{table.unit if table.unit and is_amount(c) and num(v) is not None else ''}"
+                    for c, v in zip(table.columns, row.cells) if v)
+    if cols:
+        parts = []
+        for col in cols:
+            val = row.cells[col]
+            unit = table.unit if table.unit and is_amount(table.columns[col]) else ""
+            parts.append(f"{table.columns[col]}为{val}{unit}")
+        text = f"{row.header}" + ",".join(parts) + f"({table.caption})。"
+        if len(full) <= 400:
+            text += f"该行全部内容:{full}。"
+    else:
+        text = f"{row.header}({table.caption}):{full}。"
+    # a row holding a single value (a per-year sub-row of one indicator) answers "多少" by itself
+    values = [v for c, v in zip(table.columns, row.cells) if v and c not in INDEX_COLUMNS and c != YEAR_COLUMN]
+    column_found = 1.0 if cols or len(values) == 1 or not ATTRIBUTE_Q.search(q) else 0.0
+    context = (f"{doc.title} {table.caption} {' '.join(table.path)} {table.unit or ''} {' '.join(table.columns)} "
+               f"{row.header} {' '.join(row.raw)}")  # a sub-row's printed line lacks the name it shares
+    cand = Candidate(NAME, "table", text, (make_citation(chunk, row_text(row)),), ctx.cov(q, context))
+    return cand.with_features({"column_found": column_found})
