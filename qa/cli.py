@@ -89,6 +89,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     engine.warm_up()
     reply = engine.ask(args.question)
     _print_answer(reply.answer)
+    if args.trace and reply.trace is not None:
+        print("\n" + reply.trace.render())
     return 0
 
 
@@ -160,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ask", help="answer one question with citations")
     s.add_argument("question")
+    s.add_argument("--trace", action="store_true", help="print what each answering stage produced")
     s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("chat", help="interactive questions with follow-ups")

@@ -136,7 +136,12 @@ class Pipeline:
         return tuple(out)
 
     def _decide(self, plan: QueryPlan, scored) -> Decision:
-        tau = self.threshold
+        return self._decide_with(plan, scored, self.threshold)
+
+    @staticmethod
+    def _decide_with(plan: QueryPlan, scored, tau: float) -> Decision:
+        """The best candidate of the whole question, or of each part when two or more parts are
+        answered (or only parts are); a part left below τ is named as not stated."""
         whole = scored[0][0] if scored and scored[0] else None
         parts = [s[0] if s else None for s in scored[1:]]
         if len(parts) >= 2:

@@ -1,0 +1,181 @@
+"""Fit the answer scorer (qa/models/answer_scorer.json) on the train split; choose its operating
+point on the dev split. `make train` runs this; the result is reproducible (fixed data order, a
+deterministic solver) and records what it was fitted on.
+
+    python -m eval.train [--train eval/split-train] [--dev eval/split-dev] [--cost 2.0]
+
+Labels: a candidate is right when its text holds every must-string and it cites a gold document
+(eval.metrics.is_fully_right); a part of a two-part question, when it holds at least one of them.
+Every candidate of an unanswerable question is wrong. The decision threshold τ maximises, on the dev
+split, (answers right) − cost × (answers wrong) over all questions: `cost` says how much worse a
+wrong answer read aloud is than an honest refusal; it is a product choice, τ is learned from it.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from eval import metrics as M
+from eval.harness import GoldItem, load_gold, make_engine
+
+REPO = Path(__file__).resolve().parents[1]
+TRAIN = REPO / "eval" / "split-train"
+DEV = REPO / "eval" / "split-dev"
+COST = 2.0
+
+
+@dataclass(frozen=True)
+class Example:
+    item_id: str
+    part: int
+    features: dict[str, float]
+    right: bool
+    unanswerable: bool
+
+
+def set_sha256(folder: Path) -> str:
+    h = hashlib.sha256()
+    for name in ("questions.jsonl", "dialogs.jsonl", "set.json"):
+        p = folder / name
+        if p.is_file():
+            h.update(name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _label(item: GoldItem, text: str, docs: set[str], part: int) -> bool:
+    if item.type == "unanswerable":
+        return False
+    if not docs & set(item.doc_numbers):
+        return False
+    if part == 0:
+        return M.contains_all(text, item.must) and not (item.must_not and M.contains_any(text, item.must_not))
+    return M.contains_any(text, item.must)
+
+
+def collect(engine, folder: Path) -> tuple[list[Example], list[tuple[GoldItem, object]]]:
+    """Ask every question and dialog turn; every candidate of every part becomes an example."""
+    questions, dialogs = load_gold(folder)
+    examples: list[Example] = []
+    outcomes = []
+
+    def ask(item: GoldItem, session):
+        reply = engine.ask(item.question, session_id=session)
+        out = reply.outcome
+        outcomes.append((item, out))
+        for part, scored in enumerate(out.scored if out else ()):
+            for s in scored:
+                c = s.candidate
+                examples.append(Example(item.id, part, dict(c.features),
+                                        _label(item, c.text, {x.doc_key for x in c.citations}, part),
+                                        item.type == "unanswerable"))
+        return reply.session_id
+
+    for q in questions:
+        ask(q, None)
+    for d in dialogs:
+        session = None
+        for t in d.turns:
+            session = ask(t, session)
+    return examples, outcomes
+
+
+def fit(examples: Sequence[Example], features: Sequence[str]):
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.array([[e.features.get(f, 0.0) for f in features] for e in examples], dtype=float)
+    y = np.array([1 if e.right else 0 for e in examples])
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000, solver="lbfgs")
+    model.fit((X - mean) / scale, y)
+    return mean, scale, model.coef_[0], float(model.intercept_[0])
+
+
+def simulate(outcomes, scorer, tau: float) -> dict:
+    """Re-decide every collected question with `scorer` at threshold `tau` (no re-asking): the same
+    selection and decision rules as qa.pipeline.run, judged as the eval judges an answer."""
+    from qa.pipeline.run import Pipeline
+
+    right = wrong = refused_ok = refused_bad = 0
+    for item, out in outcomes:
+        scored = tuple(tuple(sorted((type(s)(s.candidate, scorer.p(s.candidate.features)) for s in part),
+                                    key=lambda s: -s.p)) for part in (out.scored if out else ()))
+        gate = out is not None and out.decision.reason.startswith("gate:")
+        decision = None if gate or not scored else Pipeline._decide_with(out.plan, scored, tau)
+        if decision is None or not decision.chosen:
+            if item.type == "unanswerable":
+                refused_ok += 1
+            else:
+                refused_bad += 1
+            continue
+        text = "".join(s.candidate.text for s in decision.chosen)
+        docs = {c.doc_key for s in decision.chosen for c in s.candidate.citations}
+        ok = M.is_fully_right(text, True, docs, item.must, item.doc_numbers, must_not=item.must_not,
+                              unanswerable=item.type == "unanswerable")
+        right += ok
+        wrong += not ok
+    n = right + wrong + refused_ok + refused_bad
+    return {"n": n, "right": right, "wrong": wrong, "refused_ok": refused_ok, "refused_bad": refused_bad}
+
+
+def choose_threshold(outcomes, scorer, cost: float) -> tuple[float, dict, list[dict]]:
+    curve = []
+    for k in range(5, 96):
+        tau = k / 100
+        r = simulate(outcomes, scorer, tau)
+        curve.append({"tau": tau, **r, "utility": r["right"] + r["refused_ok"] - cost * r["wrong"]})
+    best = max(curve, key=lambda c: (c["utility"], -abs(c["tau"] - 0.5)))
+    return best["tau"], best, curve
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from qa.config import Settings
+    from qa.pipeline.features import FEATURES
+    from qa.pipeline.scorer import MODEL_FILE, Scorer
+
+    p = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__.split("\n\n")[0])
+    p.add_argument("--train", type=Path, default=TRAIN)
+    p.add_argument("--dev", type=Path, default=DEV)
+    p.add_argument("--cost", type=float, default=COST, help="cost of a wrong answer relative to a refusal")
+    p.add_argument("--out", type=Path, default=MODEL_FILE)
+    args = p.parse_args(argv)
+
+    settings = Settings(scorer_path=Path("/nonexistent/untrained.json"))  # collect with the untrained order
+    engine = make_engine(settings)
+    train_ex, _ = collect(engine, args.train)
+    dev_ex, dev_out = collect(engine, args.dev)
+    pos = sum(e.right for e in train_ex)
+    print(f"train: {len(train_ex)} candidates ({pos} right) from {args.train.name}", file=sys.stderr)
+    mean, scale, coef, intercept = fit(train_ex, FEATURES)
+    import sklearn
+
+    meta = {
+        "train_set": args.train.name, "train_sha256": set_sha256(args.train),
+        "dev_set": args.dev.name, "dev_sha256": set_sha256(args.dev),
+        "encoder": engine.encoder.name, "examples": len(train_ex), "positives": pos,
+        "model": "logistic regression (sklearn lbfgs, C=1.0) on standardised features",
+        "sklearn": sklearn.__version__, "cost_wrong_vs_refusal": args.cost,
+    }
+    scorer = Scorer(tuple(FEATURES), tuple(map(float, mean)), tuple(map(float, scale)), tuple(map(float, coef)),
+                    intercept, 0.5, meta)
+    tau, best, curve = choose_threshold(dev_out, scorer, args.cost)
+    meta["operating_point"] = best
+    meta["dev_curve"] = curve
+    scorer = Scorer(scorer.features, scorer.mean, scorer.scale, scorer.coef, intercept, tau, meta)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(scorer.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"τ = {tau:.2f} on {args.dev.name}: {best}", file=sys.stderr)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
