@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export QA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install install-dev serve test eval bench load clean
+.PHONY: install install-dev serve test eval bench load train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: install-dev
 
 eval: install-dev
 	$(BIN)/qa eval
+
+# refit the answer scorer on eval/split-train, operating point on eval/split-dev → qa/models/answer_scorer.json
+train: install-dev
+	$(BIN)/python -m eval.train
 
 bench: install-dev
 	$(BIN)/python -m bench.run

@@ -85,31 +85,84 @@ def collect(engine, folder: Path) -> tuple[list[Example], list[tuple[GoldItem, o
     return examples, outcomes
 
 
-def fit(examples: Sequence[Example], features: Sequence[str]):
+def _matrix(rows: Sequence[dict[str, float]], features: Sequence[str]):
+    import numpy as np
+
+    return np.array([[r.get(f, 0.0) for f in features] for r in rows], dtype=float)
+
+
+def fit_linear(rows: Sequence[dict[str, float]], labels: Sequence[bool], features: Sequence[str], C: float = 1.0):
+    """A logistic regression on standardised features → qa.pipeline.scorer.LinearModel."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    X = np.array([[e.features.get(f, 0.0) for f in features] for e in examples], dtype=float)
-    y = np.array([1 if e.right else 0 for e in examples])
+    from qa.pipeline.scorer import LinearModel
+
+    X = _matrix(rows, features)
+    y = np.array([1 if v else 0 for v in labels])
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=2000, solver="lbfgs")
+    model = LogisticRegression(C=C, max_iter=5000, solver="lbfgs")
     model.fit((X - mean) / scale, y)
-    return mean, scale, model.coef_[0], float(model.intercept_[0])
+    return LinearModel(tuple(features), tuple(map(float, mean)), tuple(map(float, scale)),
+                       tuple(map(float, model.coef_[0])), float(model.intercept_[0]))
+
+
+def _rescored(out, select) -> tuple[tuple, ...]:
+    from qa.pipeline.types import Scored
+
+    return tuple(tuple(sorted((Scored(s.candidate, select.p(s.candidate.features)) for s in part), key=lambda s: -s.p))
+                 for part in (out.scored if out else ()))
+
+
+def decision_rows(outcomes, select_for) -> tuple[list[dict], list[bool]]:
+    """One row per (question, part): the decision features of the part's best candidate under the
+    selector `select_for(item_id)`, labelled by whether that candidate is right."""
+    from qa.pipeline import features as F
+
+    rows, labels = [], []
+    for item, out in outcomes:
+        if out is None or out.decision.reason.startswith("gate:"):
+            continue
+        for part, scored in enumerate(_rescored(out, select_for(item.id))):
+            if not scored:
+                continue
+            best = scored[0]
+            rows.append(F.decision_features(best, scored[1] if len(scored) > 1 else None, len(scored)))
+            labels.append(_label(item, best.candidate.text, {c.doc_key for c in best.candidate.citations}, part))
+    return rows, labels
+
+
+def fit(examples: Sequence[Example], outcomes, folds: int = 5):
+    """Selector on the candidates of answerable questions; decision on per-question rows whose
+    selector scores come from models that did not see that question (grouped cross-fitting), so the
+    decision learns how far an unseen question's selector score can be trusted."""
+    from qa.pipeline import features as F
+
+    ids = sorted({e.item_id for e in examples})
+    fold_of = {i: n % folds for n, i in enumerate(ids)}
+    answerable = [e for e in examples if not e.unanswerable]
+    select = fit_linear([e.features for e in answerable], [e.right for e in answerable], F.FEATURES)
+    fold_models = {}
+    for k in range(folds):
+        train = [e for e in answerable if fold_of[e.item_id] != k]
+        fold_models[k] = fit_linear([e.features for e in train], [e.right for e in train], F.FEATURES)
+    rows, labels = decision_rows(outcomes, lambda item_id: fold_models[fold_of.get(item_id, 0)])
+    decide = fit_linear(rows, labels, F.DECISION_FEATURES)
+    return select, decide, len(rows), sum(labels)
 
 
 def simulate(outcomes, scorer, tau: float) -> dict:
     """Re-decide every collected question with `scorer` at threshold `tau` (no re-asking): the same
     selection and decision rules as qa.pipeline.run, judged as the eval judges an answer."""
-    from qa.pipeline.run import Pipeline
+    from qa.pipeline.run import decide
 
     right = wrong = refused_ok = refused_bad = 0
     for item, out in outcomes:
-        scored = tuple(tuple(sorted((type(s)(s.candidate, scorer.p(s.candidate.features)) for s in part),
-                                    key=lambda s: -s.p)) for part in (out.scored if out else ()))
-        gate = out is not None and out.decision.reason.startswith("gate:")
-        decision = None if gate or not scored else Pipeline._decide_with(out.plan, scored, tau)
+        gate = out is None or out.decision.reason.startswith("gate:")
+        scored = () if gate else _rescored(out, scorer.select)
+        decision = decide(out.plan, scored, scorer, tau) if scored else None
         if decision is None or not decision.chosen:
             if item.type == "unanswerable":
                 refused_ok += 1
@@ -138,7 +191,6 @@ def choose_threshold(outcomes, scorer, cost: float) -> tuple[float, dict, list[d
 
 def main(argv: Sequence[str] | None = None) -> int:
     from qa.config import Settings
-    from qa.pipeline.features import FEATURES
     from qa.pipeline.scorer import MODEL_FILE, Scorer
 
     p = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__.split("\n\n")[0])
@@ -146,30 +198,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dev", type=Path, default=DEV)
     p.add_argument("--cost", type=float, default=COST, help="cost of a wrong answer relative to a refusal")
     p.add_argument("--out", type=Path, default=MODEL_FILE)
+    p.add_argument("--dump", type=Path, help="also write what was collected (pickle), for experiments")
     args = p.parse_args(argv)
 
     settings = Settings(scorer_path=Path("/nonexistent/untrained.json"))  # collect with the untrained order
     engine = make_engine(settings)
-    train_ex, _ = collect(engine, args.train)
-    dev_ex, dev_out = collect(engine, args.dev)
+    train_ex, train_out = collect(engine, args.train)
+    _, dev_out = collect(engine, args.dev)
+    if args.dump:
+        import pickle
+
+        args.dump.write_bytes(pickle.dumps((train_ex, train_out, dev_out)))
     pos = sum(e.right for e in train_ex)
     print(f"train: {len(train_ex)} candidates ({pos} right) from {args.train.name}", file=sys.stderr)
-    mean, scale, coef, intercept = fit(train_ex, FEATURES)
+    select, decide_model, n_rows, n_pos = fit(train_ex, train_out)
     import sklearn
 
     meta = {
         "train_set": args.train.name, "train_sha256": set_sha256(args.train),
         "dev_set": args.dev.name, "dev_sha256": set_sha256(args.dev),
-        "encoder": engine.encoder.name, "examples": len(train_ex), "positives": pos,
-        "model": "logistic regression (sklearn lbfgs, C=1.0) on standardised features",
+        "encoder": engine.encoder.name, "select_examples": len(train_ex), "select_positives": pos,
+        "decide_examples": n_rows, "decide_positives": n_pos,
+        "model": "two logistic regressions (sklearn lbfgs, C=1.0) on standardised features; decision rows "
+                 "use 5-fold cross-fitted selector scores",
         "sklearn": sklearn.__version__, "cost_wrong_vs_refusal": args.cost,
     }
-    scorer = Scorer(tuple(FEATURES), tuple(map(float, mean)), tuple(map(float, scale)), tuple(map(float, coef)),
-                    intercept, 0.5, meta)
+    scorer = Scorer(select, decide_model, 0.5, meta)
     tau, best, curve = choose_threshold(dev_out, scorer, args.cost)
     meta["operating_point"] = best
     meta["dev_curve"] = curve
-    scorer = Scorer(scorer.features, scorer.mean, scorer.scale, scorer.coef, intercept, tau, meta)
+    scorer = Scorer(select, decide_model, tau, meta)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(scorer.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"τ = {tau:.2f} on {args.dev.name}: {best}", file=sys.stderr)

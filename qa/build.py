@@ -56,6 +56,7 @@ def _encoder_name(settings: Settings) -> str:
 def build_index(settings: Settings, paths: list[Path], progress: bool = True) -> str:
     """Parse, chunk, embed and write the index atomically. A bad file raises before anything is written."""
     from index.encoders import load_encoder
+    from index.embedcache import EmbeddingCache
     from index.encoders import l2_normalize
     from index.hybrid import HybridIndex
     from index.store import VectorStore
@@ -82,7 +83,8 @@ def build_index(settings: Settings, paths: list[Path], progress: bool = True) ->
 
     # The encoder sees the head of each chunk only: e5-small attends to 512 tokens at most, and the
     # cost grows with length, while the heading path + first sentences carry the chunk's topic.
-    vectors = _embed([dense_text(c) for c in corpus.chunks], encoder, tick)
+    cache = EmbeddingCache(settings.embedding_cache_dir, encoder.name, encoder.dim)
+    vectors = cache.embed([dense_text(c) for c in corpus.chunks], lambda todo: _embed(todo, encoder, tick))
     index = HybridIndex.build(items, encoder, tokenizer, vectors=vectors)
     # sentence-level vectors: what an answer quotes, so the selector can read paraphrase where
     # the chunk level hides it (a sentence, a table row)
@@ -90,7 +92,7 @@ def build_index(settings: Settings, paths: list[Path], progress: bool = True) ->
     if bar is not None:
         bar.close()
         bar = tqdm(total=len(pieces), desc="embedding sentences", unit="piece")
-    piece_vectors = _embed([text[:PIECE_CHARS] for _, text in pieces], encoder, tick)
+    piece_vectors = cache.embed([text[:PIECE_CHARS] for _, text in pieces], lambda todo: _embed(todo, encoder, tick))
     store = VectorStore(encoder.dim)
     store.add([pid for pid, _ in pieces], l2_normalize(piece_vectors))
     index.extra_stores[PIECES] = store

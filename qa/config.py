@@ -33,9 +33,16 @@ class Settings(BaseSettings):
                               description="the fitted answer scorer (make train writes it)")
     debug: bool = Field(default=False, description="return each answer's stage trace from the API")
 
+    cache_dir: Path | None = Field(default=None, description="embedding cache (default <data_dir>/cache); "
+                                                            "share it across data folders to embed each text once")
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"
 
     def today(self) -> dt.date:
         return self.reference_date or dt.date.today()

@@ -213,7 +213,7 @@ def num(v: str) -> float | None:
     return float(m.group(0)) if m else None
 
 
-def row_name_in(q: str, header: str, corpus_text: str = "") -> str | None:
+def row_name_in(q: str, header: str, place_heads: frozenset[str] = frozenset()) -> str | None:
     """The part of a row name a question uses: "开化县艾佳牧业" for 开化县艾佳牧业有限公司; a long
     indicator name paraphrased closely ("年营业收入超百亿元的制造业企业" for
     年营业收入超百亿元制造业企业数量(家)) matches by its bigrams."""
@@ -232,27 +232,29 @@ def row_name_in(q: str, header: str, corpus_text: str = "") -> str | None:
     for _ in range(3):
         if len(short) >= 3 and short in q:
             return short
-        trimmed = _drop_leading_place(short, corpus_text)
+        trimmed = _drop_leading_place(short, place_heads)
         if trimmed == short:
             break
         short = trimmed
     return None
 
 
-_LEADING_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(省|市|县|区)?")
+_PLACE_WITH_LEVEL = re.compile(r"([\u4e00-\u9fff]{2})(?:省|市|县|区)")
 
 
-def _drop_leading_place(name: str, corpus_text: str) -> str:
-    """A leading place name: one with its level suffix (开化县…), or one the corpus prints with a
-    level suffix elsewhere (浙江 → 浙江省), so that no list of places is written here."""
-    for n in (3, 2):
-        head = name[:n]
-        if len(name) - n < 2:
-            continue
-        if head[-1] in "省市县区" and n >= 3:
-            return name[n:]
-        if corpus_text and any(head + suffix in corpus_text for suffix in "省市县区"):
-            return name[n:]
+def place_heads(corpus_text: str) -> frozenset[str]:
+    """Names the corpus prints with a level suffix (浙江省 → 浙江): what a caller may drop in front of a
+    company's name, found in the corpus so that no list of places is written here."""
+    return frozenset(m.group(1) for m in _PLACE_WITH_LEVEL.finditer(corpus_text))
+
+
+def _drop_leading_place(name: str, heads: frozenset[str]) -> str:
+    """A leading place name: one with its level suffix (开化县…), or a bare one the corpus names
+    with its suffix elsewhere (浙江开山铸造 → 开山铸造)."""
+    if len(name) >= 5 and name[2] in "省市县区":
+        return name[3:]
+    if len(name) >= 4 and name[:2] in heads:
+        return name[2:]
     return name
 
 

@@ -14,6 +14,7 @@ from qa.model import Chunk, Citation, Document
 from qa.places import PlaceNames
 from qa.question import DECLARED_COUNT
 from qa.score import bigram_idf, coverage, sentences
+from qa.tables import place_heads
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class AnswerContext:
         self.enumerations = self._collect_enumerations()
         self.places = PlaceNames("\n".join(c.header + c.text for c in corpus.chunks))
         self.corpus_text = re.sub(r"\s", "", "\n".join(c.header + c.text for c in corpus.chunks))
+        self.place_heads = place_heads(self.corpus_text)
         # sentence-level vectors (index folder, same encoder as the chunks): similarity is a feature
         self.piece_store = piece_store
         self.piece_text = dict(piece_ids(corpus.chunks))

@@ -28,15 +28,32 @@ class RetrievalView:
     unknown_share: float  # share of the question's informative weight the corpus never contains
 
 
-SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row")
+SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted")
 FEATURES = (
-    ("prior", "coverage", "coverage_quote", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
+    ("prior", "coverage", "coverage_quote", "missing_max", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
      "multi_doc")
     + tuple(f"skill_{s}" for s in SKILL_NAMES)
     + tuple(f"intent_{i}" for i in INTENTS)
     + SKILL_FEATURES
 )
+# features compared within one part's candidates: a ranking is about which candidate is better
+RELATIVE = ("coverage", "coverage_quote", "quote_sim", "seed_lexical", "prior", "form", "missing_max", "doc_rank")
+FEATURES = FEATURES + tuple(f"{k}_rel" for k in RELATIVE) + tuple(f"{k}_top" for k in RELATIVE)
+
+
+def add_relative(rows: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Each candidate's distance to the part's best on the RELATIVE features (0 for the best), and
+    whether it is that best."""
+    out = []
+    tops = {k: max((r[k] for r in rows), default=0.0) for k in RELATIVE}
+    for r in rows:
+        r = dict(r)
+        for k in RELATIVE:
+            r[f"{k}_rel"] = r[k] - tops[k]
+            r[f"{k}_top"] = 1.0 if r[k] >= tops[k] else 0.0
+        out.append(r)
+    return out
 
 
 def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: RetrievalView) -> dict[str, float]:
@@ -48,6 +65,7 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["prior"] = float(cand.prior)
     f["coverage"] = ctx.cov(q, f"{said} {quotes} {context}")
     f["coverage_quote"] = ctx.cov(q, quotes)
+    f["missing_max"] = missing_max(ctx, q, f"{said} {quotes} {context}")
     doc_ranks = [view.doc_rank.get(c.doc_key) for c in cand.citations]
     doc_ranks = [r for r in doc_ranks if r is not None]
     f["doc_rank"] = 1.0 / (1 + min(doc_ranks)) if doc_ranks else 0.0
@@ -91,6 +109,30 @@ def _piece_ids(ctx, cand: Candidate) -> list[str]:
                 out.append(f"{chunk.id}~{n}")
                 break
     return out
+
+
+def missing_max(ctx, q: str, text: str) -> float:
+    """The rarest question word the candidate lacks, as a share of the rarest weight: an answer that
+    misses 保费 in "保费多少" is about something else."""
+    t = re.sub(r"[\s()()]", "", text)
+    missing = [ctx.idf.get(b, ctx.idf_top) for b in informative_bigrams(q, ctx.idf) if b not in t]
+    return max(missing, default=0.0) / ctx.idf_top
+
+
+DECISION_FEATURES = ("s_best", "s_margin", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
+                     "sim_gap", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
+                     "kind_fits", "prior", "unlisted") + tuple(f"skill_{s}" for s in SKILL_NAMES) + tuple(
+                         f"intent_{i}" for i in INTENTS)
+
+
+def decision_features(best, runner_up, n: int) -> dict[str, float]:
+    """What the decision sees of a part: the selected candidate's features, its selector score and
+    its margin over the runner-up (a close second from another document means the evidence is split)."""
+    f = {k: best.candidate.features.get(k, 0.0) for k in DECISION_FEATURES}
+    f["s_best"] = best.p
+    f["s_margin"] = best.p - (runner_up.p if runner_up is not None else 0.0)
+    f["n_candidates"] = min(n, 20) / 20
+    return f
 
 
 def unknown_share(ctx, q: str) -> float:

@@ -87,7 +87,7 @@ class Pipeline:
                     found = extractive.propose(self.ctx, plan, part, hits_per_part[n], dense if n == 0 else ())
                 else:
                     found = skill.propose(self.ctx, plan, part, hits_per_part[n])
-                cands.extend(c for c in found if c.citations)
+                cands.extend(_with_sources(c) for c in found if c.citations)
             proposed.append(cands)
         trace, t = _lap(trace, t, "propose", counts=[len(c) for c in proposed])
         _check(cancel)
@@ -126,9 +126,9 @@ class Pipeline:
         doc_rank = {d: r for r, d in enumerate(_doc_order(hits))}
         view = F.RetrievalView(chunk_rank, doc_rank, sims, max((s for _, s in dense), default=0.0),
                                F.unknown_share(self.ctx, part.text))
+        rows = F.add_relative([F.featurize(self.ctx, plan, part, c, view) for c in cands])
         out = []
-        for c in cands:
-            feats = F.featurize(self.ctx, plan, part, c, view)
+        for c, feats in zip(cands, rows):
             c = Candidate(c.skill, c.kind, c.text, c.citations, c.prior, feats, c.items, n)
             p = self.scorer.p(feats) if self.scorer else _untrained(feats)
             out.append(Scored(c, p))
@@ -136,34 +136,15 @@ class Pipeline:
         return tuple(out)
 
     def _decide(self, plan: QueryPlan, scored) -> Decision:
-        return self._decide_with(plan, scored, self.threshold)
+        return decide(plan, scored, self.scorer)
 
-    @staticmethod
-    def _decide_with(plan: QueryPlan, scored, tau: float) -> Decision:
-        """The best candidate of the whole question, or of each part when two or more parts are
-        answered (or only parts are); a part left below τ is named as not stated."""
-        whole = scored[0][0] if scored and scored[0] else None
-        parts = [s[0] if s else None for s in scored[1:]]
-        if len(parts) >= 2:
-            good = [p for p in parts if p is not None and p.p >= tau]
-            if len(good) >= 2 or (good and (whole is None or whole.p < tau)):
-                open_parts = tuple(plan.parts[i + 1].text for i, p in enumerate(parts) if p is None or p.p < tau)
-                return Decision(tuple(good), min(g.p for g in good), "answered", unanswered_parts=open_parts)
-        if whole is not None and whole.p >= tau:
-            return Decision((whole,), whole.p, "answered")
-        if whole is None:
-            return Decision((), 0.0, "no_candidate")
-        return Decision((), whole.p, "below_threshold")
 
     def _compose(self, plan: QueryPlan, decision: Decision) -> tuple[Answer, str | None, tuple[str, ...]]:
         texts, cites = [], []
         for s in decision.chosen:
             c = s.candidate
             offset = len(cites)
-            if "[" in c.text:
-                texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", c.text))
-            else:  # computed answers cite all they rest on at the end
-                texts.append(c.text + "".join(f"[{offset + k + 1}]" for k in range(len(c.citations))))
+            texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", c.text))
             cites.extend(c.citations)
         for part in decision.unanswered_parts:
             texts.append(f"关于“{part.rstrip('??')}”,本期公报未作规定。")
@@ -181,9 +162,53 @@ class Pipeline:
             sent = sentences(h.chunk.text)
             if sent and h.chunk.kind != "header":
                 related.append(make_citation(h.chunk, sent[0]))
+        top = scored[0][0].candidate if scored and scored[0] else None
+        if decision.message is None and top is not None and top.features.get("unlisted"):
+            # "6月12日去西湖免费吗?": the honest answer is that the named thing is not on the cited list
+            decision = Decision((), decision.confidence, decision.reason, top.text)
         text = decision.message or "本期公报未作规定/未找到与该问题直接相关的内容。" + ("可参考下列相关条文。" if related else "")
         answer = Answer(text, False, "refusal", (), plan.standalone, related=tuple(related))
         return Outcome(answer, trace, plan, tuple(scored), decision, None, ())
+
+
+def _with_sources(c: Candidate) -> Candidate:
+    """A computed answer states what it rests on in the source's own words: each cited quote the
+    text does not already hold follows it, numbered as its citation ("依据:“…每逢周一实行免费…”[1]")."""
+    if c.skill == extractive.NAME or re.search(r"\[\d+\]", c.text):
+        return c
+    flat = re.sub(r"\s", "", c.text)
+    shown = [f"“{x.quote}”[{k}]" for k, x in enumerate(c.citations, 1) if re.sub(r"\s", "", x.quote) not in flat]
+    marks = "".join(f"[{k}]" for k, x in enumerate(c.citations, 1) if re.sub(r"\s", "", x.quote) in flat)
+    text = c.text + marks + ("依据:" + ";".join(shown) + "。" if shown else "")
+    return Candidate(c.skill, c.kind, text, c.citations, c.prior, c.features, c.items, c.part)
+
+
+def part_confidence(part_scored: tuple[Scored, ...], scorer: Scorer | None) -> float:
+    """The calibrated probability that a part's selected candidate is right (0 with no candidate)."""
+    if not part_scored:
+        return 0.0
+    if scorer is None:
+        return part_scored[0].p
+    runner = part_scored[1] if len(part_scored) > 1 else None
+    return scorer.decide.p(F.decision_features(part_scored[0], runner, len(part_scored)))
+
+
+def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = None) -> Decision:
+    """Answer with the whole question's best candidate, or with each part's when two or more parts
+    are answered (or only parts are); a part below τ is named as not stated."""
+    tau = tau if tau is not None else (scorer.threshold if scorer else UNTRAINED_THRESHOLD)
+    conf = [part_confidence(s, scorer) for s in scored]
+    whole = scored[0][0] if scored and scored[0] else None
+    if len(scored) >= 3:  # the whole question and at least two parts
+        good = [(scored[i][0], conf[i]) for i in range(1, len(scored)) if scored[i] and conf[i] >= tau]
+        if len(good) >= 2 or (good and (whole is None or conf[0] < tau)):
+            open_parts = tuple(plan.parts[i].text for i in range(1, len(scored)) if not scored[i] or conf[i] < tau)
+            return Decision(tuple(g for g, _ in good), min(c for _, c in good), "answered", unanswered_parts=open_parts)
+    if whole is not None and conf[0] >= tau:
+        return Decision((whole,), conf[0], "answered")
+    if whole is None:
+        return Decision((), 0.0, "no_candidate")
+    return Decision((), conf[0], "below_threshold")
 
 
 def _untrained(feats: dict[str, float]) -> float:

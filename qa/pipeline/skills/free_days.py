@@ -15,6 +15,23 @@ NAME = "free_days"
 RELATIVE = re.compile(r"今天|今日|明天|后天|[这本下上]+(?:周|星期|礼拜)|下个月|这个月|本月")
 
 
+# how a place people visit is named: 西湖, 灵隐寺, 千岛湖景区, 乌镇古镇
+SPOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:山|湖|景区|寺|庙|村|园|关|洞|石窟|石林|古镇|公园|岛|峡|谷|瀑布|街区)")
+
+
+def _unlisted(q: str, spots) -> list[str]:
+    """Spot-like names in the question that are not on the activity's list: "西湖" is no part of it."""
+    if not spots:
+        return []
+    names = spots[0]
+    out = []
+    for m in SPOT_NAME.finditer(re.sub(r"\d+月\d+日|免费|门票|景区免费", " ", q)):
+        name = re.sub(r"^(?:去|到|在|游|玩|逛|的)+", "", m.group(0))
+        if len(name) >= 2 and not any(name in n or n in name for n in names) and name not in ("景区", "公园"):
+            out.append(name)
+    return out
+
+
 def _full(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日({weekday_cn(day)})"
 
@@ -25,6 +42,14 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         return []
     out = []
     for rule, chunk, spots in ctx.free_rules:
+        unlisted = _unlisted(q, spots)
+        if unlisted and spots:
+            # a computed answer about a named thing first confirms the thing is on the cited list
+            text = (f"{'、'.join(unlisted)}不在公报所列参与“免费游”活动的{len(spots[0])}个景区之中"
+                    f"({'、'.join(spots[0])}),公报未载明其免费安排。")
+            cand = Candidate(NAME, "date", text, (make_citation(spots[1], spots[2]),), 1.0)
+            out.append(cand.with_features({"unlisted": 1.0}))
+            continue
         cand = _one(plan, q, rule, chunk, spots)
         if cand is not None:
             out.append(cand)

@@ -21,7 +21,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         for t_no, table in enumerate(doc.tables, 1):
             cap_cov = ctx.cov(q, f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
             for r_no, row in enumerate(table.rows, 1):
-                name = row_name_in(q, row.header, ctx.corpus_text)
+                name = row_name_in(q, row.header, ctx.place_heads)
                 if not name:
                     continue
                 if (len(name) <= 3 or name in AGGREGATE_ROWS) and cap_cov < 0.3:

@@ -1,0 +1,25 @@
+"""The fitted answer scorer is a versioned file: it must have been fitted on the train split and the
+encoder that are in the repo now (make train refits it)."""
+from __future__ import annotations
+
+from qa.config import Settings
+from qa.pipeline.features import FEATURES
+from qa.pipeline.scorer import MODEL_FILE, Scorer
+
+
+def test_scorer_matches_features_train_split_and_encoder():
+    from eval.train import TRAIN, set_sha256
+    from index.encoders import load_encoder
+
+    scorer = Scorer.load(MODEL_FILE)
+    assert scorer.features == FEATURES, "the feature set changed: run `make train`"
+    assert scorer.meta["train_sha256"] == set_sha256(TRAIN), "eval/split-train changed: run `make train`"
+    assert scorer.meta["encoder"] == load_encoder(Settings().encoder).name, "the encoder changed: run `make train`"
+    assert 0.0 < scorer.threshold < 1.0
+    assert scorer.meta["dev_set"] == "split-dev" and scorer.meta["train_set"] == "split-train"
+
+
+def test_scorer_probabilities_are_probabilities():
+    scorer = Scorer.load(MODEL_FILE)
+    for feats in ({}, {name: 1.0 for name in FEATURES}, {name: -1.0 for name in FEATURES}):
+        assert 0.0 <= scorer.p(feats) <= 1.0
