@@ -185,7 +185,11 @@ def choose_threshold(outcomes, scorer, cost: float) -> tuple[float, dict, list[d
         tau = k / 100
         r = simulate(outcomes, scorer, tau)
         curve.append({"tau": tau, **r, "utility": r["right"] + r["refused_ok"] - cost * r["wrong"]})
-    best = max(curve, key=lambda c: (c["utility"], -abs(c["tau"] - 0.5)))
+    # the utility over a small set is jumpy: choose the τ whose neighbourhood (±0.05) does best
+    for i, c in enumerate(curve):
+        near = curve[max(0, i - 5): i + 6]
+        c["smoothed"] = round(sum(x["utility"] for x in near) / len(near), 3)
+    best = max(curve, key=lambda c: (c["smoothed"], c["utility"]))
     return best["tau"], best, curve
 
 

@@ -30,7 +30,7 @@ class RetrievalView:
 
 SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted")
 FEATURES = (
-    ("prior", "coverage", "coverage_quote", "missing_max", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
+    ("prior", "coverage", "coverage_quote", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
      "multi_doc")
     + tuple(f"skill_{s}" for s in SKILL_NAMES)
@@ -38,7 +38,8 @@ FEATURES = (
     + SKILL_FEATURES
 )
 # features compared within one part's candidates: a ranking is about which candidate is better
-RELATIVE = ("coverage", "coverage_quote", "quote_sim", "seed_lexical", "prior", "form", "missing_max", "doc_rank")
+RELATIVE = ("coverage", "coverage_quote", "quote_sim", "seed_lexical", "prior", "form", "missing_max", "doc_rank",
+            "chunk_cov")
 FEATURES = FEATURES + tuple(f"{k}_rel" for k in RELATIVE) + tuple(f"{k}_top" for k in RELATIVE)
 
 
@@ -66,6 +67,10 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["coverage"] = ctx.cov(q, f"{said} {quotes} {context}")
     f["coverage_quote"] = ctx.cov(q, quotes)
     f["missing_max"] = missing_max(ctx, q, f"{said} {quotes} {context}")
+    # the passage around the quote: a record whose other sentences name the topic ("乌溪江取水口…")
+    # makes its short "牵头部门:市水利局" the answer to who leads it
+    first = ctx.chunks.get(cand.citations[0].chunk_id) if cand.citations else None
+    f["chunk_cov"] = ctx.cov(q, f"{first.header} {first.text}") if first is not None else 0.0
     doc_ranks = [view.doc_rank.get(c.doc_key) for c in cand.citations]
     doc_ranks = [r for r in doc_ranks if r is not None]
     f["doc_rank"] = 1.0 / (1 + min(doc_ranks)) if doc_ranks else 0.0

@@ -16,7 +16,7 @@ from qa.text import bigrams, content
 
 NAME = "extractive"
 SEEDS = 6  # candidates seeded by lexical score
-DENSE_SEEDS = 4  # and by the encoder's similarity, when it saw the question
+DENSE_SEEDS = 6  # and by the encoder's similarity, when it saw the question
 
 
 def with_neighbours(ctx, hits: list[Hit], top: int = 3, limit: int = 12) -> list[Hit]:
@@ -76,14 +76,19 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
         seeds += [c for c in by_sim[:DENSE_SEEDS] if c not in seeds]
     out = []
     for seed in seeds:
-        out.append(_build(seed, cands, weight, total, q, ctx))
+        alone = _build(seed, cands, weight, total, q, ctx, glue=False)
+        glued = _build(seed, cands, weight, total, q, ctx, glue=True)
+        out.append(alone)
+        if glued.text != alone.text:
+            out.append(glued)
     return out
 
 
-def _build(seed, cands, weight, total, q, ctx) -> Candidate:
+def _build(seed, cands, weight, total, q, ctx, glue: bool) -> Candidate:
+    """The seed sentence with what it needs; with `glue`, also sentences covering parts it leaves open."""
     picked = [seed]
     covered = set(seed[1])
-    for cand in cands[:12]:
+    for cand in cands[:12] if glue else ():
         gain = math.fsum(weight[b] for b in cand[1] - covered) / total
         # another sentence only when it answers a part the seed leaves open, and is itself on topic
         if gain >= 0.15 and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
