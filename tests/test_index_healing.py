@@ -198,13 +198,25 @@ def test_service_start_says_what_is_wrong_while_it_rebuilds_then_is_ready(built,
     assert len(warned) == 1 and re.search(CASES[case][1], warned[0]["reason"])
 
 
-def test_service_that_cannot_rebuild_says_why_instead_of_looping(tmp_path):
+@pytest.mark.parametrize("case", ["unwritable data folder", "missing corpus file", "clashing repeat"])
+def test_service_that_cannot_start_says_why_without_server_paths(tmp_path, source_lines, case):
     (tmp_path / "file").write_text("in the way")
-    settings = Settings(data_dir=tmp_path / "file" / "var", rate_limit_per_minute=1e9, rate_limit_burst=10**6)
+    settings = Settings(data_dir=tmp_path / "var", rate_limit_per_minute=1e9, rate_limit_burst=10**6)
+    if case == "unwritable data folder":
+        settings, why = settings.model_copy(update={"data_dir": tmp_path / "file" / "var"}), \
+            "the data folder is not writable (Not a directory)"
+    elif case == "missing corpus file":
+        settings, why = settings.model_copy(update={"corpus": tmp_path / "nowhere.txt"}), "nowhere.txt: no such file"
+    else:
+        lines = small_gazette(source_lines).split("\n")
+        first = lines[FRONT_MATTER:]
+        (tmp_path / "clash.txt").write_text("\n".join(lines + [line.replace("免费", "半价") for line in first]), "utf-8")
+        settings, why = settings.model_copy(update={"corpus": tmp_path / "clash.txt"}), \
+            "衢政办发〔2017〕29号 appears twice with different text: clash.txt line 96 and clash.txt line"
     with run_server(create_app(settings), ready_path=None) as url, httpx.Client(base_url=url, timeout=30) as c:
         r = wait_for(c, "/readyz", lambda r: r.json()["error"]["code"] != "warming_up")
         err = assert_error(r, 503, "engine_failed")
-        assert "the data folder is not writable (Not a directory)" in err["message"]
+        assert why in err["message"]
         assert str(tmp_path) not in r.text
 
 
