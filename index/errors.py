@@ -30,15 +30,51 @@ class EncoderUnavailable(RetrievalError, ImportError):
     """An encoder backend's package or model files are missing."""
 
 
-class IndexMissing(RetrievalError, FileNotFoundError):
+class IndexUnusable(RetrievalError):
+    """The index folder cannot be used as it is: missing, corrupt, or built for something else.
+    Rebuilding it is always the fix.
+
+    `reason` is one line naming files relative to the folder (never a server path), so a service
+    may show it to clients; `hint` says how to rebuild; str() joins them."""
+
+    def __init__(self, reason: str, hint: str = "rebuild the index") -> None:
+        self.reason = _one_line(reason)
+        self.hint = hint
+        super().__init__(f"{self.reason}; {hint}")
+
+
+class IndexMissing(IndexUnusable, FileNotFoundError):
     """No (complete) index folder where one was expected."""
 
 
-class IndexMismatch(RetrievalError):
+class IndexCorrupt(IndexUnusable):
+    """A file of the index folder is damaged: truncated, edited, deleted, or unparseable.
+    `file` is its path relative to the folder (None for the folder as a whole)."""
+
+    def __init__(self, reason: str, hint: str = "rebuild the index", file: str | None = None) -> None:
+        self.file = file
+        super().__init__(reason, hint)
+
+
+class IndexMismatch(IndexUnusable):
     """The index on disk was built for another schema, encoder or corpus than the one configured."""
 
-    def __init__(self, message: str, field: str, built: object, expected: object) -> None:
+    def __init__(self, reason: str, field: str, built: object, expected: object, hint: str = "rebuild the index") -> None:
         self.field = field
         self.built = built
         self.expected = expected
-        super().__init__(message)
+        super().__init__(reason, hint)
+
+
+class FolderNotWritable(RetrievalError, PermissionError):
+    """The folder an index is to be written to cannot be written (read-only, not a folder…).
+    `why` is the system's reason, without the path."""
+
+    def __init__(self, message: str, folder: object, why: str) -> None:
+        self.folder = folder
+        self.why = why
+        super().__init__(message)  # one argument: OSError would read three as errno, strerror, filename
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())

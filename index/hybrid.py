@@ -1,17 +1,23 @@
 """BM25 + dense retrieval over one list of items, fused with RRF, saved as a folder of plain files.
 
-Folder layout (all written atomically, see `index.folder`):
+Folder layout, schema version 2 (all written atomically, see `index.folder`):
 
-    manifest.json     schema version, encoder name/dim, counts, build time, caller's fields
+    manifest.json     schema version, encoder name/dim, counts, build time, caller's fields, and
+                      "files": {relative path: {"bytes", "sha256"}} for every file below
     items.jsonl       one {"id", "text", "meta"} per line, in row order
     tokenizer.json    user words and stopwords, so queries are cut exactly as passages were
     bm25/             the BM25 index (bm25s files + bm25_meta.json)
     faiss.index       the FAISS index; faiss_ids.json maps its rows to item ids
+
+Loading checks the manifest (schema, encoder, the caller's fields), then every file's size and
+sha256, then parses each file defensively: whatever is wrong surfaces as IndexMissing,
+IndexMismatch or IndexCorrupt with a one-line reason, never as a parser's own exception.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any, Callable, Collection, Mapping, Sequence
@@ -20,8 +26,10 @@ import numpy as np
 
 from index.bm25 import Bm25, load_bm25, make_bm25
 from index.encoders import Encoder, l2_normalize
-from index.errors import EmptyCorpus, IndexMismatch, IndexMissing, UnknownChoice
-from index.folder import MANIFEST, SCHEMA_VERSION, check_manifest, read_manifest, write_folder_atomically, write_json
+from index.errors import EmptyCorpus, IndexCorrupt, IndexUnusable, UnknownChoice
+from index.folder import (
+    FILES, SCHEMA_VERSION, FolderLock, check_manifest, read_manifest, verify_files, write_folder_atomically, write_json,
+)
 from index.fuse import RRF_K, rrf
 from index.records import IndexItem, SearchHit
 from index.store import VectorStore
@@ -39,7 +47,7 @@ _TOKENIZER = "tokenizer.json"
 _BM25_DIR = "bm25"
 _RESERVED = frozenset(
     {"schema_version", "encoder", "encoder_dim", "item_count", "built_at", "build_seconds",
-     "vector_kind", "bm25_variant", "user_word_count", "rrf_k", "extra_stores"}
+     "vector_kind", "bm25_variant", "user_word_count", "rrf_k", "extra_stores", FILES}
 )
 
 
@@ -177,13 +185,16 @@ class HybridIndex:
 
     # -- persistence --
 
-    def save(self, path: str | Path, extra_manifest: Mapping[str, Any] | None = None) -> None:
+    def save(self, path: str | Path, extra_manifest: Mapping[str, Any] | None = None, *,
+             lock: FolderLock | None = None) -> None:
         """Write the index folder at `path`, replacing any previous one atomically.
-        `extra_manifest` adds the caller's fields (e.g. corpus_sha256) for `load(expect=...)`."""
+        `extra_manifest` adds the caller's fields (e.g. corpus_sha256) for `load(expect=...)`;
+        `lock` is the folder's build lock when the caller already holds it."""
         extra = dict(extra_manifest or {})
         if clash := _RESERVED & set(extra):
             raise ValueError(f"extra_manifest may not set reserved fields {sorted(clash)}")
-        manifest = {**self.manifest, **extra, "extra_stores": sorted(self.extra_stores)}
+        manifest = {k: v for k, v in {**self.manifest, **extra}.items() if k != FILES}
+        manifest["extra_stores"] = sorted(self.extra_stores)
         json.dumps(manifest)  # fail before touching the disk if a caller field is not JSON
 
         def fill(tmp: Path) -> None:
@@ -196,10 +207,8 @@ class HybridIndex:
             self._store.save(tmp)
             for name, extra_store in self.extra_stores.items():
                 extra_store.save(tmp / name)
-            write_json(tmp / MANIFEST, manifest)  # last: a folder with a manifest is complete
 
-        write_folder_atomically(path, fill)
-        self.manifest = manifest
+        self.manifest = write_folder_atomically(path, fill, manifest, lock)
 
     @classmethod
     def load(
@@ -211,30 +220,67 @@ class HybridIndex:
         rebuild_hint: str = "rebuild the index",
     ) -> "HybridIndex":
         """Open a saved index for `encoder`. Raises IndexMissing if there is none, IndexMismatch
-        if it was built with another schema, encoder, or any `expect`ed manifest field (the
-        message ends with `rebuild_hint`, e.g. "rebuild with `qa ingest`")."""
+        if it was built with another schema, encoder, or any `expect`ed manifest field, and
+        IndexCorrupt if a file is missing, truncated, modified or unparseable (each message ends
+        with `rebuild_hint`, e.g. "rebuild with `qa ingest`")."""
         path = Path(path)
-        manifest = read_manifest(path, rebuild_hint)
-        check_manifest(manifest, encoder_name=encoder.name, encoder_dim=encoder.dim, expect=expect, hint=rebuild_hint)
-        try:
-            items = _read_items(path / _ITEMS)
-            tok_state = json.loads((path / _TOKENIZER).read_text(encoding="utf-8"))
-            bm25 = load_bm25(path / _BM25_DIR)
-            store = VectorStore.load(path)
-            extra_stores = {name: VectorStore.load(path / name) for name in manifest.get("extra_stores", [])}
-        except (FileNotFoundError, IndexMissing) as exc:
-            raise IndexMissing(f"{path} is incomplete ({exc}); {rebuild_hint}") from None
-        tokenizer = Tokenizer(tok_state["user_words"], stopwords=tok_state["stopwords"])
+        hint = rebuild_hint
+        manifest = read_manifest(path, hint)
+        check_manifest(manifest, encoder_name=encoder.name, encoder_dim=encoder.dim, expect=expect, hint=hint)
+        verify_files(path, manifest, hint)
+        # The checksums passed; parse defensively all the same (a manifest edited to match).
+        items = _part(path, _ITEMS, hint, lambda: _read_items(path / _ITEMS))
+        tokenizer = _part(path, _TOKENIZER, hint, lambda: _read_tokenizer(path / _TOKENIZER))
+        bm25 = _part(path, f"{_BM25_DIR}/", hint, lambda: load_bm25(path / _BM25_DIR))
+        store = _part(path, "faiss.index", hint, lambda: VectorStore.load(path))
+        extra_stores = {name: _part(path, f"{name}/", hint, lambda name=name: VectorStore.load(path / name))
+                        for name in manifest.get("extra_stores", [])}
         ids = [item.id for item in items]
-        if not (len(items) == manifest["item_count"] == bm25.n_docs == len(store)) or store.ids != ids:
-            raise IndexMismatch(
-                f"{path} is inconsistent: manifest says {manifest['item_count']} items, items.jsonl has "
-                f"{len(items)}, BM25 {bm25.n_docs}, vectors {len(store)}; {rebuild_hint}",
-                "item_count", len(items), manifest["item_count"],
+        if len(set(ids)) != len(ids):
+            raise IndexCorrupt(f"{_ITEMS} lists an item id twice", hint, _ITEMS)
+        counts = (manifest.get("item_count"), len(items), bm25.n_docs, len(store))
+        if len(set(counts)) != 1:
+            raise IndexCorrupt(
+                f"the index files disagree: manifest says {counts[0]} items, {_ITEMS} has {counts[1]}, "
+                f"BM25 {counts[2]}, vectors {counts[3]}", hint, None,
+            )
+        if store.ids != ids:
+            row = next(r for r, (a, b) in enumerate(zip(store.ids, ids)) if a != b)
+            raise IndexCorrupt(
+                f"faiss_ids.json and {_ITEMS} disagree at row {row} ({store.ids[row]!r} vs {ids[row]!r})", hint, _ITEMS,
             )
         index = cls(items, tokenizer, bm25, store, encoder, manifest)
         index.extra_stores = extra_stores
         return index
+
+
+def _part(folder: Path, name: str, hint: str, read: Callable[[], Any]) -> Any:
+    """Run one file's reader; whatever it raises becomes IndexCorrupt naming the file."""
+    try:
+        return read()
+    except IndexUnusable as exc:
+        raise IndexCorrupt(_scrub(exc.reason, folder), hint, getattr(exc, "file", None) or name) from None
+    except FileNotFoundError:
+        raise IndexCorrupt(f"{name} is missing", hint, name) from None
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RuntimeError, EOFError) as exc:
+        # RuntimeError: FAISS's reader; ValueError covers JSONDecodeError and numpy's loaders.
+        raise IndexCorrupt(f"{name} cannot be read ({_brief(exc, folder)})", hint, name) from None
+
+
+_ABS_PATH = re.compile(r"(?<![\w.])/(?:[^\s/'\"]+/)*([^\s/'\"]+)")
+
+
+def _brief(exc: BaseException, folder: Path) -> str:
+    """One short line about `exc`, with server paths cut to their last part."""
+    # FAISS prefixes the failed check with the C++ function and source line; keep the check.
+    text = _scrub(str(exc), folder).rpartition("Error: ")[2]
+    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _scrub(text: str, folder: Path) -> str:
+    text = " ".join(text.split()).replace(f"{folder.absolute()}/", "").replace(f"{folder}/", "")
+    return _ABS_PATH.sub(r"\1", text)
 
 
 def _embed(
@@ -260,5 +306,23 @@ def _write_items(path: Path, items: Sequence[IndexItem]) -> None:
 
 
 def _read_items(path: Path) -> list[IndexItem]:
+    items = []
     with open(path, encoding="utf-8") as fh:
-        return [IndexItem(d["id"], d["text"], d["meta"]) for d in map(json.loads, fh)]
+        for n, line in enumerate(fh, 1):
+            try:
+                d = json.loads(line)
+            except ValueError as exc:
+                raise ValueError(f"line {n} is not valid JSON ({getattr(exc, 'msg', exc)})") from None
+            if not (isinstance(d, dict) and isinstance(d.get("id"), str) and isinstance(d.get("text"), str)
+                    and isinstance(d.get("meta"), dict)):
+                raise ValueError(f"line {n} is not an item {{id, text, meta}}")
+            items.append(IndexItem(d["id"], d["text"], d["meta"]))
+    return items
+
+
+def _read_tokenizer(path: Path) -> Tokenizer:
+    state = json.loads(path.read_text(encoding="utf-8"))
+    words, stopwords = state["user_words"], state["stopwords"]
+    if not all(isinstance(w, str) for w in [*words, *stopwords]):
+        raise ValueError("user_words and stopwords must be lists of strings")
+    return Tokenizer(words, stopwords=stopwords)

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Sequence
 import faiss
 import numpy as np
 
-from index.errors import IndexMismatch, IndexMissing, UnknownChoice
+from index.errors import IndexCorrupt, IndexMissing, UnknownChoice
 
 __all__ = ["VECTOR_KINDS", "VectorStore"]
 
@@ -165,12 +165,10 @@ class VectorStore:
         store.ids = list(meta["ids"])
         store._row_of = {i: r for r, i in enumerate(store.ids)}
         if store._index.ntotal != len(store.ids) or store._index.d != store.dim:
-            raise IndexMismatch(
-                f"{directory / _FAISS_FILE} holds {store._index.ntotal} vectors of dim {store._index.d} "
-                f"but {_IDS_FILE} lists {len(store.ids)} ids of dim {store.dim}; rebuild the index",
-                field="vectors",
-                built=store._index.ntotal,
-                expected=len(store.ids),
+            raise IndexCorrupt(
+                f"{_FAISS_FILE} holds {store._index.ntotal} vectors of dim {store._index.d} "
+                f"but {_IDS_FILE} lists {len(store.ids)} ids of dim {store.dim}",
+                file=_FAISS_FILE,
             )
         return store
 

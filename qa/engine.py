@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from qa.config import Settings
 from qa.conversation import SessionStore, Turn, is_elliptical, rewrite
-from qa.errors import InvalidQuery, QAError
+from qa.errors import IndexNotBuilt, InvalidQuery, QAError
 from qa.llm import LLMPhraser, draft_units
 from qa.model import Answer, Document, Hit
 from qa.retrieve import CHUNK_KINDS, SEARCH_MODES, SearchFilters
@@ -45,18 +45,24 @@ class Engine:
         self.pipeline = None
         self.llm = None  # an OpenAI-compatible endpoint, only when QA_LLM_BASE_URL is set
 
-    def warm_up(self) -> None:
+    def warm_up(self, *, rebuild: bool = False, on_rebuild: Callable[[IndexNotBuilt], None] | None = None) -> None:
+        """Raises IndexNotBuilt (or its IndexCorrupt/IndexStale) when the index cannot be used; with
+        `rebuild`, builds it instead (`on_rebuild` hears what was wrong first)."""
         from index.encoders import load_encoder
 
-        from qa.build import PIECES, load_retriever
+        from qa.build import PIECES, ensure_index, load_retriever
         from qa.corpus import load_corpus
         from qa.pipeline.context import AnswerContext
         from qa.pipeline.run import Pipeline
+        from qa.retrieve import Retriever
 
         corpus = load_corpus(self.settings.corpus_files())
         encoder = load_encoder(self.settings.encoder)
         encoder.warm_up()
-        retriever = load_retriever(self.settings, corpus, encoder)
+        if rebuild:
+            retriever = Retriever(ensure_index(self.settings, corpus, encoder, on_rebuild)[0], corpus.chunks)
+        else:
+            retriever = load_retriever(self.settings, corpus, encoder)
         retriever.index.warm_up()  # jieba's dictionary: the first question should not pay for it
         self.corpus, self.encoder, self.retriever = corpus, encoder, retriever
         self.llm = LLMPhraser.from_settings(self.settings)

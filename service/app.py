@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from qa.config import Settings
 from qa.engine import Engine
+from qa.errors import IndexNotBuilt
 from service.deps import ServiceState
 from service.errors import install_error_handlers
 from service.logs import configure_logging, get_logger
@@ -53,13 +54,19 @@ def _warm(state: ServiceState) -> None:
     engine = state.engine
     assert engine is not None
     state.warming = True
+
+    def rebuilding(problem: IndexNotBuilt) -> None:
+        state.rebuilding = problem  # /readyz says what is wrong until the rebuilt index is loaded
+        log.warning("index unusable; rebuilding it", extra={"fields": {"reason": problem.reason}})
+
     try:
-        engine.warm_up()
+        engine.warm_up(rebuild=engine.settings.index_autobuild, on_rebuild=rebuilding)
         log.info("engine ready", extra={"fields": {"documents": len(engine.documents())}})
     except BaseException as exc:  # noqa: BLE001 - kept for /readyz and logged
         state.warm_error = exc
         log.error("engine warm-up failed", exc_info=exc)
     finally:
+        state.rebuilding = None
         state.warming = False
 
 

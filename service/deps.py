@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 
 from qa.config import Settings
 from qa.engine import Engine
-from service.errors import APIError, index_not_built_message
+from qa.errors import IndexNotBuilt, QAError
+from service.errors import APIError, index_not_built_message, without_paths
 
 
 @dataclass
@@ -18,6 +19,7 @@ class ServiceState:
     engine: Engine | None = None
     warm_error: BaseException | None = None
     warming: bool = False
+    rebuilding: IndexNotBuilt | None = None  # what was wrong with the index while warm-up rebuilds it
 
 
 def get_state(request: Request) -> ServiceState:
@@ -29,11 +31,17 @@ def get_settings(request: Request) -> Settings:
 
 
 def not_ready_error(state: ServiceState) -> APIError:
+    if state.rebuilding is not None:
+        return APIError(503, "index_rebuilding",
+                        f"索引不可用,正在重建,请稍候再试 / The index is being rebuilt ({state.rebuilding.reason}); "
+                        f"retry shortly", {"Retry-After": "10"})
     if state.warm_error is not None:
-        from qa.errors import IndexNotBuilt
-
         if isinstance(state.warm_error, IndexNotBuilt):
             return APIError(503, "index_not_built", index_not_built_message(state.warm_error), {"Retry-After": "30"})
+        if isinstance(state.warm_error, QAError):  # the corpus or the data folder: say what, never where
+            reason = getattr(state.warm_error, "reason", None) or without_paths(str(state.warm_error))
+            return APIError(503, "engine_failed", f"检索引擎启动失败 / The engine failed to start: {reason}",
+                            {"Retry-After": "30"})
         return APIError(503, "engine_failed",
                         f"检索引擎启动失败,请查看服务日志 / The engine failed to start; see the service log "
                         f"({type(state.warm_error).__name__})", {"Retry-After": "30"})

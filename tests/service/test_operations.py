@@ -74,7 +74,7 @@ class StandInSlowEngine:
         self.release = threading.Event()
         self._ready = False
 
-    def warm_up(self) -> None:
+    def warm_up(self, **_rebuild_options) -> None:
         self.release.wait(60)
         self._ready = True
 
@@ -103,10 +103,11 @@ def test_readyz_is_503_until_the_engine_is_warm(engine):
             time.sleep(0.05)
 
 
-def test_readyz_explains_a_missing_index(tmp_path):
+def test_readyz_explains_a_missing_index_without_server_paths(tmp_path):
     from qa.config import Settings
 
-    settings = Settings(data_dir=tmp_path / "empty", rate_limit_per_minute=1e9, rate_limit_burst=10**6)
+    data_dir = tmp_path / "empty"
+    settings = Settings(data_dir=data_dir, rate_limit_per_minute=1e9, rate_limit_burst=10**6, index_autobuild=False)
     app = create_app(settings, engine=Engine(settings))
     with run_server(app, ready_path=None) as url, httpx.Client(base_url=url, timeout=30) as c:
         deadline = time.monotonic() + 120
@@ -116,9 +117,11 @@ def test_readyz_explains_a_missing_index(tmp_path):
                 break
             time.sleep(0.2)
         err = assert_error(r, 503, "index_not_built")
-        assert "qa ingest" in err["message"]
+        assert "no index has been built" in err["message"] and "run `qa ingest`, then restart" in err["message"]
+        assert str(tmp_path) not in r.text and "/empty" not in r.text
         assert_error(c.post("/v1/ask", json={"question": EXAMPLE_QUESTION}), 503, "index_not_built")
         assert c.get("/healthz").status_code == 200
+    assert not data_dir.exists(), "with index_autobuild off the service writes nothing"
 
 
 # --- helpers -----------------------------------------------------------------------------------------
