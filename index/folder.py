@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterator, Mapping
 from index.errors import FolderNotWritable, IndexCorrupt, IndexMismatch, IndexMissing
 
 __all__ = [
-    "MANIFEST", "SCHEMA_VERSION", "FolderLock", "check_manifest", "ensure_writable", "lock_folder",
+    "FILES", "MANIFEST", "SCHEMA_VERSION", "FolderLock", "check_manifest", "ensure_writable", "lock_folder",
     "read_manifest", "verify_files", "write_folder_atomically", "fsync_tree",
 ]
 
@@ -254,7 +254,7 @@ def read_manifest(path: str | Path, hint: str = "rebuild the index") -> dict[str
         data = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         if not any(path.iterdir()):
-            raise IndexMissing("no index has been built (the index folder is empty)", hint) from None
+            raise IndexMissing("no index has been built", hint) from None
         raise IndexCorrupt(f"{MANIFEST} is missing", hint, MANIFEST) from None
     except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise IndexCorrupt(f"{MANIFEST} cannot be read ({type(exc).__name__})", hint, MANIFEST) from None

@@ -156,8 +156,7 @@ def open_index(settings: Settings, corpus: Corpus, encoder: "Encoder") -> "Hybri
         index = HybridIndex.load(where, encoder, expect={"corpus_sha256": corpus.sha256,
                                                          "chunks_sha256": corpus.chunks_sha256})
     except IndexMissing as exc:
-        raise IndexNotBuilt(f"no index at {where} ({exc.reason}); run `{ingest_command(settings)}`",
-                            reason=f"no index has been built ({exc.reason})") from None
+        raise IndexNotBuilt(f"{exc.reason} at {where}; run `{ingest_command(settings)}`", reason=exc.reason) from None
     except DamagedFolder as exc:
         raise IndexCorrupt(f"the index at {where} is corrupt: {exc.reason}; {fix}",
                            reason=f"the index is corrupt: {exc.reason}") from None

