@@ -31,8 +31,12 @@ test: install-dev
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -q
 
+# Every set with one engine: a summary per set (the blind test sets, split-test and heldout: totals
+# only), the time section, invariance on gold, risk–coverage and calibration printed for split-dev
+# (every report file in eval/reports/ has them). EVAL_ARGS="--invariance" adds invariance everywhere.
+EVAL_ARGS ?= --invariance gold
 eval: install-dev
-	$(BIN)/qa eval
+	$(BIN)/qa eval --sets all --mode hybrid --curves split-dev --failures 0 $(EVAL_ARGS)
 
 # refit the answer scorer on eval/split-train, operating point on eval/split-dev → qa/models/answer_scorer.json
 train: install-dev

@@ -260,3 +260,101 @@ def latency_summary(values: Iterable[float]) -> dict[str, float | int]:
 
 def _ratio(num: float, den: float) -> float:
     return float("nan") if den == 0 else num / den
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson score interval (95 % by default) of a proportion k/n; (nan, nan) for n = 0.
+
+    Chosen over the normal approximation because the sets are small and rates sit near 0 or 1,
+    where k/n ± z·se leaves [0, 1] and collapses to a point at k = 0 or k = n."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    if not 0 <= k <= n:
+        raise ValueError(f"k={k} outside 0..n={n}")
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    # at k = 0 or k = n the bound is exactly 0 or 1 (the float arithmetic lands a hair inside)
+    return (0.0 if k == 0 else max(0.0, centre - half)), (1.0 if k == n else min(1.0, centre + half))
+
+
+def proportion(k: int, n: int) -> dict[str, float | int]:
+    """{"k", "n", "rate", "lo", "hi"}: a count with its rate and 95 % Wilson interval (NaN for n = 0)."""
+    lo, hi = wilson(k, n)
+    return {"k": int(k), "n": int(n), "rate": _ratio(k, n), "lo": lo, "hi": hi}
+
+
+def count(flags: Iterable[bool]) -> dict[str, float | int]:
+    """proportion() of the true values among flags."""
+    vals = [bool(f) for f in flags]
+    return proportion(sum(vals), len(vals))
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def risk_coverage(scores: Sequence[float | None], right: Sequence[bool], operating: float | None = None
+                  ) -> dict[str, object]:
+    """The risk–coverage curve of a threshold on each question's confidence.
+
+    ``scores[i]`` is question i's best candidate probability (None: nothing to answer with, never
+    answered); ``right[i]`` whether that answer is right. Answering when score ≥ t gives
+    coverage(t) = answered / all questions and risk(t) = wrong / answered. Returns the curve at every
+    distinct score (highest first), the point at ``operating`` (the engine's threshold) and the area
+    under the curve (mean risk over the coverage steps; lower is better)."""
+    if len(scores) != len(right):
+        raise ValueError("scores and right differ in length")
+    n = len(scores)
+    pairs = sorted(((s, bool(r)) for s, r in zip(scores, right) if s is not None), key=lambda x: -x[0])
+    points = []
+    answered = wrong = 0
+    i = 0
+    while i < len(pairs):
+        t = pairs[i][0]
+        while i < len(pairs) and pairs[i][0] == t:
+            answered += 1
+            wrong += 0 if pairs[i][1] else 1
+            i += 1
+        points.append({"threshold": t, "answered": answered, "wrong": wrong, "coverage": _ratio(answered, n),
+                       "risk": _ratio(wrong, answered)})
+    aurc = 0.0
+    prev = 0.0
+    for p in points:
+        aurc += (p["coverage"] - prev) * p["risk"]
+        prev = p["coverage"]
+    return {"n": n, "with_score": len(pairs), "points": points,
+            "operating": at_threshold(scores, right, operating) if operating is not None else None,
+            "aurc": aurc if points else float("nan")}
+
+
+def at_threshold(scores: Sequence[float | None], right: Sequence[bool], t: float) -> dict[str, object]:
+    """The risk–coverage point of threshold t: answered = score ≥ t."""
+    answered = [bool(r) for s, r in zip(scores, right) if s is not None and s >= t]
+    wrong = sum(1 for r in answered if not r)
+    return {"threshold": t, "answered": len(answered), "wrong": wrong, "coverage": _ratio(len(answered), len(scores)),
+            "risk": _ratio(wrong, len(answered)), "coverage_ci": wilson(len(answered), len(scores)),
+            "risk_ci": wilson(wrong, len(answered))}
+
+
+def calibration(probs: Sequence[float], right: Sequence[bool], bins: int = 10) -> dict[str, object]:
+    """Reliability table of probabilities against outcomes: ``bins`` equal-width bins [p_lo, p_hi) of p over
+    [0, 1] (p = 1 falls in the last), each with n, mean p and the share right as a proportion (k, n, rate and
+    its 95 % interval lo–hi); ECE = Σ n_b/N · |right_b − p_b|."""
+    if len(probs) != len(right):
+        raise ValueError("probs and right differ in length")
+    rows = []
+    ece = 0.0
+    n = len(probs)
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        members = [(p, bool(r)) for p, r in zip(probs, right) if lo <= p < hi or (b == bins - 1 and p == hi)]
+        k = sum(1 for _, r in members if r)
+        mean_p = mean(p for p, _ in members)
+        rows.append({**proportion(k, len(members)), "p_lo": lo, "p_hi": hi, "mean_p": mean_p})
+        if members:
+            ece += len(members) / n * abs(k / len(members) - mean_p)
+    return {"n": n, "bins": rows, "ece": ece if n else float("nan")}

@@ -198,3 +198,66 @@ def test_latency_summary_and_mean():
     assert s["p95"] == pytest.approx(808.0)
     assert M.mean([1, 2, 3]) == 2
     assert math.isnan(M.mean([]))
+
+
+# ------------------------------------------------------------------ intervals
+
+
+def test_wilson_matches_the_textbook_values():
+    # Wilson 95 % for 8/10: 0.4902 – 0.9433; for 0/10: 0 – 0.2775; for 10/10: 0.7225 – 1
+    lo, hi = M.wilson(8, 10)
+    assert lo == pytest.approx(0.4902, abs=1e-4) and hi == pytest.approx(0.9433, abs=1e-4)
+    lo, hi = M.wilson(0, 10)
+    assert lo == 0.0 and hi == pytest.approx(0.2775, abs=1e-4)
+    lo, hi = M.wilson(10, 10)
+    assert lo == pytest.approx(0.7225, abs=1e-4) and hi == 1.0
+    assert all(math.isnan(x) for x in M.wilson(0, 0))
+    with pytest.raises(ValueError):
+        M.wilson(3, 2)
+
+
+def test_wilson_narrows_with_n_and_contains_the_rate():
+    small, large = M.wilson(9, 10), M.wilson(90, 100)
+    assert small[1] - small[0] > large[1] - large[0]
+    assert small[0] < 0.9 < small[1] and large[0] < 0.9 < large[1]
+
+
+def test_proportion_and_count():
+    p = M.proportion(37, 40)
+    assert (p["k"], p["n"]) == (37, 40) and p["rate"] == pytest.approx(0.925)
+    assert p["lo"] < 0.925 < p["hi"]
+    assert M.count([True, False, True, True])["k"] == 3 and M.count([True, False, True, True])["n"] == 4
+    assert math.isnan(M.count([])["rate"])
+
+
+# ------------------------------------------------------------------ decisions
+
+
+def test_risk_coverage_sweeps_the_threshold():
+    scores = [0.9, 0.8, 0.8, 0.4, None]
+    right = [True, False, True, True, False]
+    rc = M.risk_coverage(scores, right, operating=0.5)
+    # distinct scores, highest first: answering at 0.9 → 1 of 5, no error; at 0.8 → 3 of 5, 1 wrong
+    assert [(p["threshold"], p["answered"], p["wrong"]) for p in rc["points"]] == [(0.9, 1, 0), (0.8, 3, 1), (0.4, 4, 1)]
+    assert rc["points"][1]["coverage"] == pytest.approx(0.6) and rc["points"][1]["risk"] == pytest.approx(1 / 3)
+    assert rc["points"][-1]["coverage"] == pytest.approx(0.8)  # the question without a score is never answered
+    op = rc["operating"]
+    assert (op["answered"], op["wrong"]) == (3, 1) and op["coverage"] == pytest.approx(0.6)
+    # area: 0.2 coverage at risk 0, 0.4 at 1/3, 0.2 at 1/4
+    assert rc["aurc"] == pytest.approx(0.4 / 3 + 0.2 * 0.25)
+    assert math.isnan(M.at_threshold(scores, right, 0.95)["risk"])
+
+
+def test_calibration_bins_and_ece():
+    probs = [0.05, 0.15, 0.15, 0.95, 1.0]
+    right = [False, True, False, True, True]
+    cal = M.calibration(probs, right)
+    bins = cal["bins"]
+    assert len(bins) == 10
+    assert (bins[0]["p_lo"], bins[0]["p_hi"]) == (0.0, 0.1) and bins[9]["p_hi"] == 1.0
+    assert bins[0]["n"] == 1 and bins[0]["k"] == 0
+    assert bins[1]["n"] == 2 and bins[1]["k"] == 1 and bins[1]["mean_p"] == pytest.approx(0.15)
+    assert bins[9]["n"] == 2 and bins[9]["k"] == 2  # p = 1 falls in the last bin
+    expected = (1 / 5) * 0.05 + (2 / 5) * abs(0.5 - 0.15) + (2 / 5) * abs(1.0 - 0.975)
+    assert cal["ece"] == pytest.approx(expected)
+    assert math.isnan(M.calibration([], [])["ece"])
