@@ -456,7 +456,8 @@ class Timeline:
         later = [k for k in d.repealed_by if (self.docs[k].effective or dt.date.min) <= on]
         if later:
             by = self.numbers.get(later[0], later[0])
-            return Status("repealed", f"已由{by}废止", by)
+            when = self.docs[later[0]].effective
+            return Status("repealed", (f"{_short(when)}起" if when else "") + f"已由{by}废止", by)
         eff = d.effective
         if eff and on < eff:
             return Status("not_yet", f"{_short(eff)}起施行,尚未施行")

@@ -1,0 +1,181 @@
+"""Deadlines, target years and periods: the date(s) a unit sets, with year and weekday, whether they
+have passed against today, and whether a day the question names falls inside them. A period stated for
+"每年" in an old document, or a plan's years, are not stretched to a year the gazette does not cover."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+
+from qa.cite import make_citation
+from qa.dates import question_date, question_month_year
+from qa.pipeline.skills.validity import age
+from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.timeline import DateRecord, full_date
+
+NAME = "deadline"
+DUE_Q = re.compile(
+    r"什么时候|啥时候|啥时侯|何时|哪天|哪一天|几号|哪年|哪一年|几月|期限|时限|截止|截至|到期|过期|过了|完成|建好|弄完|办完|改造好|"
+    r"整改好|整改完|时间节点|时间跨度|哪几年|哪三年|多长|多久|从.{0,8}到|期间|阶段|汛期|结束|之前|以前|以后|之后|开始|培育期|"
+    r"还搞|还在|算不算|还算|是不是.{0,4}(?:就|已|要)|前要|前全部")
+LIST_Q = re.compile(r"时间节点|哪些时间|每个阶段|各到什么时候|几个阶段")
+_KINDS = ("deadline", "target", "period", "start", "term", "review", "date")
+
+
+def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
+    q = part.text
+    asked = question_date(plan.match if part is plan.parts[0] else q, plan.today)
+    if not DUE_Q.search(q) and asked is None:
+        return []
+    timeline = ctx.corpus.timeline
+    groups: dict[tuple[str, str], list[DateRecord]] = {}
+    for r in timeline.records:
+        if r.kind in _KINDS:
+            groups.setdefault((r.chunk_id, r.text), []).append(r)
+    if not groups:
+        return []
+    hit_rank = {h.chunk.id: n for n, h in enumerate(hits)}
+    scored = []
+    for (chunk_id, text), recs in groups.items():
+        chunk = ctx.chunks[chunk_id]
+        subject = recs[0].subject
+        cov = max(ctx.cov(q, f"{subject} {text}"), 0.9 * ctx.cov(q, f"{chunk.header} {text}"))
+        if chunk_id in hit_rank:
+            cov += 0.05 / (1 + hit_rank[chunk_id])
+        scored.append((cov, chunk_id, text, recs))
+    scored.sort(key=lambda x: -x[0])
+    out = []
+    for cov, chunk_id, text, recs in scored[:3]:
+        if cov < 0.3:
+            break
+        said = statement(ctx, plan.today, recs, asked, q)
+        out.append(Candidate(NAME, "date", said, (_cite(ctx, recs[0]),), min(cov, 1.0)))
+    if LIST_Q.search(q) and scored:
+        doc_key = ctx.chunks[scored[0][1]].doc_key
+        listed = [(c, t, r) for _, c, t, r in sorted(scored, key=lambda x: (x[3][0].line_start))
+                  if ctx.chunks[c].doc_key == doc_key and r[0].kind in ("deadline", "target", "period", "start")]
+        if len(listed) >= 2:
+            text = "".join(f"{n}. {_quote(r)}{_meaning(r)}。" for n, (_, _, r) in enumerate(listed, 1))
+            cites = tuple(_cite(ctx, r[0]) for _, _, r in listed)
+            out.append(Candidate(NAME, "date", text, cites, scored[0][0], items=tuple(t for _, t, _ in listed)))
+    return out
+
+
+def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -> str:
+    """One dated statement in words: the quote, what its dates mean, and where today (or the asked day)
+    stands against them."""
+    r = recs[0]
+    text = _quote(recs) + _meaning(recs) + "。"
+    dated = [x for x in recs if x.end is not None]
+    doc_dates = ctx.corpus.timeline.docs.get(r.doc_key)
+    if asked is not None and dated:
+        text += _against(ctx, asked.day, dated, doc_dates, today)
+    elif dated and r.kind in ("deadline", "target", "start") or r.kind == "period" and r.subject == "title":
+        last = max(x.end for x in dated)
+        word = "已过" if today > last else "尚未到期"
+        text += f"截至今天{full_date(today)},该期限{word}。"
+        if today > last and r.kind in ("deadline", "target"):
+            text += "本公报未载明其后的完成情况。"
+    elif r.kind == "term":
+        text += _term(r, today, q)
+    return text
+
+
+def _quote(recs: list[DateRecord]) -> str:
+    r = recs[0]
+    if r.chunk_id.rsplit("/", 1)[-1].startswith("r") and r.names:  # a table cell
+        return f"{r.subject}:{r.names}为{r.text}"
+    return f"“{r.text.rstrip('。;;')}”"
+
+
+def _meaning(recs: list[DateRecord]) -> str:
+    parts = []
+    for r in recs:
+        if r.end is None:
+            continue
+        if r.recurring:
+            parts.append(f"每年{r.start.month}月{r.start.day}日至{r.end.month}月{r.end.day}日" if r.kind == "period"
+                         else f"每年{r.end.month}月{r.end.day}日前")
+        elif r.point:
+            parts.append(full_date(r.end) + ("前" if r.kind == "deadline" else ""))
+        elif r.precision in ("years",):
+            parts.append(f"{r.start.year}年至{r.end.year}年(至{full_date(r.end)})")
+        else:
+            parts.append(f"{_label(r)}(至{full_date(r.end)})")
+    return ",即" + "、".join(dict.fromkeys(parts)) if parts else ""
+
+
+def _label(r: DateRecord) -> str:
+    s, e = r.start, r.end
+    if r.precision == "year":
+        return f"{e.year}年"
+    if r.precision == "half":
+        return f"{e.year}年{'上' if e.month == 6 else '下'}半年"
+    if r.precision == "quarter":
+        return f"{e.year}年第{'一二三四'[(e.month - 1) // 3]}季度"
+    if r.precision == "part":
+        if s.month == 12 and s.day == 1 and e.day == 31 and s.month == e.month and "年底" in r.phrase:
+            return f"{e.year}年底"
+        return f"{e.year}年{e.month}月" + ("底" if s.day == 21 else "初" if s.day == 1 else "中旬")
+    return f"{e.year}年{e.month}月"
+
+
+def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.date) -> str:
+    r = dated[0]
+    issued = doc_dates.issued if doc_dates else None
+    if r.recurring:
+        try:
+            start, end = r.start.replace(year=day.year), r.end.replace(year=day.year)
+        except ValueError:
+            start, end = r.start, r.end
+        inside = start <= day <= end
+        word = "在此期间内" if inside else "不在此期间内"
+        if r.kind != "period":
+            word = "在此期限之前" if day <= end else "已晚于此期限"
+        text = f"按此规定,{full_date(day)}{word}。"
+        if issued and day.year != issued.year and (doc_dates.expires is None or day > doc_dates.expires):
+            text += (f"但该文件发布于{issued.year}年{issued.month}月,{age(issued, today)},"
+                     f"本公报未载明其后是否修订或废止,也未载明{day.year}年的安排。")
+        return text
+    first, last = min(x.start for x in dated), max(x.end for x in dated)
+    if r.kind == "period":
+        if first <= day <= last:
+            return f"{full_date(day)}在此期间内。"
+        return f"{full_date(day)}不在此期间内;公报未载明{day.year}年的安排。" if day > last else \
+            f"{full_date(day)}不在此期间内。"
+    if r.kind in ("deadline", "target"):
+        if day <= last:
+            rel = "正是该期限" if day == last else "在该期限之前"
+            text = f"{full_date(day)}{rel}。"
+        else:
+            text = f"{full_date(day)}已晚于该期限(期限已过)。"
+        if r.kind == "target" or not r.point:
+            text += f"截至今天{full_date(today)},该期限{'已过' if today > last else '尚未到期'}。"
+        return text
+    if r.kind == "start":
+        return f"{full_date(day)}{'已在开始之后' if day >= first else '尚未开始'}。"
+    if day < first:
+        return f"{full_date(day)}在该日期之前。"
+    if day > last:
+        return f"{full_date(day)}在该日期之后。"
+    return f"{full_date(day)}正是该日。"
+
+
+def _term(r: DateRecord, today: dt.date, q: str) -> str:
+    """A stated duration against the year the asker names ("我2017年办的", "去年办的")."""
+    m = re.search(r"(\d{4})\s*年(?:(\d{1,2})月)?.{0,6}(?:办|买|领|上|登记|申请)", q)
+    rel = re.search(r"(去年|前年|今年).{0,6}(?:办|买|领|上|登记|申请)", q)
+    if not (m or rel) or not r.years:
+        return ""
+    year = int(m.group(1)) if m else today.year + {"去年": -1, "前年": -2, "今年": 0}[rel.group(1)]
+    month = int(m.group(2)) if m and m.group(2) else None
+    ends = year + int(r.years)
+    when = f"{ends}年{month}月" if month else f"{ends}年"
+    if (ends, month or 12) < (today.year, today.month):
+        return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}已过有效期;本公报未载明到期后的安排。"
+    return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}尚未到期。"
+
+
+def _cite(ctx, r: DateRecord):
+    c = make_citation(ctx.chunks[r.chunk_id], r.text)
+    return replace(c, line_start=r.line_start, line_end=r.line_end)
