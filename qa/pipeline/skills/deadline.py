@@ -8,23 +8,28 @@ import re
 from dataclasses import replace
 
 from qa.cite import make_citation
-from qa.dates import question_date, question_month_year
+from qa.dates import AskedDate, question_date
 from qa.pipeline.skills.validity import age
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.score import informative_bigrams
 from qa.timeline import DateRecord, full_date
 
 NAME = "deadline"
 DUE_Q = re.compile(
     r"什么时候|啥时候|啥时侯|何时|哪天|哪一天|几号|哪年|哪一年|几月|期限|时限|截止|截至|到期|过期|过了|完成|建好|弄完|办完|改造好|"
     r"整改好|整改完|时间节点|时间跨度|哪几年|哪三年|多长|多久|从.{0,8}到|期间|阶段|汛期|结束|之前|以前|以后|之后|开始|培育期|"
-    r"还搞|还在|算不算|还算|是不是.{0,4}(?:就|已|要)|前要|前全部")
+    r"还搞|还在|算不算|还算|是不是.{0,4}(?:就|已|要)|前要|前全部|季度|还会")
 LIST_Q = re.compile(r"时间节点|哪些时间|每个阶段|各到什么时候|几个阶段")
+_TIME_WORDS = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|[今明后去]年|[今明后]天|大后天|[这下本上]+个?(?:周|星期|礼拜)[一二三四五六日天]?"
+                         r"|下个?月|这个?月|元旦|春节|清明|端午|中秋|国庆|劳动节|五一|圣诞|节")
 _KINDS = ("deadline", "target", "period", "start", "term", "review", "date")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     asked = question_date(plan.match if part is plan.parts[0] else q, plan.today)
+    if asked is None and re.search(r"这个?季度|本季度", q):
+        asked = AskedDate(plan.today, "relative")  # "this quarter": today stands for it
     if not DUE_Q.search(q) and asked is None:
         return []
     timeline = ctx.corpus.timeline
@@ -35,13 +40,20 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if not groups:
         return []
     hit_rank = {h.chunk.id: n for n, h in enumerate(hits)}
+    q = _TIME_WORDS.sub(" ", q)  # the asked day is matched against the dates, not the words
     scored = []
     for (chunk_id, text), recs in groups.items():
         chunk = ctx.chunks[chunk_id]
         subject = recs[0].subject
-        cov = max(ctx.cov(q, f"{subject} {text}"), 0.9 * ctx.cov(q, f"{chunk.header} {text}"))
+        cov = max(ctx.cov(q, f"{subject} {text}"), 0.9 * ctx.cov(q, f"{chunk.header} {text}"),
+                  0.8 * _known_cov(ctx, q, f"{subject} {chunk.header} {text}"))
         if chunk_id in hit_rank:
             cov += 0.05 / (1 + hit_rank[chunk_id])
+        if asked is not None and any(r.point and r.end == asked.day for r in recs):
+            cov += 0.3  # the day asked is the day this statement names
+        elif asked is not None and any(r.end and (r.end.year, r.end.month) == (asked.day.year, asked.day.month)
+                                       and not r.recurring for r in recs):
+            cov += 0.15  # …or falls in the month it names
         scored.append((cov, chunk_id, text, recs))
     scored.sort(key=lambda x: -x[0])
     out = []
@@ -61,11 +73,23 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     return out
 
 
+def _known_cov(ctx, q: str, text: str) -> float:
+    """Coverage counting only the question's words the corpus has (江边露营 says nothing against 汛期)."""
+    known = [b for b in informative_bigrams(q, ctx.idf) if b in ctx.idf]
+    total = sum(ctx.idf[b] for b in known)
+    return sum(ctx.idf[b] for b in known if b in text) / total if total else 0.0
+
+
 def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -> str:
     """One dated statement in words: the quote, what its dates mean, and where today (or the asked day)
     stands against them."""
     r = recs[0]
     text = _quote(recs) + _meaning(recs) + "。"
+    if r.kind == "period" and r.recurring:
+        text += _following(ctx, r)
+    if r.kind == "period" and r.subject == "title":
+        for t in ctx.corpus.timeline.of(r.doc_key, "term"):
+            text += f"文件还载明:“{t.text.rstrip('。;;')}”。"
     dated = [x for x in recs if x.end is not None]
     doc_dates = ctx.corpus.timeline.docs.get(r.doc_key)
     if asked is not None and dated:
@@ -78,14 +102,37 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
             text += "本公报未载明其后的完成情况。"
     elif r.kind == "term":
         text += _term(r, today, q)
+    years = [int(y) for y in re.findall(r"(\d{4})\s*年", q)]
+    ends = [x.end for x in dated if not x.recurring]
+    if asked is None and years and ends and max(years) > max(ends).year:
+        text += f"公报未载明{max(years)}年的安排。"
     return text
+
+
+def _following(ctx, r: DateRecord) -> str:
+    """The sentence after a period that qualifies it ("遇有特殊情况…可以宣布汛期提前或者延长")."""
+    from qa.timeline import sentences_of
+
+    sents = sentences_of(ctx.chunks[r.chunk_id].text)
+    if r.text not in sents:
+        return ""
+    i = sents.index(r.text)
+    if i + 1 >= len(sents):
+        return ""
+    nxt = sents[i + 1]
+    head = re.split(r"为|是", r.text.split(r.phrase)[0])[0]
+    words = {head[k:k + 2] for k in range(len(head) - 1)}
+    return f"“{nxt.rstrip('。;;')}”。" if any(w in nxt for w in words if len(w) == 2) else ""
 
 
 def _quote(recs: list[DateRecord]) -> str:
     r = recs[0]
     if r.chunk_id.rsplit("/", 1)[-1].startswith("r") and r.names:  # a table cell
         return f"{r.subject}:{r.names}为{r.text}"
-    return f"“{r.text.rstrip('。;;')}”"
+    said = f"“{r.text.rstrip('。;;')}”"
+    if len(r.text) < 24 and r.subject and r.subject not in r.text:  # "完成时限:2017年6月底": name its item
+        said = f"{r.subject}:{said}"
+    return said
 
 
 def _meaning(recs: list[DateRecord]) -> str:
@@ -134,7 +181,10 @@ def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.da
             word = "在此期限之前" if day <= end else "已晚于此期限"
         text = f"按此规定,{full_date(day)}{word}。"
         if issued and day.year != issued.year and (doc_dates.expires is None or day > doc_dates.expires):
-            text += (f"但该文件发布于{issued.year}年{issued.month}月,{age(issued, today)},"
+            doc = ctx.docs[r.doc_key]
+            name = re.sub(r"\s+(?=[((])", "", doc.subtitle or doc.title)
+            period = f"(文件所定期限至{doc_dates.expires.year}年)" if doc_dates.expires else ""
+            text += (f"但该规定出自《{name}》{period},发布于{issued.year}年{issued.month}月,{age(issued, today)},"
                      f"本公报未载明其后是否修订或废止,也未载明{day.year}年的安排。")
         return text
     first, last = min(x.start for x in dated), max(x.end for x in dated)

@@ -73,11 +73,11 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "") -> tuple[str
     status = timeline.status(doc_key, today)
     extra = _residual_sentence(ctx, doc_key, q, doc)
     if extra is not None:
-        text += f"文件载明:“{extra[0]}”。"
+        text += f"文件载明:“{_bare(extra[0])}”。"
         cites.append(extra[1])
     for r in recs:
         if r.kind in ("term", "review") and r.text not in text:
-            text += f"所载期限:“{r.text}”。"
+            text += f"所载期限:“{_bare(r.text)}”。"
             cites.append(_cite(ctx, r))
     title_period = next((r for r in recs if r.kind == "period" and r.subject == "title"), None)
     if title_period is not None:
@@ -86,11 +86,11 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "") -> tuple[str
     latest = max((r for r in recs if r.kind in ("deadline", "target", "start") and r.end), key=lambda r: r.end,
                  default=None)
     if latest is not None and latest.text not in text and title_period is None:
-        text += f"文件所定时间安排:“{latest.text}”。"
+        text += f"文件所定时间安排:“{_bare(latest.text)}”。"
         cites.append(_cite(ctx, latest))
     for r in recs:
         if r.kind == "repeal":
-            text += f"该文件规定:“{r.text}”。"
+            text += f"该文件规定:“{_bare(r.text)}”。"
             cites.append(_cite(ctx, r))
     if status.state == "repealed":
         later = ctx.docs[timeline.docs[doc_key].repealed_by[0]]
@@ -121,7 +121,7 @@ def _repealed_named(ctx, q: str) -> Candidate | None:
     doc = ctx.docs[best.doc_key]
     dates = ctx.corpus.timeline.docs[doc.key]
     text = (f"《{_plain(doc.subtitle or doc.title)}》({doc.number})于{full_date(dates.issued)}印发,其中规定:"
-            f"“{best.text}”即{best.names}已废止,应以{doc.number}为准。")
+            f"“{_bare(best.text)}”,即{best.names}已废止,应以{doc.number}为准。")
     issued = next(r for r in ctx.corpus.timeline.of(doc.key, "issued"))
     return Candidate(NAME, "date", text, (_cite(ctx, best), _cite(ctx, issued)), best_cov)
 
@@ -156,6 +156,10 @@ def _cite(ctx, r: DateRecord):
     from dataclasses import replace
 
     return replace(c, line_start=r.line_start, line_end=r.line_end)
+
+
+def _bare(text: str) -> str:
+    return text.rstrip("。;;")
 
 
 def _plain(title: str) -> str:
