@@ -118,17 +118,27 @@ def question_date(question: str, today: dt.date) -> AskedDate | None:
     >>> question_date("春节去钱江源", dt.date(2026, 11, 30))
     AskedDate(day=datetime.date(2027, 2, 6), how='holiday', holiday='春节', official=False)
     """
-    q = question
-    m = _ISO.search(q)
-    if m:
+    found = _all_dates(question, today)
+    # a follow-up carries its earlier question in front ("今天去江郎山要不要门票明天?"): the last one wins
+    return max(found, key=lambda f: f[0])[1] if found else None
+
+
+def _all_dates(q: str, today: dt.date) -> list[tuple[int, AskedDate]]:
+    out: list[tuple[int, AskedDate]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], asked: AskedDate | None) -> None:
+        if asked is not None and not any(a < m.end() and m.start() < b for a, b in taken):
+            out.append((m.start(), asked))
+            taken.append((m.start(), m.end()))
+
+    for m in _ISO.finditer(q):
         d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return AskedDate(d, "explicit") if d else None
-    m = _FULL.search(q)
-    if m:
+        add(m, AskedDate(d, "explicit") if d else None)
+    for m in _FULL.finditer(q):
         d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return AskedDate(d, "explicit") if d else None
-    m = _MD.search(q)
-    if m:
+        add(m, AskedDate(d, "explicit") if d else None)
+    for m in _MD.finditer(q):
         mo, d = cn_to_int(m.group(1)), cn_to_int(m.group(2))
         rel = re.search(r"(今年|明年|后年|去年|前年)\s*$", q[:m.start()])
         y = _year_in(q)
@@ -136,23 +146,22 @@ def question_date(question: str, today: dt.date) -> AskedDate | None:
             how, y = "relative", today.year + _REL_YEAR[rel.group(1)]
         else:
             how, y = ("explicit", y) if y else ("yearless", today.year)
-        if mo and d:
-            day = _safe(y, mo, d)
-            return AskedDate(day, how) if day else None
-    m = _DOTTED.search(q)
-    if m and ("免费" in q or "号" in q or "日" in q):
-        y = _year_in(q)
-        day = _safe(y or today.year, int(m.group(1)), int(m.group(2)))
-        return AskedDate(day, "explicit" if y else "yearless") if day else None
-    m = re.search(rf"(下下个?|再下一?个?|下一?个?|这个?|本|上一?个?)(?:周|星期|礼拜)([{_WEEKDAYS}])", q)
-    if m:
+        day = _safe(y, mo, d) if mo and d else None
+        add(m, AskedDate(day, how) if day else None)
+    if "免费" in q or "号" in q or "日" in q:
+        for m in _DOTTED.finditer(q):
+            y = _year_in(q)
+            day = _safe(y or today.year, int(m.group(1)), int(m.group(2)))
+            add(m, AskedDate(day, "explicit" if y else "yearless") if day else None)
+    for m in re.finditer(rf"(下下个?|再下一?个?|下一?个?|这个?|本|上一?个?)(?:周|星期|礼拜)([{_WEEKDAYS}])", q):
         target = min(_WEEKDAYS.index(m.group(2)), 6)
         monday = today - dt.timedelta(days=today.weekday())
         word = m.group(1)
         shift = 14 if word.startswith(("下下", "再下")) else 7 if word.startswith("下") else -7 if word.startswith("上") else 0
-        return AskedDate(monday + dt.timedelta(days=shift + target), "relative")
-    m = _HOLIDAY_Q.search(q)
-    if m:
+        add(m, AskedDate(monday + dt.timedelta(days=shift + target), "relative"))
+    for m in _HOLIDAY_Q.finditer(q):
+        if any(0 <= m.start() - b <= 3 for _, b in taken):
+            continue  # "下周一国庆放假", "5月29号端午放假": the holiday names the day just given
         key = m.group(3)
         key = "国庆" if key.startswith("十一") else key
         name = HOLIDAYS[key][0]
@@ -165,16 +174,11 @@ def question_date(question: str, today: dt.date) -> AskedDate | None:
                 day = holiday_date(key, today.year + 1)
         # 圣诞节 is no public holiday in China: there is no arrangement to wait for
         official = key == "圣诞" or arrangement_published(day.year)
-        return AskedDate(day, "holiday", name, official)
-    if "今天" in q or "今日" in q or "当天" in q and "今" in q:
-        return AskedDate(today, "relative")
-    if "大后天" in q:
-        return AskedDate(today + dt.timedelta(days=3), "relative")
-    if "明天" in q or "明日" in q:
-        return AskedDate(today + dt.timedelta(days=1), "relative")
-    if "后天" in q:
-        return AskedDate(today + dt.timedelta(days=2), "relative")
-    return None
+        add(m, AskedDate(day, "holiday", name, official))
+    for m in re.finditer(r"今天|今日|大后天|明天|明日|后天", q):
+        shift = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}[m.group(0)]
+        add(m, AskedDate(today + dt.timedelta(days=shift), "relative"))
+    return out
 
 
 def parse_question_date(question: str, today: dt.date) -> dt.date | None:

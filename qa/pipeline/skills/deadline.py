@@ -22,7 +22,8 @@ DUE_Q = re.compile(
 LIST_Q = re.compile(r"时间节点|哪些时间|每个阶段|各到什么时候|几个阶段")
 _TIME_WORDS = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|[今明后去]年|[今明后]天|大后天|[这下本上]+个?(?:周|星期|礼拜)[一二三四五六日天]?"
                          r"|下个?月|这个?月|元旦|春节|清明|端午|中秋|国庆|劳动节|五一|圣诞|节")
-_KINDS = ("deadline", "target", "period", "start", "term", "review", "date")
+_KINDS = ("deadline", "target", "period", "start", "term", "review", "date", "effective")
+_IN_FORCE_Q = re.compile(r"施行|实行|执行|实施|生效")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -41,16 +42,22 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         return []
     hit_rank = {h.chunk.id: n for n, h in enumerate(hits)}
     q = _TIME_WORDS.sub(" ", q)  # the asked day is matched against the dates, not the words
+    focus = _TIME_WORDS.sub(" ", re.sub(r"^那|呢\??$", "", part.focus or "")).strip()
+    focus = focus if len(focus) >= 2 else ""
     scored = []
     for (chunk_id, text), recs in groups.items():
         chunk = ctx.chunks[chunk_id]
         subject = recs[0].subject
         cov = max(ctx.cov(q, f"{subject} {text}"), 0.9 * ctx.cov(q, f"{chunk.header} {text}"),
                   0.8 * _known_cov(ctx, q, f"{subject} {chunk.header} {text}"))
+        if focus:  # a follow-up ("那儒学小镇的呢"): its own words pick among the earlier topic's statements
+            cov = 0.5 * cov + 0.5 * max(ctx.cov(focus, f"{subject} {text}"), 0.9 * ctx.cov(focus, f"{chunk.header} {text}"))
         if chunk_id in hit_rank:
             cov += 0.05 / (1 + hit_rank[chunk_id])
         if asked is not None and any(r.point and r.end == asked.day for r in recs):
             cov += 0.3  # the day asked is the day this statement names
+        if recs[0].kind == "effective":
+            cov += 0.2 if _IN_FORCE_Q.search(q) else -0.3  # 施行 dates answer 施行 questions only
         elif asked is not None and any(r.end and (r.end.year, r.end.month) == (asked.day.year, asked.day.month)
                                        and not r.recurring for r in recs):
             cov += 0.15  # …or falls in the month it names
@@ -204,6 +211,10 @@ def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.da
         return text
     if r.kind == "start":
         return f"{full_date(day)}{'已在开始之后' if day >= first else '尚未开始'}。"
+    if r.kind == "effective":
+        if day == first:
+            return f"{full_date(day)}正是施行之日。"
+        return f"{full_date(day)}{'已在施行之后' if day > first else '尚未施行'}。"
     if day < first:
         return f"{full_date(day)}在该日期之前。"
     if day > last:

@@ -20,7 +20,7 @@ def _full(day: dt.date) -> str:
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    if not ctx.free_rules or not re.search(r"免费|景区|门票|游", q) or re.search(r"一共|共计|合计|总共|总计", q):
+    if not ctx.free_rules or not re.search(r"免费|景区|门票|买票|免票|要票|游", q) or re.search(r"一共|共计|合计|总共|总计", q):
         return []
     out = []
     for rule, chunk, spots in ctx.free_rules:
@@ -62,6 +62,11 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
                 text += f"注意:该日为{note},但公报所列免费日包含此日(以公报所列为准)。"
         else:
             text = f"{lead}{_named(asked, day)}不是免费日。" + why_not(day, rule) + printed
+        if (year, day.month) in rule.whole_months:
+            sent = next((x for x in sentences(chunk.text) if f"{year}年{day.month}月" in x and "免费" in x), None)
+            if sent:
+                text += f"公报载明:“{sent.rstrip('。')}”。"
+                cites.append(make_citation(chunk, sent))
         if line:
             cites.insert(0, make_citation(chunk, line))
         if spots and rule.covers(day):

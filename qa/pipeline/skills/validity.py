@@ -83,8 +83,8 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "") -> tuple[str
     if title_period is not None:
         state = "已届满" if today > title_period.end else "尚未届满"
         text += f"文件所定期限为{title_period.phrase},至{full_date(title_period.end)}{state}。"
-    latest = max((r for r in recs if r.kind in ("deadline", "target", "start") and r.end), key=lambda r: r.end,
-                 default=None)
+    latest = max((r for r in recs if r.kind in ("deadline", "target", "start") and r.end
+                  and not r.chunk_id.rsplit("/", 1)[-1].startswith("r")), key=lambda r: r.end, default=None)
     if latest is not None and latest.text not in text and title_period is None:
         text += f"文件所定时间安排:“{_bare(latest.text)}”。"
         cites.append(_cite(ctx, latest))
@@ -119,6 +119,8 @@ def _repealed_named(ctx, q: str) -> Candidate | None:
     if best is None or best_cov < 0.5:
         return None
     doc = ctx.docs[best.doc_key]
+    if best_cov <= max(ctx.cov(q, doc.title), ctx.cov(q, doc.subtitle or "")):
+        return None  # the question names the repealing document itself
     dates = ctx.corpus.timeline.docs[doc.key]
     text = (f"《{_plain(doc.subtitle or doc.title)}》({doc.number})于{full_date(dates.issued)}印发,其中规定:"
             f"“{_bare(best.text)}”,即{best.names}已废止,应以{doc.number}为准。")
