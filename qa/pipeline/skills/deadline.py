@@ -41,6 +41,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if not groups:
         return []
     hit_rank = {h.chunk.id: n for n, h in enumerate(hits)}
+    raw_q = q
     q = _TIME_WORDS.sub(" ", q)  # the asked day is matched against the dates, not the words
     focus = _TIME_WORDS.sub(" ", re.sub(r"^那|呢\??$", "", part.focus or "")).strip()
     focus = focus if len(focus) >= 2 else ""
@@ -67,7 +68,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     for cov, chunk_id, text, recs in scored[:3]:
         if cov < 0.3:
             break
-        said = statement(ctx, plan.today, recs, asked, q)
+        said = statement(ctx, plan.today, recs, asked, raw_q)
         out.append(Candidate(NAME, "date", said, (_cite(ctx, recs[0]),), min(cov, 1.0)))
     if LIST_Q.search(q) and scored:
         doc_key = ctx.chunks[scored[0][1]].doc_key
@@ -99,7 +100,9 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
             text += f"文件还载明:“{t.text.rstrip('。;;')}”。"
     dated = [x for x in recs if x.end is not None]
     doc_dates = ctx.corpus.timeline.docs.get(r.doc_key)
-    if asked is not None and dated:
+    if r.kind == "term" and _term(r, today, q):
+        text += _term(r, today, q)
+    elif asked is not None and dated:
         text += _against(ctx, asked.day, dated, doc_dates, today)
     elif dated and r.kind in ("deadline", "target", "start") or r.kind == "period" and r.subject == "title":
         last = max(x.end for x in dated)

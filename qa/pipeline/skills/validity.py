@@ -14,7 +14,9 @@ from qa.timeline import DateRecord, full_date
 NAME = "validity"
 VALID_Q = re.compile(
     r"(?:还|仍|是否|现在|目前|如今|当前|依然|至今).{0,8}(?:有效|管用|作数|算数|执行|实施|适用|施行|生效|实施期|能用|在用|存在)"
-    r"|失效|废止|作废|还算数|还作数|还是.{0,16}吗|了没有|还能用")
+    r"|失效|废止|作废|还算数|还作数|还是.{0,16}吗|还能用|了没有")
+# words that ask about validity itself, even beside a deadline word ("现在还有效吗 有没有期限")
+_EXPLICIT = re.compile(r"有效|失效|废止|作废|作数|算数|管用|还在执行|仍在执行|还在实施|实施期")
 _DUE_WORDS = re.compile(r"期限|时限|完成|截止|要在|过了没|什么时候|啥时候|哪天|哪年")
 
 
@@ -32,8 +34,8 @@ def age(issued: dt.date, today: dt.date) -> str:
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    if not VALID_Q.search(q):
-        return []
+    if not VALID_Q.search(q) or (_DUE_WORDS.search(q) and not _EXPLICIT.search(q)):
+        return []  # "啥时候要完成?现在过期了没有?" is a deadline question
     timeline = ctx.corpus.timeline
     out: list[Candidate] = []
     repealed = _repealed_named(ctx, q)
