@@ -9,9 +9,8 @@ from dataclasses import replace
 
 from qa.cite import make_citation
 from qa.dates import AskedDate, question_date
-from qa.pipeline.skills.validity import age
+from qa.pipeline.skills.validity import age, known_cov
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.score import informative_bigrams
 from qa.timeline import DateRecord, full_date
 
 NAME = "deadline"
@@ -50,7 +49,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         chunk = ctx.chunks[chunk_id]
         subject = recs[0].subject
         cov = max(ctx.cov(q, f"{subject} {text}"), 0.9 * ctx.cov(q, f"{chunk.header} {text}"),
-                  0.8 * _known_cov(ctx, q, f"{subject} {chunk.header} {text}"))
+                  0.8 * known_cov(ctx, q, f"{subject} {chunk.header} {text}"))
         if focus:  # a follow-up ("那儒学小镇的呢"): its own words pick among the earlier topic's statements
             cov = 0.5 * cov + 0.5 * max(ctx.cov(focus, f"{subject} {text}"), 0.9 * ctx.cov(focus, f"{chunk.header} {text}"))
         if chunk_id in hit_rank:
@@ -69,7 +68,11 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         if cov < 0.3:
             break
         said = statement(ctx, plan.today, recs, asked, raw_q)
-        out.append(Candidate(NAME, "date", said, (_cite(ctx, recs[0]),), min(cov, 1.0)))
+        cand = Candidate(NAME, "date", said, (_cite(ctx, recs[0]),), min(cov, 1.0))
+        # described as the extractive skill describes its seed: the quoted sentence's match and rank
+        out.append(cand.with_features({
+            "seed_lexical": min(cov, 1.0), "seed_rank": 1.0 / (hit_rank.get(chunk_id, 9) + 1),
+            "sentences": float(said.count("“") or 1), "table_row": 1.0 if _is_row(chunk_id) else 0.0}))
     if LIST_Q.search(q) and scored:
         doc_key = ctx.chunks[scored[0][1]].doc_key
         listed = [(c, t, r) for _, c, t, r in sorted(scored, key=lambda x: (x[3][0].line_start))
@@ -79,13 +82,6 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
             cites = tuple(_cite(ctx, r[0]) for _, _, r in listed)
             out.append(Candidate(NAME, "date", text, cites, scored[0][0], items=tuple(t for _, t, _ in listed)))
     return out
-
-
-def _known_cov(ctx, q: str, text: str) -> float:
-    """Coverage counting only the question's words the corpus has (江边露营 says nothing against 汛期)."""
-    known = [b for b in informative_bigrams(q, ctx.idf) if b in ctx.idf]
-    total = sum(ctx.idf[b] for b in known)
-    return sum(ctx.idf[b] for b in known if b in text) / total if total else 0.0
 
 
 def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -> str:
@@ -133,6 +129,10 @@ def _following(ctx, r: DateRecord) -> str:
     head = re.split(r"为|是", r.text.split(r.phrase)[0])[0]
     words = {head[k:k + 2] for k in range(len(head) - 1)}
     return f"“{nxt.rstrip('。;;')}”。" if any(w in nxt for w in words if len(w) == 2) else ""
+
+
+def _is_row(chunk_id: str) -> bool:
+    return chunk_id.rsplit("/", 1)[-1].startswith("r")
 
 
 def _quote(recs: list[DateRecord]) -> str:

@@ -25,8 +25,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     out = []
     for rule, chunk, spots in ctx.free_rules:
         cand = _one(plan, q, rule, chunk, spots, ctx)
-        if cand is not None:
-            out.append(cand)
+        if cand is not None:  # it quotes the notice's own lines: as many sentences as it cites
+            out.append(cand.with_features({"sentences": float(len(cand.citations))}))
     return out
 
 

@@ -20,6 +20,13 @@ _EXPLICIT = re.compile(r"有效|失效|废止|作废|作数|算数|管用|还在
 _DUE_WORDS = re.compile(r"期限|时限|完成|截止|要在|过了没|什么时候|啥时候|哪天|哪年")
 
 
+def known_cov(ctx, q: str, text: str) -> float:
+    """Coverage counting only the question's words the corpus has (江边露营 says nothing against 汛期)."""
+    known = [b for b in informative_bigrams(q, ctx.idf) if b in ctx.idf]
+    total = sum(ctx.idf[b] for b in known)
+    return sum(ctx.idf[b] for b in known if b in text) / total if total else 0.0
+
+
 def age(issued: dt.date, today: dt.date) -> str:
     """"距今已逾9年" / "距今约3个月" / "距今12天"."""
     days = (today - issued).days
@@ -42,6 +49,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if repealed is not None:
         out.append(repealed)
     doc, cov = ctx.best_document(q)
+    if doc is not None:  # "我叫王芳…那个意见现在还管用吗": words the corpus never uses say nothing against it
+        cov = max(cov, 0.9 * known_cov(ctx, VALID_Q.sub(" ", q), f"{doc.title} {doc.subtitle or ''}"))
     if doc is None or cov < 0.3:
         if not hits:
             return out
@@ -50,7 +59,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     cand = document_status(ctx, doc.key, plan.today, q)
     if cand is not None:
         text, cites = cand
-        out.append(Candidate(NAME, "date", text, cites, prior))
+        out.append(Candidate(NAME, "date", text, cites, prior).with_features(
+            {"seed_lexical": prior, "sentences": float(len(cites))}))
     return out
 
 
