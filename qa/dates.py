@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.text import cn_to_int
 
@@ -65,6 +65,7 @@ class AskedDate:
     how: str
     holiday: str | None = None
     official: bool = True
+    words: str = ""  # as the question put it: "今天", "下周一", "端午节", "6月12日"
 
 
 HOLIDAYS = {  # name in a question → (canonical name, solar (month, day) | lunar (month, day))
@@ -116,7 +117,7 @@ def question_date(question: str, today: dt.date) -> AskedDate | None:
     >>> question_date("下周一去江郎山免费吗", dt.date(2026, 11, 30)).day
     datetime.date(2026, 12, 7)
     >>> question_date("春节去钱江源", dt.date(2026, 11, 30))
-    AskedDate(day=datetime.date(2027, 2, 6), how='holiday', holiday='春节', official=False)
+    AskedDate(day=datetime.date(2027, 2, 6), how='holiday', holiday='春节', official=False, words='春节')
     """
     found = _all_dates(question, today)
     # a follow-up carries its earlier question in front ("今天去江郎山要不要门票明天?"): the last one wins
@@ -129,7 +130,7 @@ def _all_dates(q: str, today: dt.date) -> list[tuple[int, AskedDate]]:
 
     def add(m: re.Match[str], asked: AskedDate | None) -> None:
         if asked is not None and not any(a < m.end() and m.start() < b for a, b in taken):
-            out.append((m.start(), asked))
+            out.append((m.start(), replace(asked, words=m.group(0))))
             taken.append((m.start(), m.end()))
 
     for m in _ISO.finditer(q):

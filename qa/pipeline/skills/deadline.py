@@ -99,7 +99,10 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
     if r.kind == "term" and _term(r, today, q):
         text += _term(r, today, q)
     elif asked is not None and dated:
-        text += _against(ctx, asked.day, dated, doc_dates, today)
+        said = _against(ctx, asked.day, dated, doc_dates, today)
+        if asked.how in ("relative", "holiday"):  # name the day as the question did
+            said = said.replace(full_date(asked.day), f"{asked.words}({full_date(asked.day)})", 1)
+        text += said
     elif dated and r.kind in ("deadline", "target", "start") or r.kind == "period" and r.subject == "title":
         last = max(x.end for x in dated)
         word = "已过" if today > last else "尚未到期"

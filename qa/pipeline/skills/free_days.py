@@ -62,6 +62,7 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
                 text += f"注意:该日为{note},但公报所列免费日包含此日(以公报所列为准)。"
         else:
             text = f"{lead}{_named(asked, day)}不是免费日。" + why_not(day, rule) + printed
+        text += f"公报规定:“{rule_sentence(chunk).rstrip('。')}”。"
         if (year, day.month) in rule.whole_months:
             sent = next((x for x in sentences(chunk.text) if f"{year}年{day.month}月" in x and "免费" in x), None)
             if sent:
@@ -98,6 +99,8 @@ def _named(asked, day: dt.date) -> str:
     """The day as asked: "今天(2026年11月30日(星期一))", "元旦(2027年1月1日(星期五))"."""
     if asked.how == "holiday":
         return f"{asked.holiday}({_full(day)})"
+    if asked.how == "relative":  # "今天(2026年11月30日(星期一))": the day the word means, against today
+        return f"{asked.words}({_full(day)})"
     return _full(day)
 
 
