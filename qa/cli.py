@@ -69,7 +69,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     corpus = load_corpus(settings.corpus_files())
-    print(docs_table(corpus.documents))
+    print(docs_table(corpus.documents, corpus.timeline, settings.today()))
+    print(f"(状态按 {settings.today().isoformat()} 计;QA_REFERENCE_DATE 可改)")
     print(f"{len(corpus.documents)} documents")
     return 0
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from qa.chunk import chunk_document, chunk_issue
@@ -10,6 +11,7 @@ from qa.errors import DuplicateDocument, GazetteFormatError, UnknownDocument
 from qa.model import Chunk, Document, Issue
 from qa.parse import parse_file
 from qa.text import normalize_doc_number
+from qa.timeline import Timeline, build_timeline
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,12 @@ class Corpus:
             h.update(c.id.encode())
             h.update(c.index_text.encode())
         return h.hexdigest()
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """The dated records of every document and unit, parsed once (on first use)."""
+        lines_of = {d.key: issue.lines for issue in self.issues for d in issue.documents}
+        return build_timeline(self.documents, list(self.chunks), lines_of)
 
     def document(self, key: str) -> Document:
         want = normalize_doc_number(key)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.text import cn_to_int
 
 CNUM = "零〇一二三四五六七八九十两"
 _FULL = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:底|末)")
-_MD = re.compile(rf"(?<![\d年])([\d{CNUM}]{{1,3}})\s*月\s*([\d{CNUM}]{{1,3}})\s*[日号]")
+_MD = re.compile(rf"(?<!\d)(?<!\d年)([\d{CNUM}]{{1,3}})\s*月\s*([\d{CNUM}]{{1,3}})\s*[日号]")
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?![\d.%])")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _WEEKDAYS = "一二三四五六日天"
@@ -50,39 +50,157 @@ def find_dates(text: str, default_year: int | None) -> list[str]:
     return out
 
 
-def parse_question_date(question: str, today: dt.date) -> dt.date | None:
-    """The date a question asks about: absolute (6月12日, 2017-06-12, 六月十二号, 6.12) or relative
-    (今天, 明天, 下周一) against `today`."""
-    q = question
-    m = _ISO.search(q)
-    if m:
-        return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _FULL.search(q)
-    if m:
-        return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _MD.search(q)
-    if m:
+@dataclass(frozen=True)
+class AskedDate:
+    """The day a question asks about and how it was named.
+
+    `how`: explicit (with its year) | yearless (6月12日: the year of what the question is about) |
+    relative (今天, 下周一, 明年5月1号) | holiday (国庆, 春节: the next one from today).
+    `official`: for a holiday, whether the State Council's arrangement for that year is known
+    (chinese-calendar has the year); False means the date is computed (lunar calendar) and the
+    arrangement is not yet published.
+    """
+
+    day: dt.date
+    how: str
+    holiday: str | None = None
+    official: bool = True
+    words: str = ""  # as the question put it: "今天", "下周一", "端午节", "6月12日"
+
+
+HOLIDAYS = {  # name in a question → (canonical name, solar (month, day) | lunar (month, day))
+    "元旦": ("元旦", "solar", (1, 1)), "春节": ("春节", "lunar", (1, 1)), "过年": ("春节", "lunar", (1, 1)),
+    "清明": ("清明节", "term", (4, 5)), "劳动节": ("劳动节", "solar", (5, 1)), "五一": ("劳动节", "solar", (5, 1)),
+    "端午": ("端午节", "lunar", (5, 5)), "中秋": ("中秋节", "lunar", (8, 15)), "国庆": ("国庆节", "solar", (10, 1)),
+    "十一": ("国庆节", "solar", (10, 1)), "圣诞": ("圣诞节", "solar", (12, 25)),
+}
+_HOLIDAY_Q = re.compile(r"(?:(\d{4})\s*年|(今年|明年|后年))?(?:的)?(元旦|春节|过年|清明|劳动节|五一(?!\d)|端午|中秋|国庆|"
+                        r"十一(?:长假|假期|黄金周)|圣诞)")
+_REL_YEAR = {"今年": 0, "明年": 1, "后年": 2, "去年": -1, "前年": -2}
+
+
+def holiday_date(name: str, year: int) -> dt.date:
+    """The day of a festival in a year: solar ones fixed, 清明 the solar term, the others from the
+    lunar calendar (lunardate; valid 1900–2099)."""
+    _, kind, (m, d) = HOLIDAYS[name]
+    if kind == "solar":
+        return dt.date(year, m, d)
+    if kind == "term":
+        try:
+            import chinese_calendar
+
+            terms = chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
+            return next(day for day, term in terms if term == "清明")
+        except (ImportError, StopIteration, NotImplementedError):
+            return dt.date(year, 4, 5 if year % 4 != 0 else 4)
+    from lunardate import LunarDate
+
+    return LunarDate(year, m, d).to_solar_date()
+
+
+def arrangement_published(year: int) -> bool:
+    """Whether chinese-calendar knows the official holiday arrangement of a year."""
+    try:
+        import chinese_calendar
+
+        chinese_calendar.get_holiday_detail(dt.date(year, 6, 1))
+        return True
+    except (ImportError, NotImplementedError):
+        return False
+
+
+def question_date(question: str, today: dt.date) -> AskedDate | None:
+    """The day a question asks about: absolute (6月12日, 2017-06-12, 六月十二号, 6.12), relative
+    (今天, 明天, 后天, 这周六, 下周一, 明年5月1号) or a holiday (国庆, 春节, 端午: the next one), all
+    against `today`.
+
+    >>> question_date("下周一去江郎山免费吗", dt.date(2026, 11, 30)).day
+    datetime.date(2026, 12, 7)
+    >>> question_date("春节去钱江源", dt.date(2026, 11, 30))
+    AskedDate(day=datetime.date(2027, 2, 6), how='holiday', holiday='春节', official=False, words='春节')
+    """
+    found = _all_dates(question, today)
+    # a follow-up carries its earlier question in front ("今天去江郎山要不要门票明天?"): the last one wins
+    return max(found, key=lambda f: f[0])[1] if found else None
+
+
+def _all_dates(q: str, today: dt.date) -> list[tuple[int, AskedDate]]:
+    out: list[tuple[int, AskedDate]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], asked: AskedDate | None) -> None:
+        if asked is not None and not any(a < m.end() and m.start() < b for a, b in taken):
+            out.append((m.start(), replace(asked, words=m.group(0))))
+            taken.append((m.start(), m.end()))
+
+    for m in _ISO.finditer(q):
+        d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        add(m, AskedDate(d, "explicit") if d else None)
+    for m in _FULL.finditer(q):
+        d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        add(m, AskedDate(d, "explicit") if d else None)
+    for m in _MD.finditer(q):
         mo, d = cn_to_int(m.group(1)), cn_to_int(m.group(2))
-        y = _year_in(q) or today.year
-        if mo and d:
-            return _safe(y, mo, d)
-    m = _DOTTED.search(q)
-    if m and ("免费" in q or "号" in q or "日" in q):
-        return _safe(_year_in(q) or today.year, int(m.group(1)), int(m.group(2)))
-    if "今天" in q or "今日" in q:
-        return today
-    if "明天" in q:
-        return today + dt.timedelta(days=1)
-    if "后天" in q:
-        return today + dt.timedelta(days=2)
-    m = re.search(rf"(下下|下|这|本|上)?(?:周|星期|礼拜)([{_WEEKDAYS}])", q)
-    if m and m.group(1):
-        target = _WEEKDAYS.index(m.group(2))
-        target = 6 if target >= 6 else target
+        rel = re.search(r"(今年|明年|后年|去年|前年)\s*$", q[:m.start()])
+        y = _year_in(q)
+        if rel:
+            how, y = "relative", today.year + _REL_YEAR[rel.group(1)]
+        else:
+            how, y = ("explicit", y) if y else ("yearless", today.year)
+        day = _safe(y, mo, d) if mo and d else None
+        add(m, AskedDate(day, how) if day else None)
+    if "免费" in q or "号" in q or "日" in q:
+        for m in _DOTTED.finditer(q):
+            y = _year_in(q)
+            day = _safe(y or today.year, int(m.group(1)), int(m.group(2)))
+            add(m, AskedDate(day, "explicit" if y else "yearless") if day else None)
+    for m in re.finditer(rf"(下下个?|再下一?个?|下一?个?|这个?|本|上一?个?)(?:周|星期|礼拜)([{_WEEKDAYS}])", q):
+        target = min(_WEEKDAYS.index(m.group(2)), 6)
         monday = today - dt.timedelta(days=today.weekday())
-        shift = {"下下": 14, "下": 7, "这": 0, "本": 0, "上": -7}[m.group(1)]
-        return monday + dt.timedelta(days=shift + target)
-    return None
+        word = m.group(1)
+        shift = 14 if word.startswith(("下下", "再下")) else 7 if word.startswith("下") else -7 if word.startswith("上") else 0
+        add(m, AskedDate(monday + dt.timedelta(days=shift + target), "relative"))
+    for m in _HOLIDAY_Q.finditer(q):
+        if any(0 <= m.start() - b <= 3 for _, b in taken):
+            continue  # "下周一国庆放假", "5月29号端午放假": the holiday names the day just given
+        key = m.group(3)
+        key = "国庆" if key.startswith("十一") else key
+        name = HOLIDAYS[key][0]
+        if m.group(1) or m.group(2):
+            year = int(m.group(1)) if m.group(1) else today.year + _REL_YEAR[m.group(2)]
+            day = holiday_date(key, year)
+        else:  # the next one: this year's, or next year's once this year's has passed
+            day = holiday_date(key, today.year)
+            if day < today:
+                day = holiday_date(key, today.year + 1)
+        # 圣诞节 is no public holiday in China: there is no arrangement to wait for
+        official = key == "圣诞" or arrangement_published(day.year)
+        add(m, AskedDate(day, "holiday", name, official))
+    for m in re.finditer(r"今天|今日|大后天|明天|明日|后天", q):
+        shift = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}[m.group(0)]
+        add(m, AskedDate(today + dt.timedelta(days=shift), "relative"))
+    return out
+
+
+def parse_question_date(question: str, today: dt.date) -> dt.date | None:
+    """The date a question asks about (see `question_date`), or None."""
+    asked = question_date(question, today)
+    return asked.day if asked else None
+
+
+def question_month_year(question: str, today: dt.date) -> tuple[int | None, int] | None:
+    """(year or None, month) a question asks about without a day: 下个月, 这个月, 明年3月, 12月."""
+    if re.search(r"下个?月", question):
+        nxt = (today.replace(day=1) + dt.timedelta(days=32))
+        return nxt.year, nxt.month
+    if re.search(r"这个月|本月|当月", question):
+        return today.year, today.month
+    month = question_month(question)
+    if month is None:
+        return None
+    rel = re.search(r"(今年|明年|后年|去年|前年)", question)
+    y = _year_in(question)
+    return (y or (today.year + _REL_YEAR[rel.group(1)] if rel else None)), month
 
 
 def question_month(question: str) -> int | None:

@@ -21,7 +21,7 @@ __all__ = ["Engine", "Filters", "Reply", "SEARCH_MODES", "CHUNK_KINDS"]
 
 MAX_QUESTION = 500
 
-Filters = SearchFilters  # restrict retrieval: doc_keys (〔〕 or [ ]), kinds, date_from/date_to (ISO)
+Filters = SearchFilters  # restrict retrieval: doc_keys (〔〕 or [ ]), kinds, date_from/date_to, in_force_on (ISO)
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Engine:
             retriever = Retriever(ensure_index(self.settings, corpus, encoder, on_rebuild)[0], corpus.chunks)
         else:
             retriever = load_retriever(self.settings, corpus, encoder)
+        retriever.in_force = corpus.timeline.in_force_on  # the lookup's "in force on day X" filter
         retriever.index.warm_up()  # jieba's dictionary: the first question should not pay for it
         self.corpus, self.encoder, self.retriever = corpus, encoder, retriever
         self.llm = LLMPhraser.from_settings(self.settings)

@@ -118,6 +118,9 @@ class Issue:
     documents: tuple[Document, ...]
     source: str  # file name the issue was parsed from
     sha256: str
+    # the source text, one entry per line (1-based line n is lines[n-1]): dated records narrow their
+    # citation to the lines a date stands on, and the trigger-word scan reads it
+    lines: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ class Citation:
     chunk_id: str
     line_start: int
     line_end: int
+    status: str = ""  # the cited document's dated status ("2017年5月10日起施行;…"), set where shown
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """Plain-text renderings of parsed documents for the CLI (`qa docs`, `qa show`)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from qa.model import Document
 from qa.tables import row_record
+from qa.timeline import Timeline
 
 
 def doc_counts(doc: Document) -> dict[str, int]:
@@ -15,11 +18,20 @@ def doc_counts(doc: Document) -> dict[str, int]:
     }
 
 
-def docs_table(docs: list[Document]) -> str:
-    lines = [f"{'文号':<16}\t{'日期':<10}\t条\t表\t标题"]
+def docs_table(docs: list[Document], timeline: Timeline | None = None, today: dt.date | None = None) -> str:
+    """One line per document; with a timeline, its dates and its status on `today`."""
+    dated = timeline is not None and today is not None
+    head = f"{'文号':<16}\t{'日期':<10}\t条\t表\t标题"
+    lines = [head + ("\t施行\t状态" if dated else "")]
     for d in docs:
         c = doc_counts(d)
-        lines.append(f"{d.number:<16}\t{d.date:<10}\t{c['articles']}\t{c['tables']}\t{d.title}")
+        row = f"{d.number:<16}\t{d.date:<10}\t{c['articles']}\t{c['tables']}\t{d.title}"
+        if dated:
+            dd = timeline.docs.get(d.key)
+            eff = dd.effective.isoformat() if dd and dd.effective else "-"
+            st = timeline.status(d.key, today)
+            row += f"\t{eff}\t{st.state}: {st.label}"
+        lines.append(row)
     return "\n".join(lines)
 
 

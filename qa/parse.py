@@ -88,6 +88,7 @@ def parse_text(text: str, source: str = "<text>", sha256: str | None = None) -> 
         documents=tuple(documents),
         source=source,
         sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        lines=tuple(lines),
     )
 
 

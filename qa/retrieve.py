@@ -3,9 +3,10 @@ their hits back to Chunk records. The domain decides what is indexed (header + t
 user dictionary the tokenizer keeps whole (places, scenic spots, bodies, programme names)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from qa.errors import InvalidQuery
 from qa.model import Chunk, Hit
@@ -53,6 +54,7 @@ class SearchFilters:
     kinds: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+    in_force_on: str | None = None  # ISO day: only documents the corpus timeline shows in force then
 
 
 class Retriever:
@@ -67,10 +69,14 @@ class Retriever:
         self.weights = weights or dict(FUSION_WEIGHTS)
         self.chunks = {c.id: c for c in chunks}
         self.doc_keys = {c.doc_key for c in self.chunks.values()}
+        # (doc key, day) → in force then; set by the engine from the corpus timeline (filters.in_force_on)
+        self.in_force: Callable[[str, dt.date], bool] | None = None
 
     def allowed(self, filters: SearchFilters | None) -> set[str] | None:
-        if filters is None or not (filters.doc_keys or filters.kinds or filters.date_from or filters.date_to):
+        if filters is None or not (filters.doc_keys or filters.kinds or filters.date_from or filters.date_to
+                                   or filters.in_force_on):
             return None
+        on = _day(filters.in_force_on) if filters.in_force_on else None
         keys = {normalize_doc_number(k) for k in filters.doc_keys}
         unknown = sorted(k for k in keys if k not in self.doc_keys)
         if unknown:
@@ -83,6 +89,8 @@ class Retriever:
             if keys and c.doc_key not in keys:
                 continue
             if filters.kinds and c.kind not in filters.kinds:
+                continue
+            if on is not None and self.in_force is not None and not self.in_force(c.doc_key, on):
                 continue
             if filters.date_from or filters.date_to:
                 lo, hi = filters.date_from or "0000", filters.date_to or "9999"
@@ -104,3 +112,10 @@ class Retriever:
         hits = self.index.search(gazette_words(query), k=k, mode=mode, allowed_ids=allowed, weights=self.weights,
                                  query_vector=query_vector)
         return [Hit(self.chunks[h.id], float(h.score), dict(h.ranks), dict(h.scores)) for h in hits if h.id in self.chunks]
+
+
+def _day(iso: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(iso)
+    except ValueError:
+        raise InvalidQuery(f"in_force_on must be a date YYYY-MM-DD, got {iso!r}") from None

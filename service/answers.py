@@ -47,12 +47,22 @@ def to_filters(engine: Engine, filters: S.FiltersIn | None) -> Filters | None:
         kinds=tuple(dict.fromkeys(filters.kinds)),
         date_from=filters.date_from.isoformat() if filters.date_from else None,
         date_to=filters.date_to.isoformat() if filters.date_to else None,
+        in_force_on=filters.in_force_on.isoformat() if filters.in_force_on else None,
     )
 
 
-def citation_out(c: Citation) -> S.CitationOut:
+def status_label(engine: Engine, doc_key: str) -> str:
+    """A document's dated status today, from the corpus timeline ("" when the engine has no corpus)."""
+    corpus = getattr(engine, "corpus", None)
+    if corpus is None:
+        return ""
+    return corpus.timeline.status(doc_key, engine.settings.today()).label
+
+
+def citation_out(c: Citation, status: str = "") -> S.CitationOut:
     return S.CitationOut(doc_number=c.doc_number, doc_key=c.doc_key, title=c.title, section=c.section,
-                         quote=c.quote, chunk_id=c.chunk_id, line_start=c.line_start, line_end=c.line_end)
+                         quote=c.quote, chunk_id=c.chunk_id, line_start=c.line_start, line_end=c.line_end,
+                         status=status or c.status)
 
 
 def _finite(x: float | None) -> float | None:
@@ -80,8 +90,8 @@ def ask(engine: Engine, question: str, *, session_id: str | None, history: Seque
     timing["service_total"] = round((time.perf_counter() - started) * 1000, 3)
     out = S.AskResponse(
         answer=answer.answer, found=bool(answer.found), kind=answer.kind,
-        citations=[citation_out(c) for c in answer.citations],
-        related=[citation_out(c) for c in answer.related],
+        citations=[citation_out(c, status_label(engine, c.doc_key)) for c in answer.citations],
+        related=[citation_out(c, status_label(engine, c.doc_key)) for c in answer.related],
         session_id=sid, rewritten_question=answer.rewritten_question, timing_ms=timing,
     )
     log.info("ask", extra={"fields": {
@@ -92,9 +102,9 @@ def ask(engine: Engine, question: str, *, session_id: str | None, history: Seque
     return out
 
 
-def hit_out(h: Hit) -> S.HitOut:
+def hit_out(h: Hit, status: str = "") -> S.HitOut:
     c = h.chunk
-    return S.HitOut(
+    return S.HitOut(status=status,
         chunk_id=c.id, doc_number=c.doc_number, doc_key=c.doc_key, title=c.title, section=c.section, kind=c.kind,
         text=c.text, score=_finite(h.score) or 0.0,
         scores={str(k): _finite(v) for k, v in dict(h.scores).items()},
@@ -103,10 +113,22 @@ def hit_out(h: Hit) -> S.HitOut:
     )
 
 
-def document_summary(d: Document) -> S.DocumentSummary:
+def document_summary(d: Document, engine: Engine | None = None) -> S.DocumentSummary:
+    dated = {}
+    corpus = getattr(engine, "corpus", None) if engine is not None else None
+    if corpus is not None:
+        dd = corpus.timeline.docs.get(d.key)
+        st = corpus.timeline.status(d.key, engine.settings.today())
+        if dd is not None:
+            dated = dict(issued=_iso(dd.issued), effective=_iso(dd.effective), expires=_iso(dd.expires),
+                         status=st.state, status_label=st.label, repealed_by=st.repealed_by or None)
     return S.DocumentSummary(key=d.key, number=d.number, title=d.title, issuer=d.issuer, date=d.date,
                              subtitle=d.subtitle, units=sum(1 for _ in d.walk()), tables=len(d.tables),
-                             lists=len(d.lists), line_start=d.line_start, line_end=d.line_end)
+                             lists=len(d.lists), line_start=d.line_start, line_end=d.line_end, **dated)
+
+
+def _iso(d) -> str | None:
+    return d.isoformat() if d else None
 
 
 def document_detail(d: Document) -> S.DocumentDetail:

@@ -91,6 +91,9 @@ class FiltersIn(RequestModel):
     kinds: list[ChunkKind] = Field(default_factory=list, max_length=20, description="只检索这些片段类型 / only these chunk kinds")
     date_from: IsoDate | None = Field(default=None, description="YYYY-MM-DD")
     date_to: IsoDate | None = Field(default=None, description="YYYY-MM-DD")
+    in_force_on: IsoDate | None = Field(
+        default=None, description="只检索该日施行中的文件 / only documents in force on this day (YYYY-MM-DD), "
+                                  "as the gazette states it: effective by then, not expired, not repealed")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> FiltersIn:
@@ -133,6 +136,8 @@ class CitationOut(BaseModel):
     chunk_id: str
     line_start: int
     line_end: int
+    status: str = Field(default="", description="the cited document's dated status today, e.g. "
+                                                "'2017年5月10日起施行;公报未载明失效或废止'")
 
 
 class AskResponse(BaseModel):
@@ -159,6 +164,7 @@ class HitOut(BaseModel):
     ranks: dict[str, int | None] = Field(description="1-based rank per retriever")
     line_start: int
     line_end: int
+    status: str = Field(default="", description="the document's dated status today")
 
 
 class SearchResponse(BaseModel):
@@ -179,6 +185,12 @@ class DocumentSummary(BaseModel):
     lists: int
     line_start: int
     line_end: int
+    issued: str | None = Field(default=None, description="成文日期, YYYY-MM-DD")
+    effective: str | None = Field(default=None, description="施行日期 as stated (else the issue date), YYYY-MM-DD")
+    expires: str | None = Field(default=None, description="stated expiry or end of the period its title names")
+    status: str = Field(default="unknown", description="in_force | not_yet | expired | repealed | unknown, today")
+    status_label: str = Field(default="", description="the status as one dated line")
+    repealed_by: str | None = Field(default=None, description="文号 of a later corpus document repealing it")
 
 
 class DocumentList(BaseModel):

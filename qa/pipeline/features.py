@@ -9,7 +9,8 @@ from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import attribute_supported, form_bonus, measure_supported, place_supported, unit_supported
 from qa.score import informative_bigrams
 
-SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "list_member", "enumeration", "extractive")
+SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "list_member", "enumeration", "extractive",
+               "validity", "deadline")
 INTENTS = ("count", "list", "date", "when", "who", "where", "amount", "yesno", "fact")
 # which candidate kinds answer which intents (question type ↔ candidate type)
 _KIND_FITS = {"count": {"list", "table"}, "list": {"list"}, "date": {"date"}, "when": {"date", "fact"},

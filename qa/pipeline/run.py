@@ -11,6 +11,7 @@ from qa.cite import make_citation, verify
 from qa.model import Answer, Hit
 from qa.pipeline import features as F
 from qa.pipeline.context import AnswerContext
+from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
 from qa.pipeline.types import Candidate, Decision, QueryPlan, Scored, Trace
@@ -92,6 +93,7 @@ class Pipeline:
         trace, t = _lap(trace, t, "propose", counts=[len(c) for c in proposed])
         _check(cancel)
         scored = tuple(self._score(plan, n, cands, hits_per_part[n], dense, qvec) for n, cands in enumerate(proposed))
+        scored = prefer_current(self.ctx, plan, scored, self.threshold)  # a repealed document gives way
         trace, t = _lap(trace, t, "select", best=[_brief(s[0]) for s in scored if s],
                         candidates=[_brief(x) for x in scored[0][:5]] if scored and scored[0] else [])
         decision = self._decide(plan, scored)

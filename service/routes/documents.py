@@ -15,9 +15,10 @@ router = APIRouter(tags=["documents"])
 @router.get("/v1/documents", response_model=DocumentList, responses=openapi_errors(429, 500, 503),
             summary="List the gazette's documents")
 def list_documents(engine: EngineDep) -> DocumentList:
-    """文号, title, date and counts of units/tables/lists of every document; also the chunk kinds
+    """文号, title, dates, status today (in force / not yet / expired / repealed by 文号 / unknown, as
+    the corpus states it) and counts of units/tables/lists of every document; also the chunk kinds
     and search modes the filters accept."""
-    return DocumentList(documents=[answers.document_summary(d) for d in engine.documents()],
+    return DocumentList(documents=[answers.document_summary(d, engine) for d in engine.documents()],
                         kinds=list(CHUNK_KINDS), modes=list(SEARCH_MODES))
 
 

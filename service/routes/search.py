@@ -19,4 +19,4 @@ def search(body: SearchRequest, engine: EngineDep) -> SearchResponse:
     if not has_content(body.query):
         return SearchResponse(hits=[])
     hits = engine.search(body.query, k=body.top_k, mode=body.mode, filters=filters)
-    return SearchResponse(hits=[answers.hit_out(h) for h in hits])
+    return SearchResponse(hits=[answers.hit_out(h, answers.status_label(engine, h.chunk.doc_key)) for h in hits])

@@ -33,7 +33,8 @@
       type: "button", class: "chip" + (kind === "related" ? " related" : ""), title: c.title,
       "data-doc-key": c.doc_key, "data-chunk-id": c.chunk_id,
       onclick: (ev) => openSource(c, ev.currentTarget),
-    }, el("span", {class: "chip-n", text: kind === "related" ? "↗" : `[${index + 1}]`}), el("span", {class: "chip-label", text: label}));
+    }, el("span", {class: "chip-n", text: kind === "related" ? "↗" : `[${index + 1}]`}), el("span", {class: "chip-label", text: label}),
+      c.status ? el("span", {class: "chip-status", text: c.status}) : "");
   }
 
   function renderFinal(bubble, data) {

@@ -103,6 +103,7 @@
           el("button", {type: "button", class: "copy", text: "复制引用", onclick: () => { select(i, false); copy(i); }})),
         el("div", {class: "title", text: hit.title}),
         el("div", {class: "path", text: hit.section || "(文件正文)"}),
+        hit.status ? el("div", {class: "doc-status", text: hit.status}) : "",
         appendMarked(el("div", {class: "text"}), hit.text, ranges, "term"),
         scoreLine(hit));
       return li;
@@ -151,6 +152,7 @@
     const filters = {};
     if ($("doc").value) filters.doc_keys = [$("doc").value];
     if ($("kind").value) filters.kinds = [$("kind").value];
+    if ($("in-force").value) filters.in_force_on = $("in-force").value;
     if (Object.keys(filters).length) body.filters = filters;
     status.textContent = "检索中…";
     status.classList.remove("error");

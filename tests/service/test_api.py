@@ -421,3 +421,35 @@ def test_logs_are_json_with_request_id_and_masked_personal_data(client, service_
         assert secret not in text
     access = next(rec for rec in mine if rec["msg"] == "request" and rec["request_id"] == "log-test-2")
     assert access["path"] == "/v1/ask/stream" and access["status"] == 200 and "duration_ms" in access
+
+
+# --- dates and status (issue 12) ----------------------------------------------------------------------
+
+def test_documents_carry_dates_and_status(client):
+    listed = {d["key"]: d for d in client.get("/v1/documents").json()["documents"]}
+    flood = listed["衢政发〔2017〕14号"]
+    assert (flood["issued"], flood["effective"], flood["status"]) == ("2017-04-10", "2017-05-10", "in_force")
+    assert "2017年5月10日起施行" in flood["status_label"]
+    plan = listed["衢政办发〔2017〕16号"]
+    assert plan["expires"] == "2019-12-31"  # the (2017—2019年) of its title
+    assert all(d["status"] in ("in_force", "not_yet", "expired", "repealed", "unknown") for d in listed.values())
+
+
+def test_search_in_force_on_a_day(client):
+    def docs(day: str) -> set[str]:
+        body = {"query": "汛期 防汛防台", "top_k": 20, "mode": "bm25", "filters": {"in_force_on": day}}
+        r = client.post("/v1/search", json=body)
+        assert r.status_code == 200, r.text
+        return {h["doc_key"] for h in r.json()["hits"]}
+
+    assert "衢政发〔2017〕14号" not in docs("2017-05-01")  # effective from 2017-05-10
+    assert "衢政发〔2017〕14号" in docs("2017-06-01")
+    hit = client.post("/v1/search", json={"query": "汛期", "top_k": 1, "mode": "bm25"}).json()["hits"][0]
+    assert hit["status"]
+
+
+def test_citations_carry_a_dated_status(client):
+    body = client.post("/v1/ask", json={"question": "防汛防台管理工作暂行办法什么时候开始施行?"}).json()
+    assert body["found"] and body["citations"]
+    assert all(c["status"] for c in body["citations"])
+    assert any("2017年5月10日起施行" in c["status"] for c in body["citations"])

@@ -2,7 +2,9 @@
 `propose(ctx, plan, part, hits) -> list[Candidate]`. None decides: the selector scores them all."""
 from __future__ import annotations
 
-from qa.pipeline.skills import doc_dates, enumeration, extractive, free_days, list_member, table_cell, table_extreme
+from qa.pipeline.skills import (
+    deadline, doc_dates, enumeration, extractive, free_days, list_member, table_cell, table_extreme, validity,
+)
 
-SKILLS = (free_days, doc_dates, table_cell, table_extreme, list_member, enumeration, extractive)
+SKILLS = (free_days, doc_dates, validity, deadline, table_cell, table_extreme, list_member, enumeration, extractive)
 SKILL_NAMES = tuple(s.NAME for s in SKILLS)

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from qa.cite import make_citation
-from qa.dates import weekday_cn
+from qa.timeline import full_date
 from qa.model import Document
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import EFFECTIVE_Q, ISSUED_Q
@@ -37,7 +37,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     text = "".join(d[0] for _, d in found)
     if EARLIER_Q.search(q):
         first, (_, _, when) = min(found, key=lambda f: f[1][2])
-        text += f"较早的是《{first.subtitle or first.title}》({when.year}年{when.month}月{when.day}日)。"
+        text += f"较早的是《{first.subtitle or first.title}》({full_date(when)})。"
     return [Candidate(NAME, "date", text, tuple(c for _, d in found for c in d[1]), prior)]
 
 
@@ -51,7 +51,7 @@ def _doc_date(ctx, doc: Document, effective: bool, issued: bool):
                 m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", sent)
                 if m and re.search(r"(起|之日起)(施行|执行|实施)", sent):
                     when = dt.date(*map(int, m.groups()))
-                    text = f"《{doc.subtitle or doc.title}》{sent}({when.year}年{when.month}月{when.day}日为{weekday_cn(when)})"
+                    text = f"《{doc.subtitle or doc.title}》{sent}(即{full_date(when)})"
                     return text, (make_citation(c, sent),), when
         if not issued:
             return None
@@ -60,7 +60,7 @@ def _doc_date(ctx, doc: Document, effective: bool, issued: bool):
     if printed is None:
         return None
     when = dt.date(*map(int, re.findall(r"\d+", printed)))
-    text = f"《{doc.title}》({doc.number})由{doc.issuer}于{printed}({weekday_cn(when)})印发。"
+    text = f"《{doc.title}》({doc.number})由{doc.issuer}于{full_date(when)}印发。"
     return text, (make_citation(header, printed),), when
 
 

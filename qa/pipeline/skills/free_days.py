@@ -6,13 +6,12 @@ import datetime as dt
 import re
 
 from qa.cite import make_citation
-from qa.dates import parse_question_date, question_month, weekday_cn
+from qa.dates import question_date, question_month_year, weekday_cn
 from qa.freedays import holiday_note, month_line, rule_sentence, why_not
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.score import sentences
 
 NAME = "free_days"
-RELATIVE = re.compile(r"今天|今日|明天|后天|[这本下上]+(?:周|星期|礼拜)|下个月|这个月|本月")
 
 
 # how a place people visit is named: 西湖, 灵隐寺, 千岛湖景区, 乌镇古镇
@@ -38,7 +37,7 @@ def _full(day: dt.date) -> str:
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    if not ctx.free_rules or not re.search(r"免费|景区|门票|游", q) or re.search(r"一共|共计|合计|总共|总计", q):
+    if not ctx.free_rules or not re.search(r"免费|景区|门票|买票|免票|要票|游", q) or re.search(r"一共|共计|合计|总共|总计", q):
         return []
     out = []
     for rule, chunk, spots in ctx.free_rules:
@@ -50,61 +49,102 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
             cand = Candidate(NAME, "date", text, (make_citation(spots[1], spots[2]),), 1.0)
             out.append(cand.with_features({"unlisted": 1.0}))
             continue
-        cand = _one(plan, q, rule, chunk, spots)
-        if cand is not None:
-            out.append(cand)
+        cand = _one(plan, q, rule, chunk, spots, ctx)
+        if cand is not None:  # it quotes the notice's own lines: as many sentences as it cites
+            out.append(cand.with_features({"sentences": float(len(cand.citations))}))
     return out
 
 
-def _one(plan: QueryPlan, q: str, rule, chunk, spots) -> Candidate | None:
+def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
     today = plan.today
-    day = parse_question_date(q, today)
-    month = None if day else question_month(q)
-    if day is None and month is None:
+    asked = question_date(q, today)
+    day = asked.day if asked else None
+    got = None if day else question_month_year(q, today)
+    if day is None and got is None:
         return _in_general(q, rule, chunk, spots)
+    month = got[1] if got else None
     year = rule.days[0].year if rule.days else today.year
     first = min(rule.days) if rule.days else dt.date(year, 1, 1)
     last = dt.date(year, 12, 31)
-    period = f"本次活动时间为{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日"
+    period = f"本次活动时间为{_full(first)}至{_full(last)}"
     cites = [make_citation(chunk, rule_sentence(chunk))]
-    explicit_year = re.search(r"\d{4}\s*年", q)
     if day is not None:
-        yearless = not explicit_year and not RELATIVE.search(q)
+        yearless = asked.how == "yearless"
         if yearless and day.year != year:
             day = day.replace(year=year)  # "6月12日" in a question about this activity means its year
         if day.year != year:
-            text = f"{_full(day)}:{period};公报未载明{day.year}年的安排。"
-            return Candidate(NAME, "date", text, tuple(cites), 1.0, part=0)
+            text = f"{_named(asked, day)}:{period}。{_outside(ctx, chunk, day.year, year, cites)}"
+            return Candidate(NAME, "date", text + _arrangement(asked, day), tuple(cites), 1.0, part=0)
         line = month_line(chunk, day.month)
         printed = f"公报所列本月免费日:{line.rstrip(';;。')}。" if line else ""
         lead = f"按公报所载{year}年活动安排," if yearless else ""
         if rule.covers(day):
-            text = f"{lead}{_full(day)}是免费日。{printed}"
+            text = f"{lead}{_named(asked, day)}是免费日。{printed}"
             if spots:
                 text += f"参与的景区共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
             note = holiday_note(day)
             if note and day in rule.days:
                 text += f"注意:该日为{note},但公报所列免费日包含此日(以公报所列为准)。"
         else:
-            text = f"{lead}{_full(day)}不是免费日。" + why_not(day, rule) + printed
+            text = f"{lead}{_named(asked, day)}不是免费日。" + why_not(day, rule) + printed
+        text += f"公报规定:“{rule_sentence(chunk).rstrip('。')}”。"
+        if (year, day.month) in rule.whole_months:
+            sent = next((x for x in sentences(chunk.text) if f"{year}年{day.month}月" in x and "免费" in x), None)
+            if sent:
+                text += f"公报载明:“{sent.rstrip('。')}”。"
+                cites.append(make_citation(chunk, sent))
         if line:
             cites.insert(0, make_citation(chunk, line))
         if spots and rule.covers(day):
             cites.append(make_citation(spots[1], spots[2]))
-        return Candidate(NAME, "date", text, tuple(cites), 1.0)
-    if explicit_year and int(explicit_year.group(0)[:4]) != year:
-        text = f"{period};公报未载明{explicit_year.group(0)[:4]}年的安排。"
+        return Candidate(NAME, "date", text + _arrangement(asked, day), tuple(cites), 1.0)
+    asked_year = got[0]
+    if asked_year is not None and asked_year != year:
+        text = f"{period}。{_outside(ctx, chunk, asked_year, year, cites)}"
         return Candidate(NAME, "date", text, tuple(cites), 1.0)
     line = month_line(chunk, month)
     days = [d for d in rule.days if d.month == month]
     if line and ((year, month) in rule.whole_months or days):
         n = len(days) if days else None
+        whole = (year, month) in rule.whole_months
         text = (f"{year}年{month}月的免费日为 {line.split(':', 1)[-1].split(':', 1)[-1].rstrip(';;。')}"
                 + (f",共{n}天。" if n else "。"))
         cites = [make_citation(chunk, line)]
+        if whole:
+            sent = next((x for x in sentences(chunk.text) if f"{year}年{month}月" in x and "免费" in x), None)
+            if sent:
+                text += f"公报载明:“{sent}”即{year}年{month}月全月均为免费日。"
+                cites.append(make_citation(chunk, sent))
     else:
         text = f"{year}年{month}月没有免费日。" + why_not(dt.date(year, month, 1), rule)
     return Candidate(NAME, "date", text, tuple(cites), 1.0)
+
+
+def _named(asked, day: dt.date) -> str:
+    """The day as asked: "今天(2026年11月30日(星期一))", "元旦(2027年1月1日(星期五))"."""
+    if asked.how == "holiday":
+        return f"{asked.holiday}({_full(day)})"
+    if asked.how == "relative":  # "今天(2026年11月30日(星期一))": the day the word means, against today
+        return f"{asked.words}({_full(day)})"
+    return _full(day)
+
+
+def _arrangement(asked, day: dt.date) -> str:
+    if asked is not None and asked.how == "holiday" and not asked.official:
+        return f"({asked.holiday}日期按农历推算;{day.year}年的官方放假安排尚未公布。)"
+    return ""
+
+
+def _outside(ctx, chunk, year: int, rule_year: int, cites: list) -> str:
+    """What the notice says about later years, quoted, and that the asked year is not covered."""
+    doc = ctx.docs.get(chunk.doc_key)
+    said = [s for s in sentences(chunk.text) if re.search(r"每逢|月免费|全民免费", s)]
+    later = [r.text for r in ctx.corpus.timeline.of(chunk.doc_key, "review") if r.chunk_id == chunk.id]
+    quoted = "".join(f"“{s}”" for s in dict.fromkeys(said + later))
+    for s in dict.fromkeys(said + later):
+        cites.append(make_citation(chunk, s))
+    title = f"《{doc.title}》" if doc else "公报"
+    return f"{title}所载免费安排为{rule_year}年的活动:{quoted}公报未载明{year}年的安排,不能按上述日期判断。"
 
 
 def _in_general(q: str, rule, chunk, spots) -> Candidate | None:

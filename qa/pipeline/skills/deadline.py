@@ -1,0 +1,248 @@
+"""Deadlines, target years and periods: the date(s) a unit sets, with year and weekday, whether they
+have passed against today, and whether a day the question names falls inside them. A period stated for
+"每年" in an old document, or a plan's years, are not stretched to a year the gazette does not cover."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+
+from qa.cite import make_citation
+from qa.dates import AskedDate, question_date
+from qa.pipeline.skills.validity import age, known_cov
+from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.timeline import DateRecord, full_date
+
+NAME = "deadline"
+DUE_Q = re.compile(
+    r"什么时候|啥时候|啥时侯|何时|哪天|哪一天|几号|哪年|哪一年|几月|期限|时限|截止|截至|到期|过期|过了|完成|建好|弄完|办完|改造好|"
+    r"整改好|整改完|时间节点|时间跨度|哪几年|哪三年|多长|多久|从.{0,8}到|期间|阶段|汛期|结束|之前|以前|以后|之后|开始|培育期|"
+    r"还搞|还在|算不算|还算|是不是.{0,4}(?:就|已|要)|前要|前全部|季度|还会")
+LIST_Q = re.compile(r"时间节点|哪些时间|每个阶段|各到什么时候|几个阶段")
+_TIME_WORDS = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|[今明后去]年|[今明后]天|大后天|[这下本上]+个?(?:周|星期|礼拜)[一二三四五六日天]?"
+                         r"|下个?月|这个?月|元旦|春节|清明|端午|中秋|国庆|劳动节|五一|圣诞|节")
+_KINDS = ("deadline", "target", "period", "start", "term", "review", "date", "effective")
+_IN_FORCE_Q = re.compile(r"施行|实行|执行|实施|生效")
+
+
+def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
+    q = part.text
+    asked = question_date(plan.match if part is plan.parts[0] else q, plan.today)
+    if asked is None and re.search(r"这个?季度|本季度", q):
+        asked = AskedDate(plan.today, "relative")  # "this quarter": today stands for it
+    if not DUE_Q.search(q) and asked is None:
+        return []
+    timeline = ctx.corpus.timeline
+    groups: dict[tuple[str, str], list[DateRecord]] = {}
+    for r in timeline.records:
+        if r.kind in _KINDS:
+            groups.setdefault((r.chunk_id, r.text), []).append(r)
+    if not groups:
+        return []
+    hit_rank = {h.chunk.id: n for n, h in enumerate(hits)}
+    raw_q = q
+    q = _TIME_WORDS.sub(" ", q)  # the asked day is matched against the dates, not the words
+    focus = _TIME_WORDS.sub(" ", re.sub(r"^那|呢\??$", "", part.focus or "")).strip()
+    focus = focus if len(focus) >= 2 else ""
+    scored = []
+    for (chunk_id, text), recs in groups.items():
+        chunk = ctx.chunks[chunk_id]
+        subject = recs[0].subject
+        cov = max(ctx.cov(q, f"{subject} {text}"), 0.9 * ctx.cov(q, f"{chunk.header} {text}"),
+                  0.8 * known_cov(ctx, q, f"{subject} {chunk.header} {text}"))
+        if focus:  # a follow-up ("那儒学小镇的呢"): its own words pick among the earlier topic's statements
+            cov = 0.5 * cov + 0.5 * max(ctx.cov(focus, f"{subject} {text}"), 0.9 * ctx.cov(focus, f"{chunk.header} {text}"))
+        if chunk_id in hit_rank:
+            cov += 0.05 / (1 + hit_rank[chunk_id])
+        if asked is not None and any(r.point and r.end == asked.day for r in recs):
+            cov += 0.3  # the day asked is the day this statement names
+        if recs[0].kind == "effective":
+            cov += 0.2 if _IN_FORCE_Q.search(q) else -0.3  # 施行 dates answer 施行 questions only
+        elif asked is not None and any(r.end and (r.end.year, r.end.month) == (asked.day.year, asked.day.month)
+                                       and not r.recurring for r in recs):
+            cov += 0.15  # …or falls in the month it names
+        scored.append((cov, chunk_id, text, recs))
+    scored.sort(key=lambda x: -x[0])
+    out = []
+    for cov, chunk_id, text, recs in scored[:3]:
+        if cov < 0.3:
+            break
+        said = statement(ctx, plan.today, recs, asked, raw_q)
+        cand = Candidate(NAME, "date", said, (_cite(ctx, recs[0]),), min(cov, 1.0))
+        # described as the extractive skill describes its seed: the quoted sentence's match and rank
+        out.append(cand.with_features({
+            "seed_lexical": min(cov, 1.0), "seed_rank": 1.0 / (hit_rank.get(chunk_id, 9) + 1),
+            "sentences": float(said.count("“") or 1), "table_row": 1.0 if _is_row(chunk_id) else 0.0}))
+    if LIST_Q.search(q) and scored:
+        doc_key = ctx.chunks[scored[0][1]].doc_key
+        listed = [(c, t, r) for _, c, t, r in sorted(scored, key=lambda x: (x[3][0].line_start))
+                  if ctx.chunks[c].doc_key == doc_key and r[0].kind in ("deadline", "target", "period", "start")]
+        if len(listed) >= 2:
+            text = "".join(f"{n}. {_quote(r)}{_meaning(r)}。" for n, (_, _, r) in enumerate(listed, 1))
+            cites = tuple(_cite(ctx, r[0]) for _, _, r in listed)
+            out.append(Candidate(NAME, "date", text, cites, scored[0][0], items=tuple(t for _, t, _ in listed)))
+    return out
+
+
+def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -> str:
+    """One dated statement in words: the quote, what its dates mean, and where today (or the asked day)
+    stands against them."""
+    r = recs[0]
+    text = _quote(recs) + _meaning(recs) + "。"
+    if r.kind == "period" and r.recurring:
+        text += _following(ctx, r)
+    if r.kind == "period" and r.subject == "title":
+        for t in ctx.corpus.timeline.of(r.doc_key, "term"):
+            text += f"文件还载明:“{t.text.rstrip('。;;')}”。"
+    dated = [x for x in recs if x.end is not None]
+    doc_dates = ctx.corpus.timeline.docs.get(r.doc_key)
+    if r.kind == "term" and _term(r, today, q):
+        text += _term(r, today, q)
+    elif asked is not None and dated:
+        said = _against(ctx, asked.day, dated, doc_dates, today)
+        if asked.how in ("relative", "holiday"):  # name the day as the question did
+            said = said.replace(full_date(asked.day), f"{asked.words}({full_date(asked.day)})", 1)
+        text += said
+    elif dated and r.kind in ("deadline", "target", "start") or r.kind == "period" and r.subject == "title":
+        last = max(x.end for x in dated)
+        word = "已过" if today > last else "尚未到期"
+        text += f"截至今天{full_date(today)},该期限{word}。"
+        if today > last and r.kind in ("deadline", "target"):
+            text += "本公报未载明其后的完成情况。"
+    elif r.kind == "term":
+        text += _term(r, today, q)
+    years = [int(y) for y in re.findall(r"(\d{4})\s*年", q)]
+    ends = [x.end for x in dated if not x.recurring]
+    if asked is None and years and ends and max(years) > max(ends).year:
+        text += f"公报未载明{max(years)}年的安排。"
+    return text
+
+
+def _following(ctx, r: DateRecord) -> str:
+    """The sentence after a period that qualifies it ("遇有特殊情况…可以宣布汛期提前或者延长")."""
+    from qa.timeline import sentences_of
+
+    sents = sentences_of(ctx.chunks[r.chunk_id].text)
+    if r.text not in sents:
+        return ""
+    i = sents.index(r.text)
+    if i + 1 >= len(sents):
+        return ""
+    nxt = sents[i + 1]
+    head = re.split(r"为|是", r.text.split(r.phrase)[0])[0]
+    words = {head[k:k + 2] for k in range(len(head) - 1)}
+    return f"“{nxt.rstrip('。;;')}”。" if any(w in nxt for w in words if len(w) == 2) else ""
+
+
+def _is_row(chunk_id: str) -> bool:
+    return chunk_id.rsplit("/", 1)[-1].startswith("r")
+
+
+def _quote(recs: list[DateRecord]) -> str:
+    r = recs[0]
+    if r.chunk_id.rsplit("/", 1)[-1].startswith("r") and r.names:  # a table cell
+        return f"{r.subject}:{r.names}为{r.text}"
+    said = f"“{r.text.rstrip('。;;')}”"
+    if len(r.text) < 24 and r.subject and r.subject not in r.text:  # "完成时限:2017年6月底": name its item
+        said = f"{r.subject}:{said}"
+    return said
+
+
+def _meaning(recs: list[DateRecord]) -> str:
+    parts = []
+    for r in recs:
+        if r.end is None:
+            continue
+        if r.recurring:
+            parts.append(f"每年{r.start.month}月{r.start.day}日至{r.end.month}月{r.end.day}日" if r.kind == "period"
+                         else f"每年{r.end.month}月{r.end.day}日前")
+        elif r.point:
+            parts.append(full_date(r.end) + ("前" if r.kind == "deadline" else ""))
+        elif r.precision in ("years",):
+            parts.append(f"{r.start.year}年至{r.end.year}年(至{full_date(r.end)})")
+        else:
+            parts.append(f"{_label(r)}(至{full_date(r.end)})")
+    return ",即" + "、".join(dict.fromkeys(parts)) if parts else ""
+
+
+def _label(r: DateRecord) -> str:
+    s, e = r.start, r.end
+    if r.precision == "year":
+        return f"{e.year}年"
+    if r.precision == "half":
+        return f"{e.year}年{'上' if e.month == 6 else '下'}半年"
+    if r.precision == "quarter":
+        return f"{e.year}年第{'一二三四'[(e.month - 1) // 3]}季度"
+    if r.precision == "part":
+        if s.month == 12 and s.day == 1 and e.day == 31 and s.month == e.month and "年底" in r.phrase:
+            return f"{e.year}年底"
+        return f"{e.year}年{e.month}月" + ("底" if s.day == 21 else "初" if s.day == 1 else "中旬")
+    return f"{e.year}年{e.month}月"
+
+
+def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.date) -> str:
+    r = dated[0]
+    issued = doc_dates.issued if doc_dates else None
+    if r.recurring:
+        try:
+            start, end = r.start.replace(year=day.year), r.end.replace(year=day.year)
+        except ValueError:
+            start, end = r.start, r.end
+        inside = start <= day <= end
+        word = "在此期间内" if inside else "不在此期间内"
+        if r.kind != "period":
+            word = "在此期限之前" if day <= end else "已晚于此期限"
+        text = f"按此规定,{full_date(day)}{word}。"
+        if issued and day.year != issued.year and (doc_dates.expires is None or day > doc_dates.expires):
+            doc = ctx.docs[r.doc_key]
+            name = re.sub(r"\s+(?=[((])", "", doc.subtitle or doc.title)
+            period = f"(文件所定期限至{doc_dates.expires.year}年)" if doc_dates.expires else ""
+            text += (f"但该规定出自《{name}》{period},发布于{issued.year}年{issued.month}月,{age(issued, today)},"
+                     f"本公报未载明其后是否修订或废止,也未载明{day.year}年的安排。")
+        return text
+    first, last = min(x.start for x in dated), max(x.end for x in dated)
+    if r.kind == "period":
+        if first <= day <= last:
+            return f"{full_date(day)}在此期间内。"
+        return f"{full_date(day)}不在此期间内;公报未载明{day.year}年的安排。" if day > last else \
+            f"{full_date(day)}不在此期间内。"
+    if r.kind in ("deadline", "target"):
+        if day <= last:
+            rel = "正是该期限" if day == last else "在该期限之前"
+            text = f"{full_date(day)}{rel}。"
+        else:
+            text = f"{full_date(day)}已晚于该期限(期限已过)。"
+        if r.kind == "target" or not r.point:
+            text += f"截至今天{full_date(today)},该期限{'已过' if today > last else '尚未到期'}。"
+        return text
+    if r.kind == "start":
+        return f"{full_date(day)}{'已在开始之后' if day >= first else '尚未开始'}。"
+    if r.kind == "effective":
+        if day == first:
+            return f"{full_date(day)}正是施行之日。"
+        return f"{full_date(day)}{'已在施行之后' if day > first else '尚未施行'}。"
+    if day < first:
+        return f"{full_date(day)}在该日期之前。"
+    if day > last:
+        return f"{full_date(day)}在该日期之后。"
+    return f"{full_date(day)}正是该日。"
+
+
+def _term(r: DateRecord, today: dt.date, q: str) -> str:
+    """A stated duration against the year the asker names ("我2017年办的", "去年办的")."""
+    m = re.search(r"(\d{4})\s*年(?:(\d{1,2})月)?.{0,6}(?:办|买|领|上|登记|申请)", q)
+    rel = re.search(r"(去年|前年|今年).{0,6}(?:办|买|领|上|登记|申请)", q)
+    if not (m or rel) or not r.years:
+        return ""
+    year = int(m.group(1)) if m else today.year + {"去年": -1, "前年": -2, "今年": 0}[rel.group(1)]
+    month = int(m.group(2)) if m and m.group(2) else None
+    ends = year + int(r.years)
+    when = f"{ends}年{month}月" if month else f"{ends}年"
+    if (ends, month or 12) < (today.year, today.month):
+        return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}已过有效期;本公报未载明到期后的安排。"
+    return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}尚未到期。"
+
+
+def _cite(ctx, r: DateRecord):
+    c = make_citation(ctx.chunks[r.chunk_id], r.text)
+    return replace(c, line_start=r.line_start, line_end=r.line_end)

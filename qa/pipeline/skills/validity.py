@@ -1,0 +1,180 @@
+"""Is a document still in force? Its issue and effective dates, any term or expiry it states, what it
+repeals and any later corpus document that repeals it, and its age against today: the gazette can say
+what was decided when, never that nothing changed since."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from qa.cite import make_citation
+from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.score import informative_bigrams
+from qa.timeline import DateRecord, full_date
+
+NAME = "validity"
+VALID_Q = re.compile(
+    r"(?:还|仍|是否|现在|目前|如今|当前|依然|至今).{0,8}(?:有效|管用|作数|算数|执行|实施|适用|施行|生效|实施期|能用|在用|存在)"
+    r"|失效|废止|作废|还算数|还作数|还是.{0,16}吗|还能用|了没有")
+# words that ask about validity itself, even beside a deadline word ("现在还有效吗 有没有期限")
+_EXPLICIT = re.compile(r"有效|失效|废止|作废|作数|算数|管用|还在执行|仍在执行|还在实施|实施期")
+_DUE_WORDS = re.compile(r"期限|时限|完成|截止|要在|过了没|什么时候|啥时候|哪天|哪年")
+
+
+def known_cov(ctx, q: str, text: str) -> float:
+    """Coverage counting only the question's words the corpus has (江边露营 says nothing against 汛期)."""
+    known = [b for b in informative_bigrams(q, ctx.idf) if b in ctx.idf]
+    total = sum(ctx.idf[b] for b in known)
+    return sum(ctx.idf[b] for b in known if b in text) / total if total else 0.0
+
+
+def age(issued: dt.date, today: dt.date) -> str:
+    """"距今已逾9年" / "距今约3个月" / "距今12天"."""
+    days = (today - issued).days
+    if days < 0:
+        return "尚在今天之后"
+    years = (today.year - issued.year) - ((today.month, today.day) < (issued.month, issued.day))
+    if years >= 1:
+        return f"距今已逾{years}年"
+    months = (today.year - issued.year) * 12 + today.month - issued.month - (today.day < issued.day)
+    return f"距今约{months}个月" if months >= 1 else f"距今{days}天"
+
+
+def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
+    q = part.text
+    if not VALID_Q.search(q) or (_DUE_WORDS.search(q) and not _EXPLICIT.search(q)):
+        return []  # "啥时候要完成?现在过期了没有?" is a deadline question
+    timeline = ctx.corpus.timeline
+    out: list[Candidate] = []
+    repealed = _repealed_named(ctx, q)
+    if repealed is not None:
+        out.append(repealed)
+    doc, cov = ctx.best_document(q)
+    if doc is not None:  # "我叫王芳…那个意见现在还管用吗": words the corpus never uses say nothing against it
+        cov = max(cov, 0.9 * known_cov(ctx, VALID_Q.sub(" ", q), f"{doc.title} {doc.subtitle or ''}"))
+    if doc is None or cov < 0.3:
+        if not hits:
+            return out
+        doc, cov = ctx.docs[hits[0].chunk.doc_key], 0.3
+    prior = cov * (0.8 if _DUE_WORDS.search(q) else 1.0)
+    cand = document_status(ctx, doc.key, plan.today, q)
+    if cand is not None:
+        text, cites = cand
+        out.append(Candidate(NAME, "date", text, cites, prior).with_features(
+            {"seed_lexical": prior, "sentences": float(len(cites))}))
+    return out
+
+
+def document_status(ctx, doc_key: str, today: dt.date, q: str = "") -> tuple[str, tuple] | None:
+    """The dated status of one document, in words, with what it rests on."""
+    timeline = ctx.corpus.timeline
+    doc = ctx.docs[doc_key]
+    dates = timeline.docs.get(doc_key)
+    if dates is None or dates.issued is None:
+        return None
+    recs = timeline.of(doc_key)
+    cites = []
+    name = f"《{_plain(doc.subtitle or doc.title)}》"
+    issued = next(r for r in recs if r.kind == "issued")
+    text = f"{name}({doc.number})于{full_date(dates.issued)}印发"
+    cites.append(_cite(ctx, issued))
+    eff = next((r for r in recs if r.kind == "effective"), None)
+    if eff is not None:
+        text += f",“{_clause(eff)}”,即{full_date(eff.start)}起施行"
+        cites.append(_cite(ctx, eff))
+    text += "。"
+    status = timeline.status(doc_key, today)
+    extra = _residual_sentence(ctx, doc_key, q, doc)
+    if extra is not None:
+        text += f"文件载明:“{_bare(extra[0])}”。"
+        cites.append(extra[1])
+    for r in recs:
+        if r.kind in ("term", "review") and r.text not in text:
+            text += f"所载期限:“{_bare(r.text)}”。"
+            cites.append(_cite(ctx, r))
+    title_period = next((r for r in recs if r.kind == "period" and r.subject == "title"), None)
+    if title_period is not None:
+        state = "已届满" if today > title_period.end else "尚未届满"
+        text += f"文件所定期限为{title_period.phrase},至{full_date(title_period.end)}{state}。"
+    latest = max((r for r in recs if r.kind in ("deadline", "target", "start") and r.end
+                  and not r.chunk_id.rsplit("/", 1)[-1].startswith("r")), key=lambda r: r.end, default=None)
+    if latest is not None and latest.text not in text and title_period is None:
+        text += f"文件所定时间安排:“{_bare(latest.text)}”。"
+        cites.append(_cite(ctx, latest))
+    for r in recs:
+        if r.kind == "repeal":
+            text += f"该文件规定:“{_bare(r.text)}”。"
+            cites.append(_cite(ctx, r))
+    if status.state == "repealed":
+        later = ctx.docs[timeline.docs[doc_key].repealed_by[0]]
+        text += (f"本公报所收《{_plain(later.subtitle or later.title)}》({later.number})已将其废止,"
+                 f"应以后者为准。")
+        by = next(r for r in timeline.of(later.key, "repeal"))
+        cites.append(_cite(ctx, by))
+    elif status.state == "not_yet":
+        text += f"截至今天{full_date(today)},尚未施行。"
+    else:
+        if dates.provisional:
+            text += "该文件为暂行(试行)文件,公报未载明其暂行期限。"
+        text += (f"发布于{dates.issued.year}年{dates.issued.month}月,{age(dates.issued, today)},"
+                 "本公报未载明其后是否修订或废止。")
+    return text, tuple(dict.fromkeys(cites))
+
+
+def _repealed_named(ctx, q: str) -> Candidate | None:
+    """A question about what a corpus document repeals ("2014年那版名单还能用吗")."""
+    best, best_cov = None, 0.0
+    for r in ctx.corpus.timeline.records:
+        if r.kind == "repeal":
+            cov = ctx.cov(q, r.names)
+            if cov > best_cov:
+                best, best_cov = r, cov
+    if best is None or best_cov < 0.5:
+        return None
+    doc = ctx.docs[best.doc_key]
+    if best_cov <= max(ctx.cov(q, doc.title), ctx.cov(q, doc.subtitle or "")):
+        return None  # the question names the repealing document itself
+    dates = ctx.corpus.timeline.docs[doc.key]
+    text = (f"《{_plain(doc.subtitle or doc.title)}》({doc.number})于{full_date(dates.issued)}印发,其中规定:"
+            f"“{_bare(best.text)}”,即{best.names}已废止,应以{doc.number}为准。")
+    issued = next(r for r in ctx.corpus.timeline.of(doc.key, "issued"))
+    return Candidate(NAME, "date", text, (_cite(ctx, best), _cite(ctx, issued)), best_cov)
+
+
+def _residual_sentence(ctx, doc_key: str, q: str, doc):
+    """The sentence of the document that answers what the question asks beyond the document's name
+    ("蔡方林现在还是…副局长吗" → "免去蔡方林同志的…职务")."""
+    title = f"{doc.title} {doc.subtitle or ''}"
+    rest = [b for b in informative_bigrams(q, ctx.idf) if b not in title and not VALID_Q.search(b)]
+    if len(rest) < 2:
+        return None
+    best, best_cov = None, 0.0
+    for c in ctx.by_doc.get(doc_key, []):
+        if c.kind in ("header", "table"):
+            continue
+        from qa.pipeline.context import pieces
+
+        for s in pieces(c):
+            cov = ctx.cov(" ".join(rest), s)
+            if cov > best_cov:
+                best, best_cov = (s, make_citation(c, s)), cov
+    return best if best_cov >= 0.4 else None
+
+
+def _clause(r: DateRecord) -> str:
+    """The part of the sentence that states the date: "本办法自2017年5月10日起施行"."""
+    return r.text.rstrip("。;;")
+
+
+def _cite(ctx, r: DateRecord):
+    c = make_citation(ctx.chunks[r.chunk_id], r.text)
+    from dataclasses import replace
+
+    return replace(c, line_start=r.line_start, line_end=r.line_end)
+
+
+def _bare(text: str) -> str:
+    return text.rstrip("。;;")
+
+
+def _plain(title: str) -> str:
+    return re.sub(r"\s+(?=[((])", "", title)

@@ -1,0 +1,115 @@
+"""Time-aware answers through the real engine (real index, encoder and fitted scorer).
+
+The five questions of issue 12 asked on 2026-11-30 (a Monday); answers about a repealed document on a
+small fixture corpus whose later document repeals the earlier one."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from qa.config import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "repeal"
+WEEKDAY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\((星期[一二三四五六日])\)")
+
+
+def assert_weekdays_right(text: str) -> None:
+    for m in WEEKDAY.finditer(text):
+        d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        assert "星期" + "一二三四五六日"[d.weekday()] == m.group(4), m.group(0)
+
+
+@pytest.fixture(scope="module")
+def engine_2026(engine):
+    """The session's engine with today = 2026-11-30 (a shallow copy: the index and models are shared)."""
+    e = copy.copy(engine)
+    e.settings = engine.settings.model_copy(update={"reference_date": dt.date(2026, 11, 30)})
+    return e
+
+
+def ask(e, q: str):
+    a = e.ask(q).answer
+    assert_weekdays_right(a.answer)
+    return a
+
+
+def test_today_at_a_2017_free_tour_spot_is_not_judged_by_2017s_list(engine_2026):
+    a = ask(engine_2026, "今天去江郎山免费吗")
+    assert a.found and "2026年11月30日(星期一)" in a.answer
+    assert "公报未载明2026年的安排" in a.answer and "2018年度视情况" in a.answer
+    assert "是免费日" not in a.answer and "不是免费日" not in a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕29号"}
+
+
+def test_tomorrow_has_its_own_weekday_and_no_2017_list(engine_2026):
+    a = ask(engine_2026, "明天去药王山要门票吗")
+    assert "2026年12月1日(星期二)" in a.answer and "公报未载明2026年的安排" in a.answer
+    assert "是免费日" not in a.answer
+
+
+def test_an_explicit_other_year_is_not_judged_by_2017s_june_list(engine_2026):
+    a = ask(engine_2026, "2018年6月4日去江郎山免费吗")
+    assert "2018年6月4日(星期一)" in a.answer and "公报未载明2018年的安排" in a.answer
+    assert "6.5、6.12" not in a.answer
+
+
+def test_is_the_flood_rule_still_in_force(engine_2026):
+    a = ask(engine_2026, "防汛防台管理工作暂行办法现在还有效吗")
+    assert a.found
+    for must in ("2017年4月10日(星期一)", "自2017年5月10日起施行", "2017年5月10日(星期三)", "距今已逾9年",
+                 "本公报未载明其后是否修订或废止"):
+        assert must in a.answer, must
+    assert "认真贯彻执行" not in a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政发〔2017〕14号"}
+    assert all(c.line_start <= c.line_end for c in a.citations)
+
+
+def test_when_does_the_three_year_plan_end(engine_2026):
+    a = ask(engine_2026, "除险安居三年行动计划哪年结束")
+    assert a.found and "2019" in a.answer and "2017—2019年" in a.answer
+    assert "2019年12月31日(星期二)" in a.answer and "已过" in a.answer
+    assert "衢政办发〔2017〕24号" in {c.doc_key for c in a.citations}
+
+
+def test_deadline_against_today(engine):
+    """On the session's day (2017-06-05) the 乌溪江 study's 2017年6月底 has not passed."""
+    a = ask(engine, "乌溪江饮用水源取水口上移那个课题什么时候要完成")
+    assert "2017年6月底" in a.answer and "2017年6月30日(星期五)" in a.answer and "尚未到期" in a.answer
+
+
+# ------------------------------------------------------------------ a later document repeals an earlier one
+@pytest.fixture(scope="module")
+def repeal_engine(tmp_path_factory):
+    from qa.build import build_index
+    from qa.engine import Engine
+
+    s = Settings(data_dir=tmp_path_factory.mktemp("repeal"), corpus=FIXTURES, reference_date=dt.date(2019, 3, 1))
+    build_index(s, s.corpus_files(), progress=False)
+    e = Engine(s)
+    e.warm_up()
+    return e
+
+
+def test_fixture_timeline_knows_the_repeal(repeal_engine):
+    tl = repeal_engine.corpus.timeline
+    assert tl.docs["衢政办发〔2016〕90号"].repealed_by == ("衢政办发〔2018〕30号",)
+    assert tl.status("衢政办发〔2016〕90号", dt.date(2019, 3, 1)).state == "repealed"
+    assert tl.status("衢政办发〔2016〕90号", dt.date(2017, 3, 1)).state == "in_force"  # before the repeal
+    assert tl.status("衢政办发〔2018〕30号", dt.date(2018, 4, 20)).state == "not_yet"
+
+
+def test_answer_prefers_the_later_document_and_says_so(repeal_engine):
+    a = repeal_engine.ask("示例城区道路停车位白天每小时收费多少?").answer
+    assert a.found
+    assert "3元" in a.answer and "废止" in a.answer
+    assert a.citations[0].doc_key == "衢政办发〔2018〕30号"
+
+
+def test_validity_of_the_repealed_document(repeal_engine):
+    a = repeal_engine.ask("示例停车收费管理暂行办法现在还有效吗?").answer
+    assert a.found and "衢政办发〔2018〕30号" in a.answer and "废止" in a.answer
+    assert "衢政办发〔2018〕30号" in {c.doc_key for c in a.citations}
