@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from qa.personal import find as find_personal
 from service.errors import error_payload, internal_error_body
 from service.logs import get_logger, request_id_var
 
@@ -39,7 +40,8 @@ async def send_json(send: Send, status: int, payload: dict[str, Any], headers: l
 
 class RequestContextMiddleware:
     """Echo or issue X-Request-ID, bind it for the logs, and write one access-log line per request
-    (the path only: query strings may hold a question with personal data)."""
+    (the path only: query strings may hold a question with personal data). An incoming id that holds
+    personal data (a phone number…) is replaced, since ids are logged unmasked."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -49,7 +51,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # an id that carries personal data is not used: ids are logged as they are
+        rid = incoming if _REQUEST_ID.match(incoming) and not find_personal(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = rid
         token = request_id_var.set(rid)
         status = {"code": 0}

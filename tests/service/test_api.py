@@ -415,7 +415,7 @@ def test_logs_are_json_with_request_id_and_masked_personal_data(client, service_
     mine = [rec for rec in records if rec.get("request_id") in ("log-test-1", "log-test-2")]
     assert any(rec["msg"] == "ask" for rec in mine) and any(rec["msg"] == "request" for rec in mine)
     ask_rec = next(rec for rec in mine if rec["msg"] == "ask" and rec["request_id"] == "log-test-1")
-    assert "[phone]" in ask_rec["question"] and "[id-card]" in ask_rec["question"] and "[email]" in ask_rec["question"]
+    assert "[手机号]" in ask_rec["question"] and "[身份证号]" in ask_rec["question"] and "[邮箱]" in ask_rec["question"]
     text = "\n".join(service_logs.lines)
     for secret in ("13812345678", "11010119900307123X", "zhang.san@example.com", "13900001111"):
         assert secret not in text

@@ -10,7 +10,7 @@ import pytest
 from qa.engine import Engine
 from service.app import create_app
 from service.middleware import TokenBucketLimiter
-from service.text import clean_text, has_content, mask_pii, normalize_doc_key, split_sentences
+from service.text import clean_text, has_content, normalize_doc_key, split_sentences
 from tests.service.conftest import EXAMPLE_QUESTION, assert_error, quiet_settings, run_server
 
 # --- rate limit and CORS: a server with a tiny bucket and one allowed origin ---------------------------
@@ -132,15 +132,6 @@ def test_token_bucket_refills():
     now[0] = 1.0
     assert bucket.take("a") == 0
     assert TokenBucketLimiter(per_minute=0, burst=1).take("x") == 0, "0 disables the limit"
-
-
-def test_mask_pii():
-    text = "电话13812345678 或 +86 139-0000-1111,身份证 11010119900307123X / 110101199003071234,邮件 li.si+qa@gov.example.cn"
-    masked = mask_pii(text)
-    for secret in ("13812345678", "139-0000-1111", "11010119900307123X", "110101199003071234", "li.si+qa@gov.example.cn"):
-        assert secret not in masked
-    assert masked.count("[phone]") == 2 and masked.count("[id-card]") == 2 and masked.count("[email]") == 1
-    assert mask_pii("衢政办发〔2017〕29号 2017年5月19日 59天 1000平方米") == "衢政办发〔2017〕29号 2017年5月19日 59天 1000平方米"
 
 
 def test_clean_text_and_content():
