@@ -30,6 +30,7 @@ from service.middleware import (
     ErrorBoundaryMiddleware,
     RateLimitMiddleware,
     RequestContextMiddleware,
+    SecurityHeadersMiddleware,
     TokenBucketLimiter,
 )
 from service.routes import ask, chat, documents, health, pages, search
@@ -97,7 +98,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    # Last added = outermost: CORS → request id/access log → error boundary → rate limit → body limit.
+    # Last added = outermost: CORS → request id/access log → error boundary → rate limit → body limit
+    # → security headers on HTML.
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RateLimitMiddleware, limiter=TokenBucketLimiter(settings.rate_limit_per_minute,
                                                                        settings.rate_limit_burst))
