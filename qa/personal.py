@@ -115,7 +115,8 @@ _CLAUSE_END = re.compile(r"[,，。!！?？;；\n]")
 # what a self-introduction clause may hold besides its identifiers
 _INTRO_ONLY = re.compile(
     r"^(?:你好|您好|你们好|喂|我|的|是|叫|姓|名|本人|电话|手机|号码|号|联系|方式|座机|身份证|证件|卡号|银行卡|账号|邮箱|"
-    r"电子|地址|微信|e-?mail|先生|女士|为|打|拨|可以|请|回|回电|留|一下|[:：\s-])*$", re.I)
+    r"电子|地址|微信|e-?mail|先生|女士|为|打|拨|可以|请|回|回电|留|一下|麻烦|谢谢|[:：\s()（）【】\[\]-])*$", re.I)
+_BRACKETS = {"(": ")", "（": "）", "[": "]", "【": "】"}
 _GREETING = re.compile(
     r"^(?:(?:你好|您好|你们好|大家好|老师好|同志你好|喂(?=[\s,，!！。~～、]|你|您)|哈喽|嗨|(?:hello|hi)(?![a-z])|"
     r"早上好|上午好|中午好|下午好|晚上好|在吗|在不在|打扰了|打扰一下)[\s,，!！。~～、]*)+", re.I)
@@ -200,15 +201,20 @@ def strip(text: str) -> str:
     for f in found:
         clauses.setdefault(bisect.bisect_left(ends, f.span.start), []).append(f)
     cuts: list[tuple[int, int]] = []
+    bounds = lambda k: (ends[k - 1] + 1 if k > 0 else 0, ends[k] if k < len(ends) else len(text))  # noqa: E731
     for k, members in clauses.items():
-        start = ends[k - 1] + 1 if k > 0 else 0
-        end = ends[k] if k < len(ends) else len(text)
+        start, end = bounds(k)
         rest, pos = [], start
         for f in members:
             rest.append(text[pos:f.span.start])
             pos = f.span.end
         rest.append(text[pos:end])
         if _INTRO_ONLY.match("".join(rest)):
+            # clauses after it that only go on introducing ("麻烦回电") go with it
+            while k + 1 <= len(ends) and k + 1 not in clauses and _INTRO_ONLY.match(text[slice(*bounds(k + 1))]) \
+                    and text[slice(*bounds(k + 1))].strip():
+                k += 1
+                end = bounds(k)[1]
             # the whole clause goes, with the punctuation after it (at the end: a comma before it;
             # the question's own ? or 。 stays)
             if end < len(text):
@@ -217,7 +223,11 @@ def strip(text: str) -> str:
                 start -= 1
             cuts.append((start, end))
         else:
-            cuts.extend((f.lead, f.span.end) for f in members)
+            for f in members:
+                lead, end = f.lead, f.span.end
+                if lead > 0 and end < len(text) and _BRACKETS.get(text[lead - 1]) == text[end]:
+                    lead, end = lead - 1, end + 1  # "办证(电话…)要带什么": the brackets go too
+                cuts.append((lead, end))
     out, pos = [], 0
     for start, end in sorted(cuts):
         if start > pos:
