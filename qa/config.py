@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     session_ttl_seconds: float = 1800.0
     session_max: int = 10_000
+    session_secret: SecretStr | None = Field(
+        default=None, description="signs session tokens (at least 16 bytes); unset: a random secret per process")
 
     @property
     def index_dir(self) -> Path:

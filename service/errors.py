@@ -6,6 +6,9 @@ map onto status codes; anything unexpected becomes a JSON 500 without a stack tr
 from __future__ import annotations
 
 import json
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from qa.config import REPO_ROOT
 from qa.errors import IndexNotBuilt, InvalidQuery, QAError, UnknownDocument
 from service.logs import get_logger
 
@@ -36,7 +40,22 @@ class APIError(Exception):
         self.headers = headers
 
 
+# Where this server's files live: an error body never shows them (an exception's text may).
+SERVER_ROOTS = tuple(sorted({str(p) for p in (REPO_ROOT, Path(sys.prefix), Path(sys.base_prefix),
+                                              Path(tempfile.gettempdir()), Path.home())
+                             if len(p.parts) >= 2}, key=len, reverse=True))
+
+
+def without_server_paths(text: str) -> str:
+    for root in SERVER_ROOTS:
+        text = text.replace(root, "…")
+    return text
+
+
 def error_payload(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    message = without_server_paths(message)
+    if details:
+        details = [{**d, "message": without_server_paths(d["message"])} for d in details]
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
         body["details"] = details
@@ -74,6 +93,7 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
 _FIELD_HINTS = {
     "top_k": ("top_k 必须是 1 到 50 之间的整数", "top_k must be an integer from 1 to 50"),
     "stream": ("stream 必须是 true 或 false", "stream must be true or false"),
+    "n": ("只支持 n=1", "only n=1 is supported"),
 }
 
 
@@ -113,6 +133,8 @@ def _describe(err: dict[str, Any]) -> tuple[str, str]:
         return "invalid_type", f"{name} 必须是字符串 / '{name_en}' must be a string"
     if typ in ("int_type", "int_parsing", "int_from_float"):
         return "invalid_type", f"{name} 必须是整数 / '{name_en}' must be an integer"
+    if typ in ("float_type", "float_parsing", "finite_number"):
+        return "invalid_type", f"{name} 必须是数字 / '{name_en}' must be a number"
     if typ in ("bool_type", "bool_parsing"):
         return "invalid_type", f"{name} 必须是 true 或 false / '{name_en}' must be true or false"
     if typ in ("list_type", "tuple_type"):
@@ -214,4 +236,6 @@ def unknown_document_message(detail: str) -> str:
 
 
 def index_not_built_message(exc: Exception | str) -> str:
-    return f"索引尚未建立,请先运行 `qa ingest` / The index is not built; run `qa ingest` first ({exc})"
+    """Says what to do; the cause (with the index folder's path) is in the service log, not here."""
+    return ("索引尚未建立或与语料不符,请先运行 `qa ingest` / The index is not built or does not match the corpus; "
+            "run `qa ingest` first (details in the service log)")
