@@ -36,6 +36,7 @@ eval: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.invariance
 
 load: install-dev
 	$(BIN)/python -m bench.load
