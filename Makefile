@@ -44,6 +44,7 @@ train: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.invariance
 
 load: install-dev
 	$(BIN)/python -m bench.load

@@ -5,7 +5,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +38,8 @@ class Settings(BaseSettings):
 
     cache_dir: Path | None = Field(default=None, description="embedding cache, shared by every data folder on "
                                                             "the machine (default $XDG_CACHE_HOME/gazette-qa)")
+    session_secret: SecretStr | None = Field(
+        default=None, description="signs session tokens (at least 16 bytes); unset: a random secret per process")
 
     @property
     def index_dir(self) -> Path:

@@ -9,6 +9,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
+from qa.personal import strip as strip_personal
 from qa.text import cn_to_int, content, int_to_cn
 
 _DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?|\d{1,2}\.\d{1,2})")
@@ -38,7 +39,10 @@ class Session:
 
 
 class SessionStore:
-    """In-memory LRU with a time-to-live; thread-safe. Swap for another store with the same methods."""
+    """In-memory LRU with a time-to-live; thread-safe. Swap for another store with the same methods.
+
+    A turn's question is kept in its matching form (qa.personal.strip): follow-ups are rewritten from
+    it, and no phone number, ID number or name the person typed is held."""
 
     def __init__(self, ttl_seconds: float = 1800.0, max_sessions: int = 10_000) -> None:
         self.ttl = ttl_seconds
@@ -62,11 +66,17 @@ class SessionStore:
             return s
 
     def record(self, session: Session, turn: Turn) -> Session:
+        turn = replace(turn, question=strip_personal(turn.question))
         s = replace(session, turns=(session.turns + (turn,))[-10:], touched=time.monotonic())
         with self._lock:
             self._data[s.id] = s
             self._data.move_to_end(s.id)
         return s
+
+    def drop(self, session_id: str) -> bool:
+        """Forget a conversation; True when there was one."""
+        with self._lock:
+            return self._data.pop(session_id, None) is not None
 
 
 def is_elliptical(question: str) -> bool:

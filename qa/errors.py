@@ -52,3 +52,7 @@ class DataDirNotWritable(QAError):
 
 class InvalidQuery(QAError, ValueError):
     """A question or search request that cannot be answered as given (empty, unknown mode…)."""
+
+
+class InvalidSetting(QAError, ValueError):
+    """A setting (QA_…) with a value that cannot be used; the message names the variable and the fix."""

@@ -5,6 +5,7 @@ import math
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qa.engine import Engine, Filters
 from qa.errors import UnknownDocument
@@ -12,6 +13,7 @@ from qa.model import Answer, Citation, Document, Hit
 from service import schemas as S
 from service.errors import APIError
 from service.logs import get_logger
+from service.sessions import SessionTokens, session_tag
 from service.text import has_content, normalize_doc_key
 
 log = get_logger("ask")
@@ -75,31 +77,42 @@ def _finite(x: float | None) -> float | None:
     return round(x, 6) if math.isfinite(x) else None
 
 
-def ask(engine: Engine, question: str, *, session_id: str | None, history: Sequence[str] = (),
-        filters: Filters | None = None) -> S.AskResponse:
-    """Ask the engine; a question with no letters or digits (only punctuation/emoji) is answered
-    'not found' here without reaching the engine."""
+@dataclass(frozen=True)
+class Asked:
+    response: S.AskResponse
+    token: str  # the signed token of the session that answered (for a cookie)
+
+
+def ask(engine: Engine, tokens: SessionTokens, question: str, *, token: str | None, history: Sequence[str] = (),
+        filters: Filters | None = None, cookie: bool = False) -> Asked:
+    """Ask the engine, continuing the session `token` proves (anything else starts a new one). A
+    question with no letters or digits (only punctuation/emoji) is answered 'not found' here without
+    reaching the engine. With `cookie`, the token is left out of the response (it goes in a cookie)."""
     started = time.perf_counter()
+    claimed = tokens.verify(token)
     if has_content(question):
-        reply = engine.ask(question, session_id=session_id, history=tuple(history), filters=filters)
+        reply = engine.ask(question, session_id=claimed, history=tuple(history), filters=filters)
         answer, sid = reply.answer, reply.session_id
     else:
         answer = Answer(answer=NOT_FOUND_ANSWER, found=False, kind="refusal", citations=(), rewritten_question=question)
-        sid = session_id or uuid.uuid4().hex
+        sid = claimed or uuid.uuid4().hex
+    continued = claimed is not None and claimed == sid
     timing = {k: round(v, 3) for k, v in ((k, _finite(v)) for k, v in dict(answer.timings).items()) if v is not None}
     timing["service_total"] = round((time.perf_counter() - started) * 1000, 3)
+    signed = tokens.sign(sid)
     out = S.AskResponse(
         answer=answer.answer, found=bool(answer.found), kind=answer.kind,
         citations=[citation_out(c, status_label(engine, c.doc_key)) for c in answer.citations],
         related=[citation_out(c, status_label(engine, c.doc_key)) for c in answer.related],
-        session_id=sid, rewritten_question=answer.rewritten_question, timing_ms=timing,
+        session_id=None if cookie else signed, session_tag=session_tag(sid), continued=continued,
+        rewritten_question=answer.rewritten_question, timing_ms=timing,
     )
     log.info("ask", extra={"fields": {
-        "question": question, "rewritten_question": out.rewritten_question, "session_id": sid,
-        "continued": bool(session_id) and session_id == sid, "found": out.found, "kind": out.kind,
-        "citations": [c.chunk_id for c in out.citations], "timing_ms": timing,
+        "question": question, "rewritten_question": out.rewritten_question, "session": out.session_tag,
+        "continued": continued, "rejected_token": bool(token) and claimed is None, "found": out.found,
+        "kind": out.kind, "citations": [c.chunk_id for c in out.citations], "timing_ms": timing,
     }})
-    return out
+    return Asked(out, signed)
 
 
 def hit_out(h: Hit, status: str = "") -> S.HitOut:

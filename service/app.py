@@ -31,10 +31,12 @@ from service.middleware import (
     ErrorBoundaryMiddleware,
     RateLimitMiddleware,
     RequestContextMiddleware,
+    SecurityHeadersMiddleware,
     TokenBucketLimiter,
 )
-from service.routes import ask, chat, documents, health, pages, search
+from service.routes import ask, chat, documents, health, pages, search, session
 from service.routes.pages import STATIC_DIR
+from service.sessions import SessionTokens
 
 log = get_logger()
 
@@ -42,9 +44,14 @@ DESCRIPTION = """Cited question answering over the 衢州政报 gazette (政府�
 
 * `POST /v1/ask` — answer + citations (JSON, or server-sent events with `stream: true`)
 * `GET /v1/ask/stream` — the same as server-sent events
+* `DELETE /v1/session` — forget the conversation kept in the pages' cookie
 * `POST /v1/search` — ranked chunks with BM25/dense scores
 * `GET /v1/documents`, `GET /v1/documents/{doc_key}` — the documents, outline, text, tables
 * `POST /v1/chat/completions`, `GET /v1/models` — OpenAI-compatible
+
+Follow-ups: send back the `session_id` token an answer returned (tokens are signed by the server;
+one that does not verify starts a new conversation). The pages keep it in an HttpOnly cookie instead
+(`session_cookie: true`).
 
 Errors: `{"error": {"code": "...", "message": "中文 / English"}}`.
 """
@@ -98,13 +105,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         title="gazette-qa", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
         docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
     )
-    app.state.service = ServiceState(settings=settings, engine=engine)
+    app.state.service = ServiceState(settings=settings, tokens=SessionTokens.from_settings(settings), engine=engine)
     install_error_handlers(app)
-    for module in (health, ask, search, documents, chat, pages):
+    for module in (health, ask, session, search, documents, chat, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    # Last added = outermost: CORS → request id/access log → error boundary → rate limit → body limit.
+    # Last added = outermost: CORS → request id/access log → error boundary → rate limit → body limit
+    # → security headers on HTML.
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RateLimitMiddleware, limiter=TokenBucketLimiter(settings.rate_limit_per_minute,
                                                                        settings.rate_limit_burst))

@@ -1,5 +1,5 @@
-"""What routes get by dependency: the engine (once warm) and the settings. Nothing module-global:
-both live on `app.state.service`, set by create_app and the lifespan."""
+"""What routes get by dependency: the engine (once warm), the settings, the session tokens. Nothing module-global:
+all live on `app.state.service`, set by create_app and the lifespan."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,11 +11,13 @@ from qa.config import Settings
 from qa.engine import Engine
 from qa.errors import IndexNotBuilt, QAError
 from service.errors import APIError, index_not_built_message, without_paths
+from service.sessions import SessionTokens
 
 
 @dataclass
 class ServiceState:
     settings: Settings
+    tokens: SessionTokens
     engine: Engine | None = None
     warm_error: BaseException | None = None
     warming: bool = False
@@ -28,6 +30,10 @@ def get_state(request: Request) -> ServiceState:
 
 def get_settings(request: Request) -> Settings:
     return get_state(request).settings
+
+
+def get_tokens(request: Request) -> SessionTokens:
+    return get_state(request).tokens
 
 
 def not_ready_error(state: ServiceState) -> APIError:
@@ -60,3 +66,4 @@ def get_engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StateDep = Annotated[ServiceState, Depends(get_state)]
+TokensDep = Annotated[SessionTokens, Depends(get_tokens)]

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from qa.config import REPO_ROOT
 from qa.errors import IndexNotBuilt, InvalidQuery, QAError, UnknownDocument
 from service.logs import get_logger
 
@@ -37,7 +41,22 @@ class APIError(Exception):
         self.headers = headers
 
 
+# Where this server's files live: an error body never shows them (an exception's text may).
+SERVER_ROOTS = tuple(sorted({str(p) for p in (REPO_ROOT, Path(sys.prefix), Path(sys.base_prefix),
+                                              Path(tempfile.gettempdir()), Path.home())
+                             if len(p.parts) >= 2}, key=len, reverse=True))
+
+
+def without_server_paths(text: str) -> str:
+    for root in SERVER_ROOTS:
+        text = text.replace(root, "…")
+    return text
+
+
 def error_payload(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    message = without_server_paths(message)
+    if details:
+        details = [{**d, "message": without_server_paths(d["message"])} for d in details]
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
         body["details"] = details
@@ -75,6 +94,7 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
 _FIELD_HINTS = {
     "top_k": ("top_k 必须是 1 到 50 之间的整数", "top_k must be an integer from 1 to 50"),
     "stream": ("stream 必须是 true 或 false", "stream must be true or false"),
+    "n": ("只支持 n=1", "only n=1 is supported"),
 }
 
 
@@ -114,6 +134,8 @@ def _describe(err: dict[str, Any]) -> tuple[str, str]:
         return "invalid_type", f"{name} 必须是字符串 / '{name_en}' must be a string"
     if typ in ("int_type", "int_parsing", "int_from_float"):
         return "invalid_type", f"{name} 必须是整数 / '{name_en}' must be an integer"
+    if typ in ("float_type", "float_parsing", "finite_number"):
+        return "invalid_type", f"{name} 必须是数字 / '{name_en}' must be a number"
     if typ in ("bool_type", "bool_parsing"):
         return "invalid_type", f"{name} 必须是 true 或 false / '{name_en}' must be true or false"
     if typ in ("list_type", "tuple_type"):
@@ -215,7 +237,7 @@ def unknown_document_message(detail: str) -> str:
             f"No document with 文号 '{detail}'; see GET /v1/documents for valid keys")
 
 
-def index_not_built_message(exc: Exception) -> str:
+def index_not_built_message(exc: Exception | str) -> str:
     reason = getattr(exc, "reason", None) or without_paths(str(exc))
     return (f"索引不可用,请运行 `qa ingest` 后重启服务 / The index cannot be used ({reason}); "
             f"run `qa ingest`, then restart the service")

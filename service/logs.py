@@ -1,4 +1,4 @@
-"""Structured (JSON-lines) logging with the request id; personal data is masked on every line."""
+"""Structured (JSON-lines) logging with the request id; personal data is masked in every value."""
 from __future__ import annotations
 
 import contextvars
@@ -6,18 +6,36 @@ import datetime as dt
 import json
 import logging
 import sys
+from typing import Any
 
-from service.text import mask_pii
+from qa.personal import mask
 
 LOGGER_NAME = "service"
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# values the service writes itself and that hold nothing personal: masking them could only garble
+# them (a hex id with 11 decimal digits in a row reads like a phone number)
+_OWN = frozenset({"ts", "level", "logger", "request_id", "session"})
+
+
+def _masked(value: Any) -> Any:
+    """Every string inside a log value masked (qa.personal.mask), whatever its nesting."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_masked(v) for v in value]
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    return mask(str(value))
 
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line. Extra fields come from `logger.info(msg, extra={"fields": {...}})`
-    (or any non-standard record attribute). The finished line goes through `mask_pii`."""
+    (or any non-standard record attribute). Every value but the service's own ids goes through
+    `qa.personal.mask`: the message, the fields, the exception text."""
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict = {
@@ -37,7 +55,8 @@ class JsonFormatter(logging.Formatter):
                 payload[key] = value
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
-        return mask_pii(json.dumps(payload, ensure_ascii=False, default=str))
+        payload = {k: (v if k in _OWN else _masked(v)) for k, v in payload.items()}
+        return json.dumps(payload, ensure_ascii=False, default=str)
 
 
 def configure_logging(level: int = logging.INFO) -> logging.Logger:

@@ -1,10 +1,13 @@
-"""Pure-ASGI middleware: request id + access log, error boundary, rate limit, body-size limit.
+"""Pure-ASGI middleware: request id + access log, error boundary, rate limit, body-size limit,
+security headers on every HTML response.
 
 Pure ASGI (not BaseHTTPMiddleware) so streaming responses pass through untouched and the request
 id context variable reaches the route code.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import math
 import re
@@ -15,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from qa.personal import find as find_personal
 from service.errors import error_payload, internal_error_body
 from service.logs import get_logger, request_id_var
 
@@ -39,7 +43,8 @@ async def send_json(send: Send, status: int, payload: dict[str, Any], headers: l
 
 class RequestContextMiddleware:
     """Echo or issue X-Request-ID, bind it for the logs, and write one access-log line per request
-    (the path only: query strings may hold a question with personal data)."""
+    (the path only: query strings may hold a question with personal data). An incoming id that holds
+    personal data (a phone number…) is replaced, since ids are logged unmasked."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -49,7 +54,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # an id that carries personal data is not used: ids are logged as they are
+        rid = incoming if _REQUEST_ID.match(incoming) and not find_personal(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = rid
         token = request_id_var.set(rid)
         status = {"code": 0}
@@ -226,3 +232,63 @@ class BodyLimitMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+# What any HTML the service sends may do: its own scripts, styles and API only, never be framed.
+# Inline scripts (the API docs page has one) are allowed by their hash, computed per response.
+CSP = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+HTML_HEADERS = {"x-frame-options": "DENY", "referrer-policy": "no-referrer", "x-content-type-options": "nosniff"}
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
+
+
+def content_security_policy(html: bytes) -> str:
+    """The CSP for one HTML body: the base policy plus a sha256 source for each inline script."""
+    hashes = "".join(f" 'sha256-{base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()}'"
+                     for m in _INLINE_SCRIPT.finditer(html))
+    return CSP.format(hashes=hashes)
+
+
+class SecurityHeadersMiddleware:
+    """Every text/html response, whichever route or mount sent it (pages, /static/*.html, /docs),
+    gets Content-Security-Policy with frame-ancestors 'none', X-Frame-Options DENY,
+    Referrer-Policy and X-Content-Type-Options. HTML bodies are small: the body is held until
+    complete so the policy can name its inline scripts."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        held: dict[str, Any] = {"start": None, "body": []}
+
+        async def release(body: bytes) -> None:
+            start = held["start"]
+            held["start"] = None
+            names = {"content-security-policy", *HTML_HEADERS}
+            headers = [h for h in start.get("headers", []) if h[0].decode("latin-1").lower() not in names]
+            headers.append((b"content-security-policy", content_security_policy(body).encode("latin-1")))
+            headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in HTML_HEADERS.items()]
+            await send({**start, "headers": headers})
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                ctype = next((v for k, v in message.get("headers", []) if k.lower() == b"content-type"), b"")
+                if ctype.lower().startswith(b"text/html"):
+                    held["start"] = message
+                    return
+            elif held["start"] is not None:
+                if message["type"] == "http.response.body":
+                    held["body"].append(message.get("body", b""))
+                    if message.get("more_body", False):
+                        return
+                    body = b"".join(held["body"])
+                    await release(body)
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                await release(b"")  # a file sent by path: no body to read, no inline script allowed
+            await send(message)
+
+        await self.app(scope, receive, send_secured)

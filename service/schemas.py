@@ -10,12 +10,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
     StrictBool,
-    StrictInt,
+    StrictFloat,
     StrictStr,
     StringConstraints,
     model_validator,
@@ -31,17 +32,30 @@ SearchMode = Literal[SEARCH_MODES]  # type: ignore[valid-type]
 MODEL_ID = "gazette-qa"
 
 
+SESSION_COOKIE_DOC = ("true (the pages): keep the session in the HttpOnly cookie `qa_session` instead of the "
+                      "response's session_id (which is then null); the cookie is read when no session_id is sent")
+
+
 class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 # --- field types --------------------------------------------------------------------------------------
 
+# The characters clean_text drops or collapses (whitespace, Cc, Cf but ZWJ and variation selectors),
+# as a JSON Schema (ECMA-262) class: a question must hold at least one other character. Lone
+# surrogates (Cs) are dropped too but cannot be spelled in a pattern. tests/service/test_schemas.py
+# recomputes the class from unicodedata.
+INVISIBLE = ("\\x00-\\x20\\x7f-\\xa0\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u1680\\u180e"
+             "\\u2000-\\u200c\\u200e\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff\\ufff9-\\ufffb"
+             "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+             "\U000e0001\U000e0020-\U000e007f")
+TEXT_PATTERN = f"[^{INVISIBLE}]"
+
+
 def _text_field(code: str, zh: str, en: str):
     def check(value: str) -> str:
-        value = clean_text(value)
-        if not value:
-            raise PydanticCustomError(f"{code}_empty", f"{zh}不能为空 / The {en} must not be empty or whitespace only")
+        # the limit applies to what was sent (as the schema's maxLength says), then to what is left
         if len(value) > MAX_QUESTION_CHARS:
             raise PydanticCustomError(
                 f"{code}_too_long",
@@ -49,26 +63,50 @@ def _text_field(code: str, zh: str, en: str):
                 f"The {en} must be at most {MAX_QUESTION_CHARS} characters (got {{n}}); shorten it",
                 {"n": len(value)},
             )
+        value = clean_text(value)
+        if not value:
+            raise PydanticCustomError(f"{code}_empty", f"{zh}不能为空 / The {en} must not be empty or whitespace only")
         return value
 
     return check
 
 
+def _whole_number(value: Any) -> Any:
+    """JSON Schema's integer: 47 or 47.0, never true, "47" or 47.5."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+def whole_number(**bounds: int) -> Any:
+    """An integer as JSON Schema has it (47.0 is one), strict otherwise: no booleans, no strings.
+    Bounds (ge/le) go on the integer itself, so the schema says minimum/maximum."""
+    return Annotated[int, Field(**bounds), BeforeValidator(_whole_number)]
+
+
+WholeNumber = whole_number()
+
+
 def _session_id(value: str) -> str | None:
-    value = clean_text(value)
     if len(value) > 128:
         raise PydanticCustomError("invalid_session_id", "session_id 最长 128 个字符 / session_id must be at most 128 characters")
-    return value or None
+    return clean_text(value) or None
 
 
-_TEXT_SCHEMA = {"minLength": 1, "maxLength": MAX_QUESTION_CHARS}
+TEXT_SCHEMA = {"minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": TEXT_PATTERN}
+QUESTION_DOC = (f"问题,1 到 {MAX_QUESTION_CHARS} 个字符,至少一个可见字符 / the question: 1 to {MAX_QUESTION_CHARS} "
+                "characters, at least one of them visible (control and format characters are stripped)")
 Question = Annotated[StrictStr, AfterValidator(_text_field("question", "问题", "question")),
-                     Field(json_schema_extra=_TEXT_SCHEMA, description="问题 / the question (control characters are stripped)")]
+                     Field(json_schema_extra=TEXT_SCHEMA, description=QUESTION_DOC)]
 QueryText = Annotated[StrictStr, AfterValidator(_text_field("query", "查询", "query")),
-                      Field(json_schema_extra=_TEXT_SCHEMA, description="查询词 / search text")]
+                      Field(json_schema_extra=TEXT_SCHEMA, description="查询词 / search text (as a question)")]
 SessionId = Annotated[StrictStr, AfterValidator(_session_id),
                       Field(json_schema_extra={"maxLength": 128},
-                            description="会话 id,用于追问;未知或过期时会新建 / conversation id from an earlier answer")]
+                            description="会话令牌(上一次回答的 session_id),用于追问;无效、伪造或过期时新开会话 / "
+                                        "the session token of an earlier answer; one that does not verify "
+                                        "(forged, from another server, expired) starts a new conversation")]
 DocKey = Annotated[StrictStr, StringConstraints(min_length=1, max_length=64),
                    Field(description="文号,〔〕或 [ ] 均可 / document number, 〔〕 or [ ] accepted")]
 def _iso_date(value: str) -> dt.date:
@@ -110,6 +148,7 @@ class AskRequest(RequestModel):
 
     question: Question
     session_id: SessionId | None = None
+    session_cookie: StrictBool = Field(default=False, description=SESSION_COOKIE_DOC)
     filters: FiltersIn | None = None
     stream: StrictBool = Field(default=False, description="true: text/event-stream (event: delta …, event: done)")
 
@@ -120,7 +159,7 @@ class SearchRequest(RequestModel):
     ]})
 
     query: QueryText
-    top_k: Annotated[StrictInt, Field(ge=1, le=50)] = 10
+    top_k: whole_number(ge=1, le=50) = 10  # type: ignore[valid-type]
     mode: SearchMode = "hybrid"
     filters: FiltersIn | None = None
 
@@ -146,8 +185,12 @@ class AskResponse(BaseModel):
     kind: str = Field(description="fact | list | date | table | refusal")
     citations: list[CitationOut]
     related: list[CitationOut] = Field(description="pointers offered with a refusal")
-    session_id: str
-    rewritten_question: str = Field(description="the question as understood, follow-ups resolved")
+    session_id: str | None = Field(description="session token: send it back as session_id to ask a follow-up "
+                                               "(null when the session is kept in the qa_session cookie)")
+    session_tag: str = Field(description="a short one-way name of the session, as the service log shows it")
+    continued: bool = Field(description="true: this answer continued the conversation the token or cookie named")
+    rewritten_question: str = Field(description="the question as understood, follow-ups resolved (earlier "
+                                                "words only from a session the request proved it owns)")
     timing_ms: dict[str, float]
 
 
@@ -326,27 +369,28 @@ class ChatCompletionRequest(RequestModel):
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: StrictBool = False
     stream_options: StreamOptions | None = None
-    n: StrictInt | None = Field(default=None, description="only 1 is supported")
-    temperature: float | None = None
-    top_p: float | None = None
-    max_tokens: int | None = None
-    max_completion_tokens: int | None = None
-    stop: str | list[str] | None = None
-    presence_penalty: float | None = None
-    frequency_penalty: float | None = None
-    logit_bias: dict[str, float] | None = None
-    logprobs: bool | None = None
-    top_logprobs: int | None = None
-    user: str | None = None
-    seed: int | None = None
+    # Accepted and ignored, but typed as the schema says: strict, so 0 is no boolean and "1" no number.
+    n: whole_number(ge=1, le=1) | None = Field(default=None, description="only 1 is supported")  # type: ignore[valid-type]
+    temperature: StrictFloat | None = None
+    top_p: StrictFloat | None = None
+    max_tokens: WholeNumber | None = None
+    max_completion_tokens: WholeNumber | None = None
+    stop: StrictStr | list[StrictStr] | None = None
+    presence_penalty: StrictFloat | None = None
+    frequency_penalty: StrictFloat | None = None
+    logit_bias: dict[str, StrictFloat] | None = None
+    logprobs: StrictBool | None = None
+    top_logprobs: WholeNumber | None = None
+    user: StrictStr | None = None
+    seed: WholeNumber | None = None
     response_format: dict[str, Any] | None = None
-    metadata: dict[str, str] | None = None
-    store: bool | None = None
-    service_tier: str | None = None
-    reasoning_effort: str | None = None
-    parallel_tool_calls: bool | None = None
+    metadata: dict[str, StrictStr] | None = None
+    store: StrictBool | None = None
+    service_tier: StrictStr | None = None
+    reasoning_effort: StrictStr | None = None
+    parallel_tool_calls: StrictBool | None = None
     tools: list[dict[str, Any]] | None = None
-    tool_choice: str | dict[str, Any] | None = None
+    tool_choice: StrictStr | dict[str, Any] | None = None
     # extensions
     session_id: SessionId | None = Field(default=None, description="extension: continue a stored conversation")
     filters: FiltersIn | None = Field(default=None, description="extension: restrict retrieval")
@@ -355,8 +399,6 @@ class ChatCompletionRequest(RequestModel):
 
     @model_validator(mode="after")
     def _check(self) -> ChatCompletionRequest:
-        if self.n not in (None, 1):
-            raise PydanticCustomError("unsupported_parameter", "只支持 n=1 / Only n=1 is supported")
         if self.messages[-1].role != "user":
             raise PydanticCustomError("invalid_messages",
                                       "最后一条消息必须是 user 的提问 / The last message must have role 'user'")
@@ -397,7 +439,7 @@ class ChatCompletionResponse(BaseModel):
     usage: Usage
     citations: list[CitationOut] = Field(description="extension: the sources numbered [n] in the text")
     found: bool = Field(description="extension")
-    session_id: str = Field(description="extension")
+    session_id: str = Field(description="extension: session token; send it back as session_id to continue")
 
 
 class ModelCard(BaseModel):

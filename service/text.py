@@ -1,4 +1,5 @@
-"""Small text helpers of the HTTP edge: cleaning user input, masking logs, splitting answers."""
+"""Small text helpers of the HTTP edge: cleaning user input, splitting answers. (Personal data is
+qa.personal's.)"""
 from __future__ import annotations
 
 import re
@@ -21,19 +22,6 @@ def normalize_doc_key(key: str) -> str:
     """Accept 衢政办发[2017]29号 / 衢政办发〔2017〕29号 / 衢政办发【2017】29号 (spaces ignored): the
     domain's own 文号 normalisation, so the URL and the index agree on one key."""
     return normalize_doc_number(key)
-
-
-# --- personal data in logs -------------------------------------------------------------------------
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1\d{2}[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-
-
-def mask_pii(text: str) -> str:
-    """Mask 18-digit ID-card numbers, mainland mobile numbers (1xxxxxxxxxx) and e-mail addresses."""
-    text = _EMAIL.sub("[email]", text)
-    text = _ID_CARD.sub("[id-card]", text)
-    return _PHONE.sub("[phone]", text)
 
 
 # --- streaming -------------------------------------------------------------------------------------

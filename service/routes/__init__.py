@@ -19,6 +19,23 @@ def openapi_errors(*codes: int) -> dict:
 
 
 API_ERRORS = openapi_errors(400, 413, 422, 429, 500, 503)
+
+# OpenAPI extension listing the error codes an operation answers a *schema-valid* request with, on
+# purpose: rules a JSON Schema cannot state (a 文号 that is not in this gazette, dates out of order).
+# The same list is written into the 422 description; the API tests exempt exactly these.
+INTENDED_REJECTIONS = "x-intended-rejections"
+
+
+def intended_rejections(**codes: str) -> tuple[dict, dict]:
+    """(responses, openapi_extra) for an operation that rejects some schema-valid requests on purpose."""
+    text = "; ".join(f"`{code}`: {why}" for code, why in codes.items())
+    responses = {**API_ERRORS, 422: {"model": ErrorResponse, "description": (
+        f"{_DESCRIPTIONS[422]}. Also, on purpose, for requests the schema alone cannot rule out: {text}")}}
+    return responses, {INTENDED_REJECTIONS: dict(codes)}
+
+
+UNKNOWN_DOC_KEY = "a 文号 in filters that is not a document of this gazette (see GET /v1/documents)"
+DATES_OUT_OF_ORDER = "filters.date_from later than filters.date_to"
 def _json_data(schema: dict) -> dict:
     return {"type": "string", "contentMediaType": "application/json", "contentSchema": schema}
 

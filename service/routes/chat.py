@@ -12,10 +12,17 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from qa.engine import MAX_QUESTION
 from service import answers
-from service.deps import EngineDep
+from service.deps import EngineDep, TokensDep
 from service.errors import APIError
-from service.routes import API_ERRORS, CHAT_SSE_CONTENT, openapi_errors
+from service.routes import (
+    CHAT_SSE_CONTENT,
+    DATES_OUT_OF_ORDER,
+    UNKNOWN_DOC_KEY,
+    intended_rejections,
+    openapi_errors,
+)
 from service.schemas import (
     MODEL_ID,
     AskResponse,
@@ -34,6 +41,11 @@ router = APIRouter(tags=["openai"])
 _CREATED = int(time.time())
 _MARKER = re.compile(r"\[\d+\]")
 QUOTE_CHARS = 120
+CHAT_ERRORS, CHAT_INTENDED = intended_rejections(
+    invalid_messages="the last message is not the user's (role user)",
+    question_empty="the last user message holds no text (only whitespace, control characters or non-text parts)",
+    question_too_long=f"the last user message is longer than {MAX_QUESTION} characters (earlier ones may be longer)",
+    unknown_doc_key=UNKNOWN_DOC_KEY, invalid_date_range=DATES_OUT_OF_ORDER)
 
 
 def render_answer(resp: AskResponse) -> str:
@@ -60,14 +72,16 @@ def _usage(prompt: str, completion: str) -> Usage:
 
 @router.post(
     "/v1/chat/completions", response_model=ChatCompletionResponse, summary="OpenAI-compatible chat completion",
-    responses={**API_ERRORS, 200: {"content": CHAT_SSE_CONTENT, "description": "JSON, or chat.completion.chunk SSE when stream=true"}},
+    responses={**CHAT_ERRORS, 200: {"content": CHAT_SSE_CONTENT, "description": "JSON, or chat.completion.chunk SSE when stream=true"}},
+    openapi_extra=CHAT_INTENDED,
 )
-def chat_completions(body: ChatCompletionRequest, engine: EngineDep) -> ChatCompletionResponse | StreamingResponse:
+def chat_completions(body: ChatCompletionRequest, engine: EngineDep,
+                     tokens: TokensDep) -> ChatCompletionResponse | StreamingResponse:
     """The last user message is the question; earlier user messages are its history (follow-ups are
     resolved against them). Sampling parameters are accepted and ignored."""
     question, history = body.question_and_history()
-    resp = answers.ask(engine, question, session_id=body.session_id, history=history,
-                       filters=answers.to_filters(engine, body.filters))
+    resp = answers.ask(engine, tokens, question, token=body.session_id, history=history,
+                       filters=answers.to_filters(engine, body.filters)).response
     content = render_answer(resp)
     cid = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())

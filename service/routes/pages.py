@@ -7,14 +7,8 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-PAGE_HEADERS = {
-    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-                                "frame-ancestors 'none'"),
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-cache",
-}
+# CSP, X-Frame-Options and Referrer-Policy come from SecurityHeadersMiddleware, for every HTML response
+PAGE_HEADERS = {"Cache-Control": "no-cache"}
 
 router = APIRouter(include_in_schema=False)
 

@@ -5,14 +5,17 @@ from fastapi import APIRouter
 
 from service import answers
 from service.deps import EngineDep
-from service.routes import API_ERRORS
+from service.routes import DATES_OUT_OF_ORDER, UNKNOWN_DOC_KEY, intended_rejections
 from service.schemas import SearchRequest, SearchResponse
 from service.text import has_content
 
 router = APIRouter(tags=["search"])
+SEARCH_ERRORS, SEARCH_INTENDED = intended_rejections(unknown_doc_key=UNKNOWN_DOC_KEY,
+                                                     invalid_date_range=DATES_OUT_OF_ORDER)
 
 
-@router.post("/v1/search", response_model=SearchResponse, responses=API_ERRORS, summary="Search the gazette")
+@router.post("/v1/search", response_model=SearchResponse, responses=SEARCH_ERRORS, summary="Search the gazette",
+             openapi_extra=SEARCH_INTENDED)
 def search(body: SearchRequest, engine: EngineDep) -> SearchResponse:
     """Ranked chunks for a query. `mode`: hybrid (BM25 + dense, fused), bm25 or dense."""
     filters = answers.to_filters(engine, body.filters)

@@ -11,16 +11,19 @@
   const send = $("send");
   const panel = $("source-panel");
   const overlay = $("overlay");
-  let sessionId = sessionStorage.getItem("qa.session") || null;
+  // The session itself lives in an HttpOnly cookie this script cannot read (session_cookie: true);
+  // the page only keeps the session's short public tag, to say whether a conversation is going on.
+  let sessionTag = sessionStorage.getItem("qa.session-tag") || null;
   let busy = false;
   let lastFocus = null;
+  let resetting = Promise.resolve();
 
-  function setSession(id) {
-    sessionId = id;
-    if (id) sessionStorage.setItem("qa.session", id);
-    else sessionStorage.removeItem("qa.session");
-    $("session-state").textContent = id ? "对话进行中 · 可直接追问" : "新对话";
-    document.body.dataset.session = id || "";
+  function setSession(tag) {
+    sessionTag = tag;
+    if (tag) sessionStorage.setItem("qa.session-tag", tag);
+    else sessionStorage.removeItem("qa.session-tag");
+    $("session-state").textContent = tag ? "对话进行中 · 可直接追问" : "新对话";
+    document.body.dataset.session = tag || "";
   }
 
   function scrollToEnd() {
@@ -64,7 +67,7 @@
     bubble.dataset.found = String(data.found);
     bubble.dataset.state = "done";
     bubble.classList.remove("pending");
-    setSession(data.session_id);
+    setSession(data.session_tag);
   }
 
   async function ask(question) {
@@ -80,7 +83,8 @@
     scrollToEnd();
     const answer = bubble.querySelector(".answer");
     try {
-      const response = await api("/v1/ask", {json: {question, session_id: sessionId, stream: true}});
+      await resetting;
+      const response = await api("/v1/ask", {json: {question, session_cookie: true, stream: true}});
       let done = false;
       await readEvents(response, (event, data) => {
         const payload = JSON.parse(data);
@@ -207,11 +211,13 @@
     log.replaceChildren();
     $("intro").classList.remove("compact");
     box.focus();
+    // the server forgets the conversation and clears the cookie; the next question waits for it
+    resetting = api("/v1/session", {method: "DELETE"}).catch(() => { /* offline: the cookie expires */ });
   });
   $("source-close").addEventListener("click", closeSource);
   overlay.addEventListener("click", closeSource);
   document.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape" && !panel.hidden) closeSource();
   });
-  setSession(sessionId);
+  setSession(sessionTag);
 })();

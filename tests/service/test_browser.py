@@ -131,6 +131,8 @@ def test_chat_table_citation_highlights_the_row(make_page):
 
 
 def test_chat_follow_up_in_the_same_session(make_page):
+    """The follow-up is resolved against the first question through the session cookie, which the
+    page's scripts cannot read; 开始新对话 makes the server forget it."""
     p = make_page()
     page = p.goto("/")
     ask(page, EXAMPLE_QUESTION, 0)
@@ -139,10 +141,35 @@ def test_chat_follow_up_in_the_same_session(make_page):
     follow = ask(page, "那12月呢?", 1)
     assert page.locator("body").get_attribute("data-session") == session
     assert follow.locator(".answer").inner_text().strip()
+    assert "12月" in follow.locator(".understood").inner_text() and "景区" in follow.locator(".understood").inner_text()
     assert "对话进行中" in page.locator("#session-state").inner_text()
+    cookie = next(c for c in p.context.cookies() if c["name"] == "qa_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/v1/"
+    assert "qa_session" not in page.evaluate("document.cookie")
+    assert cookie["value"] not in page.evaluate("JSON.stringify(sessionStorage)")
+    assert cookie["value"].split(".")[0] not in page.content(), "the session id is nowhere in the page"
     p.shot("chat-follow-up")
-    page.get_by_role("button", name="开始新对话").click()
+    with page.expect_response(lambda r: r.url.endswith("/v1/session") and r.request.method == "DELETE"):
+        page.get_by_role("button", name="开始新对话").click()
     assert page.locator(".msg").count() == 0 and not page.locator("body").get_attribute("data-session")
+    assert not [c for c in p.context.cookies() if c["name"] == "qa_session"]
+    fresh = ask(page, "那12月呢?", 0)
+    assert fresh.locator(".understood").count() == 0, "a new conversation does not rewrite from the old topic"
+    assert not p.errors and not p.dialogs
+
+
+def test_api_docs_page_renders_under_its_policy(make_page):
+    """/docs runs Swagger UI from an inline script that the CSP allows by hash: it renders the
+    operations and the browser reports no policy violation."""
+    p = make_page()
+    console: list[str] = []
+    p.page.on("console", lambda m: console.append(m.text))
+    page = p.goto("/docs")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() >= 8
+    assert not [m for m in console if "Content Security Policy" in m], console
+    assert not p.errors
+    p.shot("api-docs")
 
 
 def test_chat_not_found_is_said_plainly(make_page):

@@ -94,7 +94,14 @@ def test_chat_not_found_answer(oai):
     ({"model": "gazette-qa", "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {}}]}]}, "question_empty"),
     ({"model": "gazette-qa", "messages": [{"role": "wizard", "content": "hi"}]}, "invalid_value"),
     ({"model": "gazette-qa", "messages": [{"role": "user", "content": 5}]}, ("invalid_type", "invalid_value")),
-    ({"model": "gazette-qa", "n": 2, "messages": [{"role": "user", "content": "景区"}]}, "unsupported_parameter"),
+    ({"model": "gazette-qa", "n": 2, "messages": [{"role": "user", "content": "景区"}]}, "out_of_range"),
+    # ignored parameters are still typed as the schema says: no 0 for a boolean, no "1" for a number
+    ({"model": "gazette-qa", "parallel_tool_calls": 0, "messages": [{"role": "user", "content": "景区"}]}, "invalid_type"),
+    ({"model": "gazette-qa", "logprobs": 1, "messages": [{"role": "user", "content": "景区"}]}, "invalid_type"),
+    ({"model": "gazette-qa", "store": "true", "messages": [{"role": "user", "content": "景区"}]}, "invalid_type"),
+    ({"model": "gazette-qa", "temperature": "0.5", "messages": [{"role": "user", "content": "景区"}]}, "invalid_type"),
+    ({"model": "gazette-qa", "max_tokens": 5.5, "messages": [{"role": "user", "content": "景区"}]}, "invalid_type"),
+    ({"model": "gazette-qa", "user": 7, "messages": [{"role": "user", "content": "景区"}]}, "invalid_type"),
     ({"model": "gazette-qa", "messages": [{"role": "user", "content": "景区"}], "frobnicate": 1}, "unknown_field"),
     ({"messages": "hello"}, "invalid_type"),
 ])
