@@ -5,17 +5,17 @@ import time
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from qa.cancel import CancelToken
 from qa.config import Settings
 from qa.conversation import SessionStore, Turn, combine, is_elliptical, resolve_ordinal, rewrite
 from qa.errors import InvalidQuery, QAError
+from qa.limits import MAX_QUESTION, capped
 from qa.llm import LLMPhraser, draft_units
 from qa.model import Answer, Document, Hit
 from qa.retrieve import CHUNK_KINDS, SEARCH_MODES, SearchFilters
 from qa.text import clean_question
 
 __all__ = ["Engine", "Filters", "Reply", "SEARCH_MODES", "CHUNK_KINDS"]
-
-MAX_QUESTION = 500
 
 Filters = SearchFilters  # restrict retrieval: doc_keys (〔〕 or [ ]), kinds, date_from/date_to (ISO)
 
@@ -83,16 +83,20 @@ class Engine:
         return self.retriever.search(query, k=k, mode=mode, filters=filters)
 
     def ask(self, question: str, *, session_id: str | None = None, history: Sequence[str] = (),
-            filters: Filters | None = None) -> Reply:
+            filters: Filters | None = None, cancel: CancelToken | None = None) -> Reply:
         """Answer a question. `session_id` continues a stored conversation (an unknown or expired id
-        starts a new one); `history` gives earlier user questions explicitly (OpenAI-style clients)."""
+        starts a new one); `history` gives earlier user questions explicitly (OpenAI-style clients).
+        `cancel`, once cancelled, stops the work at the next stage with Cancelled (nothing recorded)."""
         self._need()
+        cancel = cancel or CancelToken()
+        cancel.check()
         t0 = time.perf_counter()
         q = clean_question(question)
         if not q:
             raise InvalidQuery("the question is empty")
         if len(q) > MAX_QUESTION:
             raise InvalidQuery(f"the question is longer than {MAX_QUESTION} characters")
+        q = capped(q)  # the matching form: every later step's cost is bounded (qa.limits)
         session = self.sessions.get_or_create(session_id)
         previous, prev_doc = None, None
         if session.last:
@@ -100,20 +104,26 @@ class Engine:
         elif history:
             previous = self._standalone_history(history)
         items = session.last.items if session.last else ()
-        standalone = rewrite(resolve_ordinal(q, previous, items), previous)
+        standalone = capped(rewrite(resolve_ordinal(q, previous, items), previous))
         if self.llm and previous and is_elliptical(q):
-            standalone = self.llm.condense(q, [previous]) or standalone
+            cancel.check()
+            standalone = capped(self.llm.condense(q, [previous]) or standalone)
+        cancel.check()
         t1 = time.perf_counter()
         today = self.settings.today()
         answer, slots = self.answerer.answer(q, today, rewritten=standalone, prefer_doc=prev_doc, filters=filters)
         if previous and not answer.found and standalone == q and not is_elliptical(q):
+            cancel.check()
             # a follow-up that names only part of its topic: try it with the previous topic
-            retry, rslots = self.answerer.answer(q, today, rewritten=combine(q, previous), prefer_doc=prev_doc, filters=filters)
+            retry, rslots = self.answerer.answer(q, today, rewritten=capped(combine(q, previous)), prefer_doc=prev_doc,
+                                                 filters=filters)
             if retry.found:
                 answer, slots = retry, rslots
         if self.llm:
+            cancel.check()
             # the model may only rephrase: its [n] and every number it states are checked against the units
             answer = self.llm.phrase(answer.rewritten_question, answer, draft_units(answer, self.answerer.chunks))[0]
+        cancel.check()  # a cancelled ask records no turn
         t2 = time.perf_counter()
         answer = replace(answer, timings={"parse": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2),
                                           "total": round((t2 - t0) * 1000, 2)})
@@ -124,7 +134,7 @@ class Engine:
     def _standalone_history(self, history: Sequence[str]) -> str | None:
         previous = None
         for h in history:
-            h = clean_question(h)
+            h = capped(clean_question(h))
             if h:
-                previous = rewrite(h, previous)
+                previous = capped(rewrite(h, previous))
         return previous

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from qa.errors import InvalidQuery
+from qa.limits import capped
 from qa.model import Chunk, Hit
 from qa.synonyms import gazette_words
 from qa.text import normalize_doc_number
@@ -99,6 +100,7 @@ class Retriever:
         allowed = self.allowed(filters)
         if allowed is not None and not allowed:
             return []
-        # searched in the gazette's words (电动车 → 电动自行车): retrieval matches words, residents paraphrase
-        hits = self.index.search(gazette_words(query), k=k, mode=mode, allowed_ids=allowed, weights=self.weights)
+        # searched in the gazette's words (电动车 → 电动自行车): retrieval matches words, residents paraphrase;
+        # capped (qa.limits): the encoder's cost grows with the square of the query's length
+        hits = self.index.search(gazette_words(capped(query)), k=k, mode=mode, allowed_ids=allowed, weights=self.weights)
         return [Hit(self.chunks[h.id], float(h.score), dict(h.ranks), dict(h.scores)) for h in hits if h.id in self.chunks]
