@@ -314,8 +314,10 @@ async def run_disconnects(base: str, pid: int | None, clients: int, rounds: int,
     host, port = base.removeprefix("http://").split(":")
     out: dict = {"clients": clients, "rounds": [], "hang_up_after_s": after}
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        for q in singles[:8]:  # every lazy part of the server loaded before the baseline is read
-            await client.post("/v1/ask", json={"question": q})
+        # every lazy part of the server started before the baseline is read: concurrent requests,
+        # so that each answering thread has run the encoder (OpenMP starts a team per calling thread)
+        for _ in range(3):
+            await asyncio.gather(*(client.post("/v1/ask", json={"question": q}) for q in singles[:8]))
         if pid is not None:
             await asyncio.sleep(12)  # threads an earlier scenario left to idle out (anyio keeps them 10 s)
             out["baseline_threads"], out["baseline_rss_mib"] = proc_stats(pid)

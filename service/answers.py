@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Sequence
 
+from qa.cancel import CancelToken
 from qa.engine import Engine, Filters
 from qa.errors import UnknownDocument
 from qa.model import Answer, Citation, Document, Hit
@@ -66,12 +67,12 @@ def _finite(x: float | None) -> float | None:
 
 
 def ask(engine: Engine, question: str, *, session_id: str | None, history: Sequence[str] = (),
-        filters: Filters | None = None) -> S.AskResponse:
+        filters: Filters | None = None, cancel: CancelToken | None = None) -> S.AskResponse:
     """Ask the engine; a question with no letters or digits (only punctuation/emoji) is answered
-    'not found' here without reaching the engine."""
+    'not found' here without reaching the engine. `cancel` stops it (Cancelled) when its client has gone."""
     started = time.perf_counter()
     if has_content(question):
-        reply = engine.ask(question, session_id=session_id, history=tuple(history), filters=filters)
+        reply = engine.ask(question, session_id=session_id, history=tuple(history), filters=filters, cancel=cancel)
         answer, sid = reply.answer, reply.session_id
     else:
         answer = Answer(answer=NOT_FOUND_ANSWER, found=False, kind="refusal", citations=(), rewritten_question=question)

@@ -1,8 +1,10 @@
-"""What routes get by dependency: the engine (once warm) and the settings. Nothing module-global:
-both live on `app.state.service`, set by create_app and the lifespan."""
+"""What routes get by dependency: the engine (once warm), the settings and the answering pool.
+Nothing module-global: all live on `app.state.service`, set by create_app and the lifespan.
+The dependencies are coroutines so that FastAPI runs them on the event loop: a sync dependency
+would wait for a thread of the server's pool, and /healthz must never wait for anything."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,6 +12,7 @@ from fastapi import Depends, Request
 from qa.config import Settings
 from qa.engine import Engine
 from service.errors import APIError, index_not_built_message
+from service.pool import AnswerPool
 
 
 @dataclass
@@ -18,14 +21,22 @@ class ServiceState:
     engine: Engine | None = None
     warm_error: BaseException | None = None
     warming: bool = False
+    pool: AnswerPool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pool = AnswerPool(self.settings.workers, self.settings.queue_size)
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
     return request.app.state.service
 
 
-def get_settings(request: Request) -> Settings:
-    return get_state(request).settings
+async def get_settings(request: Request) -> Settings:
+    return request.app.state.service.settings
+
+
+async def get_pool(request: Request) -> AnswerPool:
+    return request.app.state.service.pool
 
 
 def not_ready_error(state: ServiceState) -> APIError:
@@ -41,8 +52,8 @@ def not_ready_error(state: ServiceState) -> APIError:
                     {"Retry-After": "2"})
 
 
-def get_engine(request: Request) -> Engine:
-    state = get_state(request)
+async def get_engine(request: Request) -> Engine:
+    state: ServiceState = request.app.state.service
     engine = state.engine
     if engine is None or not engine.ready:
         raise not_ready_error(state)
@@ -52,3 +63,4 @@ def get_engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StateDep = Annotated[ServiceState, Depends(get_state)]
+PoolDep = Annotated[AnswerPool, Depends(get_pool)]

@@ -1,10 +1,11 @@
 """POST /v1/search: ranked chunks with per-retriever scores and ranks."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from service import answers
-from service.deps import EngineDep
+from service.deps import EngineDep, PoolDep
+from service.pool import answer_in_pool
 from service.routes import API_ERRORS
 from service.schemas import SearchRequest, SearchResponse
 from service.text import has_content
@@ -13,10 +14,12 @@ router = APIRouter(tags=["search"])
 
 
 @router.post("/v1/search", response_model=SearchResponse, responses=API_ERRORS, summary="Search the gazette")
-def search(body: SearchRequest, engine: EngineDep) -> SearchResponse:
+async def search(body: SearchRequest, request: Request, engine: EngineDep, pool: PoolDep) -> SearchResponse:
     """Ranked chunks for a query. `mode`: hybrid (BM25 + dense, fused), bm25 or dense."""
     filters = answers.to_filters(engine, body.filters)
     if not has_content(body.query):
         return SearchResponse(hits=[])
-    hits = engine.search(body.query, k=body.top_k, mode=body.mode, filters=filters)
+    # the query encoder is CPU work like answering: it runs on the same bounded pool
+    hits = await answer_in_pool(request, pool, lambda cancel: engine.search(
+        body.query, k=body.top_k, mode=body.mode, filters=filters))
     return SearchResponse(hits=[answers.hit_out(h) for h in hits])
