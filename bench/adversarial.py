@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 
-MAX_CHARS = 500  # qa.engine.MAX_QUESTION; repeated here so that load.py needs no project import
+MAX_CHARS = 500  # qa.limits.MAX_QUESTION; repeated here so that load.py needs no project import
 FAMILY_SIZE = 60  # questions per family besides cjk (which has one per length)
 
 _RUN_CHARS = "市的一号年月日区第?1a〔(哪多" + "\u3000"
