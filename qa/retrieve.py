@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from qa.errors import InvalidQuery
+from qa.limits import capped
 from qa.model import Chunk, Hit
 from qa.synonyms import gazette_words
 from qa.text import normalize_doc_number
@@ -108,8 +109,9 @@ class Retriever:
         allowed = self.allowed(filters)
         if allowed is not None and not allowed:
             return []
-        # searched in the gazette's words (电动车 → 电动自行车): retrieval matches words, residents paraphrase
-        hits = self.index.search(gazette_words(query), k=k, mode=mode, allowed_ids=allowed, weights=self.weights,
+        # searched in the gazette's words (电动车 → 电动自行车): retrieval matches words, residents paraphrase;
+        # capped (qa.limits): the encoder's cost grows with the square of the query's length
+        hits = self.index.search(gazette_words(capped(query)), k=k, mode=mode, allowed_ids=allowed, weights=self.weights,
                                  query_vector=query_vector)
         return [Hit(self.chunks[h.id], float(h.score), dict(h.ranks), dict(h.scores)) for h in hits if h.id in self.chunks]
 

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.cancel import CancelToken
 from qa.engine import Engine, Filters
 from qa.errors import UnknownDocument
 from qa.model import Answer, Citation, Document, Hit
@@ -84,14 +85,15 @@ class Asked:
 
 
 def ask(engine: Engine, tokens: SessionTokens, question: str, *, token: str | None, history: Sequence[str] = (),
-        filters: Filters | None = None, cookie: bool = False) -> Asked:
+        filters: Filters | None = None, cookie: bool = False, cancel: CancelToken | None = None) -> Asked:
     """Ask the engine, continuing the session `token` proves (anything else starts a new one). A
     question with no letters or digits (only punctuation/emoji) is answered 'not found' here without
-    reaching the engine. With `cookie`, the token is left out of the response (it goes in a cookie)."""
+    reaching the engine. With `cookie`, the token is left out of the response (it goes in a cookie).
+    `cancel` stops it (Cancelled) when its client has gone."""
     started = time.perf_counter()
     claimed = tokens.verify(token)
     if has_content(question):
-        reply = engine.ask(question, session_id=claimed, history=tuple(history), filters=filters)
+        reply = engine.ask(question, session_id=claimed, history=tuple(history), filters=filters, cancel=cancel)
         answer, sid = reply.answer, reply.session_id
     else:
         answer = Answer(answer=NOT_FOUND_ANSWER, found=False, kind="refusal", citations=(), rewritten_question=question)

@@ -4,7 +4,9 @@
 
 The engine is built once at startup (lifespan) and warmed in a background thread, so /healthz
 answers at once and /readyz says 503 until the index is loaded. Routes get it by dependency
-(`service.deps.EngineDep`); nothing lives in module globals.
+(`service.deps.EngineDep`); nothing lives in module globals. Questions are answered on a bounded
+pool of threads (`service.pool`), started and stopped with the app; /healthz and /readyz are
+answered on the event loop and never wait for it.
 
 Run: `uvicorn --factory service.app:create_app` or `python -m service.app` (see `serve`).
 """
@@ -90,7 +92,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if state.engine is not None and not state.engine.ready:
         thread = threading.Thread(target=_warm, args=(state,), name="engine-warm-up", daemon=True)
         thread.start()
+    state.pool.start()
     yield
+    await asyncio.to_thread(state.pool.close, 5.0)
     if thread is not None and thread.is_alive():
         await asyncio.to_thread(thread.join, 5.0)
 

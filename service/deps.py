@@ -1,8 +1,10 @@
-"""What routes get by dependency: the engine (once warm), the settings, the session tokens. Nothing module-global:
-all live on `app.state.service`, set by create_app and the lifespan."""
+"""What routes get by dependency: the engine (once warm), the settings, the session tokens and the
+answering pool. Nothing module-global: all live on `app.state.service`, set by create_app and the
+lifespan. The dependencies are coroutines so that FastAPI runs them on the event loop: a sync
+dependency would wait for a thread of the server's pool, and /healthz must never wait for anything."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,6 +14,7 @@ from qa.engine import Engine
 from qa.errors import IndexNotBuilt, QAError
 from service.errors import APIError, index_not_built_message, without_paths
 from service.sessions import SessionTokens
+from service.pool import AnswerPool
 
 
 @dataclass
@@ -22,17 +25,25 @@ class ServiceState:
     warm_error: BaseException | None = None
     warming: bool = False
     rebuilding: IndexNotBuilt | None = None  # what was wrong with the index while warm-up rebuilds it
+    pool: AnswerPool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pool = AnswerPool(self.settings.workers, self.settings.queue_size)
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
     return request.app.state.service
 
 
-def get_settings(request: Request) -> Settings:
-    return get_state(request).settings
+async def get_settings(request: Request) -> Settings:
+    return request.app.state.service.settings
 
 
-def get_tokens(request: Request) -> SessionTokens:
+async def get_pool(request: Request) -> AnswerPool:
+    return request.app.state.service.pool
+
+
+async def get_tokens(request: Request) -> SessionTokens:
     return get_state(request).tokens
 
 
@@ -55,8 +66,8 @@ def not_ready_error(state: ServiceState) -> APIError:
                     {"Retry-After": "2"})
 
 
-def get_engine(request: Request) -> Engine:
-    state = get_state(request)
+async def get_engine(request: Request) -> Engine:
+    state: ServiceState = request.app.state.service
     engine = state.engine
     if engine is None or not engine.ready:
         raise not_ready_error(state)
@@ -67,3 +78,4 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StateDep = Annotated[ServiceState, Depends(get_state)]
 TokensDep = Annotated[SessionTokens, Depends(get_tokens)]
+PoolDep = Annotated[AnswerPool, Depends(get_pool)]

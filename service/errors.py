@@ -18,8 +18,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.config import REPO_ROOT
+from qa.cancel import Cancelled
 from qa.errors import IndexNotBuilt, InvalidQuery, QAError, UnknownDocument
 from service.logs import get_logger
+from service.pool import PoolFull
 
 log = get_logger("errors")
 
@@ -68,6 +70,8 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse(error_payload(code, message, details), status_code=status, headers=headers)
 
 
+CLIENT_CLOSED = 499
+BUSY_RETRY_AFTER_S = 1
 INTERNAL_MESSAGE = "服务内部错误,请稍后重试 / Internal server error; please retry later"
 
 
@@ -216,6 +220,17 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _index_not_built(request: Request, exc: IndexNotBuilt) -> JSONResponse:
         return error_response(503, "index_not_built", index_not_built_message(exc), {"Retry-After": "30"})
 
+    @app.exception_handler(PoolFull)
+    async def _busy(request: Request, exc: PoolFull) -> JSONResponse:
+        err = busy_error()
+        return error_response(err.status, err.code, err.message, err.headers)
+
+    @app.exception_handler(Cancelled)
+    async def _cancelled(request: Request, exc: Cancelled) -> JSONResponse:
+        # the client has gone: nobody reads this; 499 (nginx's "client closed request") marks it in the access log
+        return error_response(CLIENT_CLOSED, "client_closed_request",
+                              "客户端已断开,回答已取消 / The client disconnected; the answer was cancelled")
+
     @app.exception_handler(QAError)
     async def _qa_error(request: Request, exc: QAError) -> JSONResponse:
         log.error("domain error", exc_info=exc)
@@ -230,6 +245,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def _internal() -> JSONResponse:
     return error_response(500, "internal_error", INTERNAL_MESSAGE)
+
+
+def busy_error() -> APIError:
+    """Every answering thread busy and the queue full: a fast refusal the client can retry."""
+    return APIError(503, "busy", f"服务繁忙,请 {BUSY_RETRY_AFTER_S} 秒后再试 / The service is busy; "
+                                 f"retry after {BUSY_RETRY_AFTER_S} s", {"Retry-After": str(BUSY_RETRY_AFTER_S)})
 
 
 def unknown_document_message(detail: str) -> str:

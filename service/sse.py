@@ -1,8 +1,13 @@
-"""Server-sent events: the answer sentence by sentence, then the whole response."""
+"""Server-sent events: the answer sentence by sentence, then the whole response.
+
+The answer is computed before the stream starts (on the answering pool, cancelled if the client
+leaves meanwhile); its events are then sent from the event loop as an async iterator, so that
+Starlette stops the stream as soon as the client disconnects and no thread is held for it.
+"""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 
 from fastapi.responses import StreamingResponse
 
@@ -24,5 +29,11 @@ def ask_events(resp: AskResponse) -> Iterator[bytes]:
     yield sse_event(resp.model_dump_json(), "done")
 
 
+async def streamed(events: Iterable[bytes]) -> AsyncIterator[bytes]:
+    """Precomputed events as an async iterator (a sync one would be sent from a worker thread)."""
+    for event in events:
+        yield event
+
+
 def event_stream(events: Iterable[bytes]) -> StreamingResponse:
-    return StreamingResponse(iter(events), media_type="text/event-stream; charset=utf-8", headers=SSE_HEADERS)
+    return StreamingResponse(streamed(events), media_type="text/event-stream; charset=utf-8", headers=SSE_HEADERS)

@@ -1,24 +1,19 @@
 """The optional LLM path, against a LOCAL stand-in for an OpenAI-compatible chat server.
 
-The stand-in is a tiny FastAPI app served by uvicorn in a thread on a free 127.0.0.1 port; each test
-sets the reply it gives (text, status, raw body, delay). It is not a language model: these tests check
+The stand-in (tests/llm_standin.py) is a tiny FastAPI app served by uvicorn in a thread on a free
+127.0.0.1 port; each test sets the reply it gives (text, status, raw body, delay). It is not a language model: these tests check
 our client, our verification of what a model says and our fallbacks, never the quality of any model.
 Units are real chunks of the bundled gazette.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import socket
-import threading
 import time
-from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
 
 from qa.cite import make_citation, verify
 from qa.config import Settings
@@ -34,63 +29,14 @@ from qa.llm import (
     verify_llm_answer,
 )
 from qa.model import Answer, Chunk
+from tests.llm_standin import serve_standin
 
 
 # ------------------------------------------------------------------ the stand-in server
-@dataclass
-class StandinState:
-    reply: str = ""
-    status: int = 200
-    raw_body: str | None = None  # sent as-is instead of a chat completion (malformed JSON)
-    delay: float = 0.0
-    requests: list[dict] = field(default_factory=list)
-    base_url: str = ""
-
-    def reset(self) -> None:
-        self.reply, self.status, self.raw_body, self.delay = "", 200, None, 0.0
-        self.requests.clear()
-
-
-def _standin_app(state: StandinState):
-    app = FastAPI()
-
-    @app.post("/v1/chat/completions")
-    async def chat(request: Request):
-        state.requests.append({"headers": dict(request.headers), "json": await request.json()})
-        if state.delay:
-            await asyncio.sleep(state.delay)
-        if state.raw_body is not None:
-            return Response(state.raw_body, status_code=state.status, media_type="application/json")
-        if state.status != 200:
-            return JSONResponse({"error": {"message": "stand-in failure"}}, status_code=state.status)
-        return {"id": "standin-1", "object": "chat.completion", "model": "standin",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": state.reply}}]}
-
-    return app
-
-
 @pytest.fixture(scope="module")
 def standin():
-    import uvicorn
-
-    state = StandinState()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(_standin_app(state), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the stand-in server did not start"
-        time.sleep(0.02)
-    state.base_url = f"http://127.0.0.1:{port}/v1"
-    yield state
-    server.should_exit = True
-    thread.join(timeout=5)
-    sock.close()
+    with serve_standin() as state:
+        yield state
 
 
 @pytest.fixture

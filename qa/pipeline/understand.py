@@ -16,6 +16,7 @@ from typing import Callable
 
 from qa import personal
 from qa.conversation import combine, is_elliptical, resolve_ordinal, rewrite
+from qa.limits import capped
 from qa.dates import parse_question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
@@ -26,9 +27,6 @@ from qa.synonyms import gazette_words
 from qa.text import clean_question, content
 
 LEXICON = Path(__file__).resolve().parents[1] / "lexicon"
-# where a question's cost must stay bounded: the matching form is cut here (the longest question in
-# any eval set is far shorter; a 500-character paste is matched on its head)
-MATCH_CAP = 160
 _PARTICLE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[呢啊呀吧哈嘛啦哦噢捏][?!.~\s]*$")
 _SPACES = re.compile(r"\s+")
 
@@ -83,7 +81,7 @@ class Understander:
         norm = self.normalize(asked)
         standalone = rewrite(resolve_ordinal(norm, previous, items), previous) if previous else norm
         follow_up = bool(previous) and standalone != norm
-        match = gazette_words(_PARTICLE_TAIL.sub("?", standalone))[:MATCH_CAP]
+        match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         focus = gazette_words(norm) if follow_up else None
         # a part with no topic of its own ("分别是哪天?") is no question to answer alone
         parts = [p for p in split_question(match) if len(re.sub(r"[|]|分别|各自|另外|还有|又", "", content(p))) >= 2]
@@ -95,7 +93,7 @@ class Understander:
         """The same question with the previous topic carried over ("什么时候要完成?" after a topic)."""
         norm = self.normalize(plan.asked)
         standalone = combine(norm, previous)
-        match = gazette_words(_PARTICLE_TAIL.sub("?", standalone))[:MATCH_CAP]
+        match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         return QueryPlan(plan.asked, standalone, match, (Part(match, gazette_words(norm)),), plan.today,
                          intent_of(match), slots_of(match, plan.today), True)
 

@@ -10,7 +10,7 @@ _DESCRIPTIONS = {
     422: "invalid field value / 字段取值无效",
     429: "rate limited (see Retry-After) / 请求过于频繁",
     500: "internal error / 内部错误",
-    503: "engine not ready (see Retry-After) / 服务未就绪",
+    503: "engine not ready, or busy: every answering thread taken and the queue full (see Retry-After) / 服务未就绪或繁忙",
 }
 
 

@@ -9,7 +9,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
 from service import answers
-from service.deps import EngineDep, SettingsDep, TokensDep
+from service.deps import EngineDep, PoolDep, SettingsDep, TokensDep
+from service.pool import answer_in_pool
 from service.routes import DATES_OUT_OF_ORDER, SSE_CONTENT, UNKNOWN_DOC_KEY, intended_rejections
 from service.schemas import (
     QUESTION_DOC,
@@ -37,14 +38,15 @@ SessionCookie = Annotated[str | None, Cookie(alias=COOKIE,
     responses={**ASK_ERRORS, 200: {"content": SSE_CONTENT, "description": "JSON, or SSE when stream=true"}},
     openapi_extra=ASK_INTENDED,
 )
-def ask(body: AskRequest, engine: EngineDep, tokens: TokensDep, settings: SettingsDep, request: Request,
-        response: Response, qa_session: SessionCookie = None) -> AskResponse | StreamingResponse:
+async def ask(body: AskRequest, request: Request, response: Response, engine: EngineDep, pool: PoolDep,
+              tokens: TokensDep, settings: SettingsDep, qa_session: SessionCookie = None) -> AskResponse | StreamingResponse:
     """Answer from the gazette. Send the returned `session_id` (a signed token) with a follow-up to
     continue the conversation. With `"stream": true` the answer comes as server-sent events:
     `event: delta` ({"text": sentence}) per sentence, then `event: done` with this endpoint's JSON."""
     token = body.session_id or (qa_session if body.session_cookie else None)
-    asked = answers.ask(engine, tokens, body.question, token=token, cookie=body.session_cookie,
-                        filters=answers.to_filters(engine, body.filters))
+    filters = answers.to_filters(engine, body.filters)
+    asked = await answer_in_pool(request, pool, lambda cancel: answers.ask(
+        engine, tokens, body.question, token=token, cookie=body.session_cookie, filters=filters, cancel=cancel))
     out: AskResponse | StreamingResponse = event_stream(ask_events(asked.response)) if body.stream else asked.response
     if body.session_cookie:
         set_cookie(out if isinstance(out, StreamingResponse) else response, request, asked.token,
@@ -57,11 +59,12 @@ def ask(body: AskRequest, engine: EngineDep, tokens: TokensDep, settings: Settin
     responses={**ASK_ERRORS, 200: {"content": SSE_CONTENT, "description": "event: delta …, event: done"}},
     response_class=StreamingResponse, openapi_extra=ASK_INTENDED,
 )
-def ask_stream(
+async def ask_stream(
+    request: Request,
     engine: EngineDep,
+    pool: PoolDep,
     tokens: TokensDep,
     settings: SettingsDep,
-    request: Request,
     # checked as POST /v1/ask checks them (AskRequest below); the schema says the same bounds
     question: Annotated[str, Query(description=QUESTION_DOC, json_schema_extra=TEXT_SCHEMA)],
     session_id: Annotated[str | None, Query(max_length=128, description="the session token of an earlier answer")] = None,
@@ -73,17 +76,18 @@ def ask_stream(
     qa_session: SessionCookie = None,
 ) -> StreamingResponse:
     """The same answer as POST /v1/ask with stream=true, for EventSource clients."""
-    filters = None
+    raw_filters = None
     if doc_key or kind or date_from or date_to:
-        filters = {"doc_keys": doc_key, "kinds": kind, "date_from": date_from, "date_to": date_to}
+        raw_filters = {"doc_keys": doc_key, "kinds": kind, "date_from": date_from, "date_to": date_to}
     try:
-        body = AskRequest.model_validate({"question": question, "session_id": session_id, "filters": filters,
+        body = AskRequest.model_validate({"question": question, "session_id": session_id, "filters": raw_filters,
                                           "session_cookie": session_cookie})
     except ValidationError as exc:
         raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]) from None
     token = body.session_id or (qa_session if body.session_cookie else None)
-    asked = answers.ask(engine, tokens, body.question, token=token, cookie=body.session_cookie,
-                        filters=answers.to_filters(engine, body.filters))
+    filters = answers.to_filters(engine, body.filters)
+    asked = await answer_in_pool(request, pool, lambda cancel: answers.ask(
+        engine, tokens, body.question, token=token, cookie=body.session_cookie, filters=filters, cancel=cancel))
     out = event_stream(ask_events(asked.response))
     if body.session_cookie:
         set_cookie(out, request, asked.token, settings.session_ttl_seconds)

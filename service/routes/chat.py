@@ -9,12 +9,13 @@ import time
 import uuid
 from collections.abc import Iterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from qa.engine import MAX_QUESTION
 from service import answers
-from service.deps import EngineDep, TokensDep
+from service.deps import EngineDep, PoolDep, TokensDep
+from service.pool import answer_in_pool
 from service.errors import APIError
 from service.routes import (
     CHAT_SSE_CONTENT,
@@ -34,7 +35,7 @@ from service.schemas import (
     ModelList,
     Usage,
 )
-from service.sse import SSE_HEADERS, sse_event
+from service.sse import SSE_HEADERS, sse_event, streamed
 from service.text import split_sentences
 
 router = APIRouter(tags=["openai"])
@@ -75,13 +76,14 @@ def _usage(prompt: str, completion: str) -> Usage:
     responses={**CHAT_ERRORS, 200: {"content": CHAT_SSE_CONTENT, "description": "JSON, or chat.completion.chunk SSE when stream=true"}},
     openapi_extra=CHAT_INTENDED,
 )
-def chat_completions(body: ChatCompletionRequest, engine: EngineDep,
-                     tokens: TokensDep) -> ChatCompletionResponse | StreamingResponse:
+async def chat_completions(body: ChatCompletionRequest, request: Request, engine: EngineDep, pool: PoolDep,
+                           tokens: TokensDep) -> ChatCompletionResponse | StreamingResponse:
     """The last user message is the question; earlier user messages are its history (follow-ups are
     resolved against them). Sampling parameters are accepted and ignored."""
     question, history = body.question_and_history()
-    resp = answers.ask(engine, tokens, question, token=body.session_id, history=history,
-                       filters=answers.to_filters(engine, body.filters)).response
+    filters = answers.to_filters(engine, body.filters)
+    resp = (await answer_in_pool(request, pool, lambda cancel: answers.ask(
+        engine, tokens, question, token=body.session_id, history=history, filters=filters, cancel=cancel))).response
     content = render_answer(resp)
     cid = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
@@ -92,7 +94,7 @@ def chat_completions(body: ChatCompletionRequest, engine: EngineDep,
             choices=[ChatChoice(index=0, message=ChatMessageOut(content=content))],
             usage=usage, citations=resp.citations, found=resp.found, session_id=resp.session_id)
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    return StreamingResponse(_chunks(cid, created, content, resp, usage if include_usage else None),
+    return StreamingResponse(streamed(_chunks(cid, created, content, resp, usage if include_usage else None)),
                              media_type="text/event-stream; charset=utf-8", headers=SSE_HEADERS)
 
 
@@ -114,13 +116,13 @@ def _chunks(cid: str, created: int, content: str, resp: AskResponse, usage: Usag
 
 
 @router.get("/v1/models", response_model=ModelList, responses=openapi_errors(429, 500), summary="OpenAI-compatible model list")
-def list_models() -> ModelList:
+async def list_models() -> ModelList:
     return ModelList(data=[ModelCard(id=MODEL_ID, created=_CREATED, owned_by="gazette-qa")])
 
 
 @router.get("/v1/models/{model_id}", response_model=ModelCard, responses=openapi_errors(404, 429, 500),
             summary="OpenAI-compatible model lookup")
-def get_model(model_id: str) -> ModelCard:
+async def get_model(model_id: str) -> ModelCard:
     if model_id != MODEL_ID:
         raise APIError(404, "model_not_found", f"没有该模型:{model_id},可用:{MODEL_ID} / "
                                                f"No model '{model_id}'; available: {MODEL_ID}")

@@ -1,4 +1,5 @@
-"""Liveness (no engine needed) and readiness (503 until the engine is warm)."""
+"""Liveness (no engine needed) and readiness (503 until the engine is warm), both answered on the
+event loop: they never wait for a thread, so a busy answering pool cannot make them slow."""
 from __future__ import annotations
 
 from fastapi import APIRouter
@@ -13,12 +14,12 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=HealthResponse, summary="Process is up")
-def healthz() -> HealthResponse:
+async def healthz() -> HealthResponse:
     return HealthResponse()
 
 
 @router.get("/readyz", response_model=ReadyResponse, responses=openapi_errors(500, 503), summary="Engine is warm")
-def readyz(state: StateDep) -> ReadyResponse | JSONResponse:
+async def readyz(state: StateDep) -> ReadyResponse | JSONResponse:
     engine = state.engine
     if engine is None or not engine.ready:
         err = not_ready_error(state)
