@@ -39,6 +39,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import re
 import math
 import random
 import subprocess
@@ -847,7 +848,7 @@ def run(settings, mode=None, k: int = 10, subset=None, fail_under: float | None 
     if write:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        base = ts.strftime("%Y%m%d-%H%M%S") + "-" + evalset.name
+        base = ts.strftime("%Y%m%d-%H%M%S") + "-" + re.sub(r"[^\w.-]+", "-", evalset.name.removeprefix("eval/"))
         stem, n = base, 1
         while (out / f"{stem}.json").exists():
             n += 1

@@ -29,6 +29,8 @@ from qa.text import clean_question, content
 LEXICON = Path(__file__).resolve().parents[1] / "lexicon"
 _PARTICLE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[呢啊呀吧哈嘛啦哦噢捏][?!.~\s]*$")
 _SPACES = re.compile(r"\s+")
+_QUESTION_END = re.compile(r"[\s?!.。~,;:、]+$")
+_PUNCT_RUN = re.compile(r"[?!]{2,}")
 
 
 def _t2s() -> Callable[[str], str]:
@@ -44,7 +46,10 @@ def load_courtesy(path: Path = LEXICON / "courtesy.txt") -> tuple[re.Pattern[str
     rows = [ln.strip() for ln in path.read_text("utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
     out = []
     for row in rows:
-        out.append(re.compile(row if row.endswith("$") else "^" + row, re.IGNORECASE))
+        if row.startswith("*"):
+            out.append(re.compile(row[1:], re.IGNORECASE))
+        else:
+            out.append(re.compile(row if row.endswith("$") else "^" + row, re.IGNORECASE))
     return tuple(out)
 
 
@@ -73,8 +78,11 @@ class Understander:
             if q == before:
                 break
         q = _SPACES.sub(" ", q).strip(" ,.;:")
+        # how a question ends ("?", "??", "?!", "。", nothing) changes nothing it asks: one "?"
+        q = _QUESTION_END.sub("", q)
+        q = _PUNCT_RUN.sub(lambda m: m.group(0)[0], q)
         # a trailing particle changes no meaning, but "呢" also marks a follow-up: kept for `is_elliptical`
-        return q
+        return q + "?" if q else q
 
     def plan(self, asked: str, today: dt.date, previous: str | None = None,
              items: tuple[str, ...] = ()) -> QueryPlan:
