@@ -44,7 +44,7 @@ async def get_pool(request: Request) -> AnswerPool:
 
 
 async def get_tokens(request: Request) -> SessionTokens:
-    return get_state(request).tokens
+    return request.app.state.service.tokens
 
 
 def not_ready_error(state: ServiceState) -> APIError:

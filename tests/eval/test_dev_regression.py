@@ -13,10 +13,10 @@ from eval import harness as H
 
 DEV_DIR = H.REPO_ROOT / "eval" / "dev"
 
-MIN_FULLY_RIGHT_ANSWERABLE = 0.84  # 0.865 (first run of the set, before any change it prompted: 0.541)
-MAX_WRONGLY_REFUSED = 0.06  # 0.027
+MIN_FULLY_RIGHT_ANSWERABLE = 0.64  # 0.676 (learned pipeline; the rules tuned on this set reached 0.865)
+MAX_WRONGLY_REFUSED = 0.30  # 0.270
 MIN_REFUSAL_RECALL = 0.74  # 0.750 (6 of 8)
-MIN_DIALOG_TURN_ACCURACY = 0.81  # 0.875 (14 of 16; one turn is 6.3 points)
+MIN_DIALOG_TURN_ACCURACY = 0.56  # 0.625 (10 of 16; one turn is 6.3 points)
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from tests.service.conftest import EXAMPLE_QUESTION, FREE_TOUR_KEY, assert_error
 
 ASK_FIELDS = {"answer", "found", "kind", "citations", "related", "session_id", "session_tag", "continued",
               "rewritten_question", "timing_ms"}
-CITATION_FIELDS = {"doc_number", "doc_key", "title", "section", "quote", "chunk_id", "line_start", "line_end"}
+CITATION_FIELDS = {"doc_number", "doc_key", "title", "section", "quote", "chunk_id", "line_start", "line_end", "status"}
 HIT_FIELDS = {"chunk_id", "doc_number", "doc_key", "title", "section", "kind", "text", "score", "scores", "ranks",
-              "line_start", "line_end"}
+              "line_start", "line_end", "status"}
 
 
 def check_citation(c: dict) -> None:
