@@ -6,7 +6,7 @@
     strip(text) -> str      the matching form: identifiers and the whole self-introduction clause
                             removed ("我叫王芳,我想问电瓶车…" → "我想问电瓶车…"), a leading greeting too
 
-What counts: mobile numbers (half or full width, 汉字 digits, grouped any way, +86), 15/18-digit
+What counts: mobile numbers (half or full width, 汉字 digits, grouped 3-4-4/3-8/4-4-3, +86), 15/18-digit
 ID numbers (dates checked, 18 may end in X), landlines with an area code, bank cards (16–19 digits,
 grouped by 4 or not), e-mail, and a name given as 我叫…/我姓…/本人…/姓名:…/我是X先生(女士).
 Circumstances are content and stay ("我是低保户", "我家在柯城区"); so do 文号, dates, amounts,
@@ -82,7 +82,7 @@ _COMPOUND = "欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长�
 _SURNAME = rf"(?:{_COMPOUND}|[{_SURNAMES}])"
 _HAN = r"[\u4e00-\u9fff]"
 # where a name given after 我叫 ends: punctuation, or a word that starts what the person goes on to say
-_NAME_END = (r"(?=[\s,，。.!！?？;；:：、)）]|$|想|要|请|问|咨询|今年|来自|住|家住|是|在|的|和|，|有|家里|我)")
+_NAME_END = r"(?=[\s,，。.!！?？;；:：、)）]|$|想|要|请|问|咨询|今年|来自|住|家住|是|在|的|和|有|家里|我)"
 _AFTER_BENREN = r"(?=[\s,，。.!！?？;；:：、]|$)"
 # words that follow 本人 in the gazette's own language and are not names
 _NOT_NAMES = re.compile(r"^(?:申请|签字|签名|到场|承诺|名下|户籍|户口|身份|自愿|亲自|持有|办理|确认|同意|所有|及其|以外|住所|"
