@@ -80,9 +80,9 @@ def outcome_facts(item: Any, outcome: Any, threshold: float | None) -> dict[str,
     else:
         chosen_right = None
     best_p = max((s.p for s in every), default=None)
-    # the score a threshold decides on: what the decision compared (the chosen parts' least p when it
-    # answered, the whole question's best p when it refused); None when nothing could be answered
-    if chosen:
+    # the score a threshold decides on: the decision's calibrated confidence (the chosen parts' least
+    # when it answered, the whole question's when it refused below τ); None when nothing could be answered
+    if chosen or decision.reason == "below_threshold":
         score = float(decision.confidence)
     elif first:
         score = float(first[0].p)
