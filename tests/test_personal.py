@@ -145,7 +145,9 @@ def test_no_question_of_the_three_sets_holds_personal_data():
     found in them and strip leaves each as it is."""
     root = Path(__file__).resolve().parents[1] / "eval"
     questions = []
-    for path in sorted(root.glob("*/*.jsonl")):
+    # the sets written before personal details were part of the authoring brief; the split and time
+    # sets carry invented phone numbers and names on purpose (their authors were asked to)
+    for path in sorted(p for name in ("gold", "dev", "heldout") for p in (root / name).glob("*.jsonl")):
         for line in path.read_text("utf-8").splitlines():
             row = json.loads(line)
             questions += [row["question"]] if "question" in row else [t["question"] for t in row["turns"]]
