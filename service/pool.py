@@ -175,8 +175,8 @@ async def _client_gone(receive: Receive) -> None:
     try:
         while (await receive())["type"] != "http.disconnect":
             pass
-    except Exception:  # noqa: BLE001 - a receive that fails means the connection is gone
-        return
+    except Exception:  # noqa: BLE001 - a server that cannot tell: the work runs to its end
+        await asyncio.Event().wait()
 
 
 async def answer_in_pool(request: Request, pool: AnswerPool, fn: Callable[[CancelToken], T]) -> T:
