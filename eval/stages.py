@@ -57,7 +57,9 @@ def _evidence_covered(cands: list, item: Any) -> bool:
 def outcome_facts(item: Any, outcome: Any, threshold: float | None) -> dict[str, Any]:
     """What the eval needs from one Outcome: decision, score, retrieval, and candidate correctness."""
     decision = outcome.decision
-    retrieve = outcome.trace.stage("retrieve") if outcome.trace is not None else None
+    # through .stages (the agreed interface), not a lookup helper that may move
+    retrieve = next((st for st in (outcome.trace.stages if outcome.trace is not None else ())
+                     if st.name == "retrieve"), None)
     docs = list(retrieve.summary.get("docs") or []) if retrieve is not None else None
     parts = [list(p) for p in (outcome.scored or ())]
     first = parts[0] if parts else []

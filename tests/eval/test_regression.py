@@ -1,6 +1,7 @@
 """CI regression gate: the harness in-process on a fixed subset of the gold set (60 questions
 spread over every type + 8 dialogs, chosen by eval.harness.regression_subset), against the real
-engine and index (the session `engine` fixture of tests/conftest.py).
+engine and index (the session `engine` fixture of tests/conftest.py); the 60 questions are also asked in
+one seeded variant per kind of eval/variants.py (invariance).
 
 The thresholds are the figures measured on this subset minus a small margin (about 2 points),
 never lower than that: raise them when the system improves, never lower them to make a change pass.
@@ -35,6 +36,16 @@ MIN_CITATION_VERBATIM = 1.00  # 1.000 — an invariant: a quote occurs verbatim 
 MIN_DIALOG_TURN_ACCURACY = 0.50  # 0.545
 # the system's hybrid retrieval may not fall behind the LangChain-style peer by more than this
 MAX_BEHIND_BASELINE = 0.0
+# Invariance (issue 11 §6): the 60 questions again in one seeded variant per kind (eval/variants.py).
+# Agreement = same found flag and first citation as the original; drop = the variants' fully-right rate
+# below the originals', in points (52 answerable: one item is 1.9 points). Measured 2026-11-30 on the
+# staged pipeline before its scorer was fitted; the issue's target is agreement ≥ 0.98 and a drop of at
+# most 2 points for every kind: raise these as the pipeline gets there.
+MIN_AGREEMENT = {"fullwidth": 0.98, "halfwidth": 0.98, "greeting": 0.98, "particle": 0.98,  # 1.000 each
+                 "filler": 0.95,  # 0.967 (58 of 60)
+                 "phone": 0.61}  # 0.633 (38 of 60): an identifier in front still turns answers into refusals
+MAX_DROP_POINTS = {"fullwidth": 2.0, "halfwidth": 2.0, "greeting": 2.0, "particle": 2.0, "filler": 2.0,  # ≤ 0
+                   "phone": 35.0}  # 32.7 (26 of 52 against 43 of 52)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +53,7 @@ def report(engine, settings, tmp_path_factory):
     questions, dialogs = H.load_gold()
     ids = H.regression_subset(questions, dialogs, N_QUESTIONS, N_DIALOGS)
     rep = H.run(settings, mode=list(MODES), subset=ids, out_dir=tmp_path_factory.mktemp("eval-reports"),
-                engine=engine, chart=False, progress=False, stream=False)
+                engine=engine, chart=False, progress=False, stream=False, invariance=True)
     print(H.render_text(rep, max_failures=0))  # shown with pytest -s / on failure
     return rep
 
@@ -97,3 +108,12 @@ def test_citations(report):
 
 def test_dialogs(report):
     _at_least(report.answers["dialogs"]["turn_accuracy"], MIN_DIALOG_TURN_ACCURACY, "dialog turn accuracy")
+
+
+@pytest.mark.parametrize("kind", sorted(MIN_AGREEMENT))
+def test_invariance(report, kind):
+    row = report.invariance["by_kind"][kind]
+    assert row["n"] == N_QUESTIONS
+    _at_least(row["agreement"]["rate"], MIN_AGREEMENT[kind], f"{kind} variants agreeing with the original")
+    drop = -row["delta_points"]
+    assert drop <= MAX_DROP_POINTS[kind] + 1e-9, f"{kind} variants: fully right {drop:.1f} points below the originals"
