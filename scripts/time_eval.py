@@ -95,11 +95,27 @@ def judge(rec: dict, answer) -> tuple[bool, list[str]]:
     return not why, why
 
 
+def _any_candidate_right(rec: dict, reply) -> bool:
+    """Whether a candidate the skills proposed for the whole question would have been fully right."""
+    from qa.model import Answer
+
+    outcome = reply.outcome
+    if outcome is None or not outcome.scored or not (rec.get("doc_numbers") or ()):
+        return False
+    for s in outcome.scored[0]:
+        c = s.candidate
+        if judge(rec, Answer(c.text, True, c.kind, c.citations, ""))[0]:
+            return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--show", action="store_true", help="print every answer")
     ap.add_argument("--ids", default="", help="comma-separated ids (questions or dialogs)")
     ap.add_argument("--out", default="", help="write per-item results as JSON here")
+    ap.add_argument("--ceiling", action="store_true",
+                    help="also judge every proposed candidate: would any of them be fully right (selection aside)?")
     args = ap.parse_args(argv)
     want = {i for i in args.ids.split(",") if i}
     base = Settings()
@@ -111,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     items: list[tuple[str, str, list[dict]]] = [(q["id"], q["reference_date"], [q]) for q in questions]
     items += [(d["id"], d["reference_date"], d["turns"]) for d in dialogs]
     weekday_bad = 0
+    ceiling = 0
     for item_id, ref, turns in items:
         if want and item_id not in want:
             continue
@@ -121,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             session = reply.session_id
             ok, why = judge(rec, reply.answer)
             weekday_bad += len(weekday_errors(reply.answer.answer))
+            if args.ceiling:
+                ceiling += ok or _any_candidate_right(rec, reply)
             rid = item_id if len(turns) == 1 else f"{item_id}.t{n}"
             rows.append({"id": rid, "kind": rec.get("kind"), "ok": ok, "why": why, "question": rec["question"],
                          "answer": reply.answer.answer, "found": reply.answer.found})
@@ -132,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     n = len(rows)
     right = sum(r["ok"] for r in rows)
     print(f"\ntime set fully right: {right}/{n} = {right / max(n, 1):.1%}   weekday errors: {weekday_bad}")
+    if args.ceiling:
+        print(f"some proposed candidate fully right (selection aside): {ceiling}/{n} = {ceiling / max(n, 1):.1%}")
     kinds: dict[str, list[bool]] = {}
     for r in rows:
         kinds.setdefault(r["kind"] or "?", []).append(r["ok"])

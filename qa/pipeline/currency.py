@@ -21,7 +21,7 @@ def prefer_current(ctx, plan: QueryPlan, scored: tuple[tuple[Scored, ...], ...],
         best = part[0]
         repealed = {k: timeline.status(k, plan.today) for k in {c.doc_key for c in best.candidate.citations}}
         if not repealed or any(st.state != "repealed" for st in repealed.values()):
-            out.append(part)
+            out.append(_say_replaced(ctx, plan, part, tau))
             continue
         later = {timeline.docs[k].repealed_by[0] for k in repealed}
         current = next((s for s in part[1:] if s.p >= tau and {c.doc_key for c in s.candidate.citations} & later), None)
@@ -34,6 +34,23 @@ def prefer_current(ctx, plan: QueryPlan, scored: tuple[tuple[Scored, ...], ...],
             note = f"(注:{old}{'、'.join(st.label for st in repealed.values())},以上内容可能已不适用。)"
             out.append((Scored(replace(best.candidate, text=best.candidate.text + note), best.p),) + part[1:])
     return tuple(out)
+
+
+def _say_replaced(ctx, plan: QueryPlan, part: tuple[Scored, ...], tau: float) -> tuple[Scored, ...]:
+    """The best candidate rests on the current document while another candidate quotes the document it
+    repealed: the answer says which one it follows."""
+    timeline = ctx.corpus.timeline
+    best = part[0]
+    mine = {c.doc_key for c in best.candidate.citations}
+    rivals = {c.doc_key for s in part[1:] if s.p >= tau for c in s.candidate.citations} - mine
+    old = [k for k in rivals if timeline.status(k, plan.today).state == "repealed"
+           and set(timeline.docs[k].repealed_by) & mine]
+    if not old:
+        return part
+    later = sorted(set(timeline.docs[old[0]].repealed_by) & mine)[0]
+    note = (f"(注:以上依据{ctx.docs[later].number};其所废止的《{_name(ctx, old[0])}》"
+            f"({ctx.docs[old[0]].number})已不再适用。)")
+    return (Scored(replace(best.candidate, text=best.candidate.text + note), best.p),) + part[1:]
 
 
 def _name(ctx, key: str) -> str:

@@ -49,7 +49,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         chunk = ctx.chunks[chunk_id]
         subject = recs[0].subject
         cov = max(ctx.cov(q, f"{subject} {text}"), 0.9 * ctx.cov(q, f"{chunk.header} {text}"),
-                  0.8 * known_cov(ctx, q, f"{subject} {chunk.header} {text}"))
+                  known_cov(ctx, q, f"{subject} {chunk.header} {text}"))
         if focus:  # a follow-up ("那儒学小镇的呢"): its own words pick among the earlier topic's statements
             cov = 0.5 * cov + 0.5 * max(ctx.cov(focus, f"{subject} {text}"), 0.9 * ctx.cov(focus, f"{chunk.header} {text}"))
         if chunk_id in hit_rank:
@@ -159,7 +159,7 @@ def _meaning(recs: list[DateRecord]) -> str:
         elif r.point:
             parts.append(full_date(r.end) + ("前" if r.kind == "deadline" else ""))
         elif r.precision in ("years",):
-            parts.append(f"{r.start.year}年至{r.end.year}年(至{full_date(r.end)})")
+            parts.append(f"{r.start.year}年至{r.end.year}年(于{full_date(r.end)}结束)")
         else:
             parts.append(f"{_label(r)}(至{full_date(r.end)})")
     return ",即" + "、".join(dict.fromkeys(parts)) if parts else ""

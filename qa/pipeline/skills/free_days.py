@@ -73,7 +73,8 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
         if yearless and day.year != year:
             day = day.replace(year=year)  # "6月12日" in a question about this activity means its year
         if day.year != year:
-            text = f"{_named(asked, day)}:{period}。{_outside(ctx, chunk, day.year, year, cites)}"
+            text = (f"{_named(asked, day)}:{period}。{_spots_named(q, spots)}"
+                    f"{_outside(ctx, chunk, day.year, year, cites)}")
             return Candidate(NAME, "date", text + _arrangement(asked, day), tuple(cites), 1.0, part=0)
         line = month_line(chunk, day.month)
         printed = f"公报所列本月免费日:{line.rstrip(';;。')}。" if line else ""
@@ -100,7 +101,7 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
         return Candidate(NAME, "date", text + _arrangement(asked, day), tuple(cites), 1.0)
     asked_year = got[0]
     if asked_year is not None and asked_year != year:
-        text = f"{period}。{_outside(ctx, chunk, asked_year, year, cites)}"
+        text = f"{period}。{_spots_named(q, spots)}{_outside(ctx, chunk, asked_year, year, cites)}"
         return Candidate(NAME, "date", text, tuple(cites), 1.0)
     line = month_line(chunk, month)
     days = [d for d in rule.days if d.month == month]
@@ -129,6 +130,11 @@ def _named(asked, day: dt.date) -> str:
     return _full(day)
 
 
+def _spots_named(q: str, spots) -> str:
+    named = [x for x in spots[0] if x in q] if spots else []
+    return f"{'、'.join(named)}是该活动的{len(spots[0])}个参与景区之一。" if named else ""
+
+
 def _arrangement(asked, day: dt.date) -> str:
     if asked is not None and asked.how == "holiday" and not asked.official:
         return f"({asked.holiday}日期按农历推算;{day.year}年的官方放假安排尚未公布。)"
@@ -144,7 +150,8 @@ def _outside(ctx, chunk, year: int, rule_year: int, cites: list) -> str:
     for s in dict.fromkeys(said + later):
         cites.append(make_citation(chunk, s))
     title = f"《{doc.title}》" if doc else "公报"
-    return f"{title}所载免费安排为{rule_year}年的活动:{quoted}公报未载明{year}年的安排,不能按上述日期判断。"
+    return (f"{title}所载免费安排为{rule_year}年的活动:{quoted}公报未载明{year}年的安排,"
+            "不能按上述日期判断该日是否免费(免门票)。")
 
 
 def _in_general(q: str, rule, chunk, spots) -> Candidate | None:
