@@ -41,6 +41,7 @@ import hashlib
 import json
 import math
 import random
+import re
 import subprocess
 import sys
 import time
@@ -715,7 +716,9 @@ def _as_set(gold: Any, gold_name: str | None) -> EvalSet:
     if isinstance(gold, EvalSet):
         return gold
     questions, dialogs = gold
-    return EvalSet(name=gold_name or "eval/gold", path=None, questions=tuple(questions), dialogs=tuple(dialogs))
+    label = gold_name or "eval/gold"
+    return EvalSet(name=Path(label).name or label, path=None, questions=tuple(questions), dialogs=tuple(dialogs),
+                   meta={"label": label})
 
 
 def _check_corpus(evalset: EvalSet, settings) -> None:
@@ -847,7 +850,7 @@ def run(settings, mode=None, k: int = 10, subset=None, fail_under: float | None 
     if write:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        base = ts.strftime("%Y%m%d-%H%M%S") + "-" + evalset.name
+        base = ts.strftime("%Y%m%d-%H%M%S") + "-" + re.sub(r"[^\w.-]+", "-", evalset.name)
         stem, n = base, 1
         while (out / f"{stem}.json").exists():
             n += 1

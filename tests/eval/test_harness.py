@@ -329,3 +329,12 @@ def test_cli_runs_several_sets_and_blind(settings, tiny_set, time_set, tmp_path,
     assert H.main(["--fail-under", "80"], settings=settings) == 2
     assert H.main(["--gold", str(tiny_set), "--sets", str(time_set)], settings=settings) == 2
     assert H.main(["--gold", str(tmp_path / "nowhere")], settings=settings) == 2
+
+
+def test_questions_and_dialogs_given_directly(engine, settings, tiny_set, tmp_path):
+    """gold=(questions, dialogs) named like a folder, as test_dev_regression.py passes eval/dev."""
+    questions, _ = H.load_gold(tiny_set)
+    rep = H.run(settings, mode="none", gold=(questions[:1], []), gold_name="eval/tiny", engine=engine,
+                progress=False, stream=False, out_dir=tmp_path, chart=False)
+    assert rep.meta["gold"] == "eval/tiny"
+    assert Path(rep.paths["json"]).name.endswith("-tiny.json") and Path(rep.paths["md"]).is_file()
