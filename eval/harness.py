@@ -840,6 +840,8 @@ def run(settings, mode=None, k: int = 10, subset=None, fail_under: float | None 
     }
     report = Report(meta=meta, retrieval=retrieval, answers=answer_part, invariance=invariance_part, blind=is_blind,
                     curves=curves)
+    if is_blind:
+        report.redact()  # nothing of the items stays behind for a caller to print
     if compare is not None:
         old = compare if isinstance(compare, dict) else json.loads(Path(compare).read_text("utf-8"))
         report.compare = compare_reports(old, _clean(report.to_dict()))

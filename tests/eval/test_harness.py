@@ -249,6 +249,9 @@ def test_blind_run_lists_no_item(engine, settings, tiny_set, tmp_path):
     assert data["answers"]["headline"]["answerable_fully_right"]["n"] == 2
     assert "Summary" in out.getvalue() and "BLIND" in out.getvalue()
     assert data["answers"]["stages"] == rep.answers["stages"]
+    # nor does the report in memory keep them (a failing test prints what it holds)
+    assert "items" not in rep.answers and rep.failures == [] and "disagreements" not in rep.invariance
+    assert not any(q["question"] in repr(rep) for q in questions) and "'question'" not in repr(rep)
 
 
 def test_a_set_declared_blind_runs_blind(engine, settings, tiny_set, tmp_path):
