@@ -39,9 +39,9 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import re
 import math
 import random
+import re
 import subprocess
 import sys
 import time
@@ -716,7 +716,9 @@ def _as_set(gold: Any, gold_name: str | None) -> EvalSet:
     if isinstance(gold, EvalSet):
         return gold
     questions, dialogs = gold
-    return EvalSet(name=gold_name or "eval/gold", path=None, questions=tuple(questions), dialogs=tuple(dialogs))
+    label = gold_name or "eval/gold"
+    return EvalSet(name=Path(label).name or label, path=None, questions=tuple(questions), dialogs=tuple(dialogs),
+                   meta={"label": label})
 
 
 def _check_corpus(evalset: EvalSet, settings) -> None:
@@ -838,6 +840,8 @@ def run(settings, mode=None, k: int = 10, subset=None, fail_under: float | None 
     }
     report = Report(meta=meta, retrieval=retrieval, answers=answer_part, invariance=invariance_part, blind=is_blind,
                     curves=curves)
+    if is_blind:
+        report.redact()  # nothing of the items stays behind for a caller to print
     if compare is not None:
         old = compare if isinstance(compare, dict) else json.loads(Path(compare).read_text("utf-8"))
         report.compare = compare_reports(old, _clean(report.to_dict()))

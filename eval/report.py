@@ -23,15 +23,23 @@ _BLIND_ANSWER_KEYS = ("summary", "headline", "refusal", "citations", "dialogs", 
 
 @dataclass
 class Report:
+    # the big parts stay out of repr: a failing test prints the report, and should print no item
     meta: dict
-    retrieval: dict
-    answers: dict | None
-    compare: dict | None = None
+    retrieval: dict = field(repr=False)
+    answers: dict | None = field(repr=False)
+    compare: dict | None = field(default=None, repr=False)
     paths: dict = field(default_factory=dict)
     exit_code: int = 0
-    invariance: dict | None = None
+    invariance: dict | None = field(default=None, repr=False)
     blind: bool = False
     curves: bool = True  # print the risk–coverage and calibration tables on the terminal
+
+    def redact(self) -> "Report":
+        """Keep totals only (a blind run): what to_dict() writes is all that stays in memory too."""
+        self.blind = True
+        d = self.to_dict()
+        self.retrieval, self.answers, self.invariance = d["retrieval"], d["answers"], d["invariance"]
+        return self
 
     @property
     def failures(self) -> list[dict]:

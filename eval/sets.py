@@ -117,7 +117,7 @@ class EvalSet:
     def label(self) -> str:
         """How reports name the set: the folder relative to the repo (eval/gold) when it lies there."""
         if self.path is None:
-            return self.name
+            return self.meta.get("label") or self.name
         try:
             return str(self.path.resolve().relative_to(REPO_ROOT))
         except ValueError:

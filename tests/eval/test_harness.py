@@ -249,6 +249,9 @@ def test_blind_run_lists_no_item(engine, settings, tiny_set, tmp_path):
     assert data["answers"]["headline"]["answerable_fully_right"]["n"] == 2
     assert "Summary" in out.getvalue() and "BLIND" in out.getvalue()
     assert data["answers"]["stages"] == rep.answers["stages"]
+    # nor does the report in memory keep them (a failing test prints what it holds)
+    assert "items" not in rep.answers and rep.failures == [] and "disagreements" not in rep.invariance
+    assert not any(q["question"] in repr(rep) for q in questions) and "'question'" not in repr(rep)
 
 
 def test_a_set_declared_blind_runs_blind(engine, settings, tiny_set, tmp_path):
@@ -329,3 +332,12 @@ def test_cli_runs_several_sets_and_blind(settings, tiny_set, time_set, tmp_path,
     assert H.main(["--fail-under", "80"], settings=settings) == 2
     assert H.main(["--gold", str(tiny_set), "--sets", str(time_set)], settings=settings) == 2
     assert H.main(["--gold", str(tmp_path / "nowhere")], settings=settings) == 2
+
+
+def test_questions_and_dialogs_given_directly(engine, settings, tiny_set, tmp_path):
+    """gold=(questions, dialogs) named like a folder, as test_dev_regression.py passes eval/dev."""
+    questions, _ = H.load_gold(tiny_set)
+    rep = H.run(settings, mode="none", gold=(questions[:1], []), gold_name="eval/tiny", engine=engine,
+                progress=False, stream=False, out_dir=tmp_path, chart=False)
+    assert rep.meta["gold"] == "eval/tiny"
+    assert Path(rep.paths["json"]).name.endswith("-tiny.json") and Path(rep.paths["md"]).is_file()
