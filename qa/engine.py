@@ -113,7 +113,6 @@ class Engine:
             raise InvalidQuery("the question is empty")
         if len(q) > MAX_QUESTION:
             raise InvalidQuery(f"the question is longer than {MAX_QUESTION} characters")
-        q = capped(q)  # the matching form: every later step's cost is bounded (qa.limits)
         session = self.sessions.get_or_create(session_id)
         previous, prev_doc = None, None
         if session.last:

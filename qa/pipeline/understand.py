@@ -74,7 +74,7 @@ class Understander:
         for _ in range(3):  # "你好,请问…": courtesy words come in runs
             before = q
             for pat in self.courtesy:
-                q = pat.sub("", q).strip(" ,.;:!")
+                q = pat.sub("", q).strip(" ,.;:!").lstrip("?~")  # "喂,在吗?请问…": nothing asks before its words
             if q == before:
                 break
         q = _SPACES.sub(" ", q).strip(" ,.;:")
@@ -86,7 +86,9 @@ class Understander:
 
     def plan(self, asked: str, today: dt.date, previous: str | None = None,
              items: tuple[str, ...] = ()) -> QueryPlan:
-        norm = self.normalize(asked)
+        # capped once normalised, not before: personal details and courtesy in front of a long
+        # question must not push its words out of the matching form (qa.limits bounds the cost)
+        norm = capped(self.normalize(asked))
         standalone = rewrite(resolve_ordinal(norm, previous, items), previous) if previous else norm
         follow_up = bool(previous) and standalone != norm
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))

@@ -1,0 +1,42 @@
+"""The understanding stage's normalisation: courtesy, voice markers and fillers leave the matching
+form; words that only look like them (问题, 了解情况, 咨询电话) stay, because they are content."""
+import datetime as dt
+
+import pytest
+
+from qa.pipeline.understand import Understander
+
+TODAY = dt.date(2026, 11, 30)
+Q = "电动自行车登记需要哪些材料?"
+
+
+@pytest.fixture(scope="module")
+def understander():
+    return Understander()
+
+
+@pytest.mark.parametrize("opener", [
+    "你好,请问", "您好,麻烦问一下,", "你好!想咨询一下:", "请问一下,", "打扰一下,我想问问", "您好,我想了解一下,",
+    "问一下", "问下,", "咨询下", "我想打听一下,", "请问问", "嗯,", "那个,就是", "就是那个", "喂,在吗?请问",
+    "来电人咨询:", "工号1234,",
+])
+def test_openers_leave_the_matching_form(understander, opener):
+    assert understander.plan(opener + Q, TODAY, None, ()).match == Q
+
+
+@pytest.mark.parametrize("question", ["问题清单有哪些?", "了解情况的部门是谁?", "咨询电话是多少?", "下岗职工有什么补助?"])
+def test_content_that_looks_like_courtesy_stays(understander, question):
+    assert understander.plan(question, TODAY, None, ()).match == question
+
+
+def test_thanks_at_the_end_go(understander):
+    assert understander.plan(Q.rstrip("?") + "?谢谢!", TODAY, None, ()).match == Q
+
+
+def test_the_cap_applies_after_personal_details_go(understander):
+    """A long question behind a self-introduction keeps all its words: the matching form is capped
+    once normalised, not as typed."""
+    long_q = "发明专利目标:1238计划里2020年授权量要多少件?知识产权示范城市方案里每万人口拥有量要多少?"
+    plain = understander.plan(long_q, TODAY, None, ())
+    intro = understander.plan("您好,我姓王,电话0570-5853121。" + long_q, TODAY, None, ())
+    assert intro.match == plain.match and intro.standalone == plain.standalone
