@@ -17,6 +17,10 @@ def test_scorer_matches_features_train_split_and_encoder():
     assert scorer.meta["encoder"] == load_encoder(Settings().encoder).name, "the encoder changed: run `make train`"
     assert 0.0 < scorer.threshold < 1.0
     assert scorer.meta["dev_set"] == "split-dev" and scorer.meta["train_set"] == "split-train"
+    # the operating point was chosen on these dev splits as they are now
+    for name, digest in scorer.meta["dev_sha256"].items():
+        assert set_sha256(TRAIN.parent / name) == digest, f"eval/{name} changed: run `make train`"
+    assert not {"split-test", "heldout", "time"} & set(scorer.meta["dev_sets"]), "a test set may not choose τ"
 
 
 def test_scorer_probabilities_are_probabilities():

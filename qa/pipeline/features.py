@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.pipeline import answer_types
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import attribute_supported, form_bonus, measure_supported, place_supported, unit_supported
 from qa.score import informative_bigrams
@@ -31,15 +32,16 @@ class RetrievalView:
 
 SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted")
 FEATURES = (
-    ("prior", "coverage", "coverage_quote", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
+    ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
      "multi_doc", "asked_date", "asked_year", "asked_noun")
     + tuple(f"skill_{s}" for s in SKILL_NAMES)
     + tuple(f"intent_{i}" for i in INTENTS)
     + SKILL_FEATURES
+    + tuple(f"atype_{t}" for t in answer_types.NAMES) + ("atype_missing",)
 )
 # features compared within one part's candidates: a ranking is about which candidate is better
-RELATIVE = ("coverage", "coverage_quote", "quote_sim", "seed_lexical", "prior", "form", "missing_max", "doc_rank",
+RELATIVE = ("coverage", "coverage_quote", "coverage_first", "quote_sim", "seed_lexical", "prior", "form", "missing_max", "doc_rank",
             "chunk_cov")
 FEATURES = FEATURES + tuple(f"{k}_rel" for k in RELATIVE) + tuple(f"{k}_top" for k in RELATIVE)
 
@@ -67,6 +69,8 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["prior"] = float(cand.prior)
     f["coverage"] = ctx.cov(q, f"{said} {quotes} {context}")
     f["coverage_quote"] = ctx.cov(q, quotes)
+    # the first quote alone: a glued answer whose opening sentence is off the question reads wrong
+    f["coverage_first"] = ctx.cov(q, cand.citations[0].quote) if cand.citations else 0.0
     f["missing_max"] = missing_max(ctx, q, f"{said} {quotes} {context}")
     # the passage around the quote: a record whose other sentences name the topic ("乌溪江取水口…")
     # makes its short "牵头部门:市水利局" the answer to who leads it
@@ -105,6 +109,7 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     noun = plan.slots.get("noun")
     if noun:
         f["asked_noun"] = 1.0 if noun in flat else 0.0
+    f.update(answer_types.features(q, said))
     f[f"skill_{cand.skill}"] = 1.0
     f[f"intent_{plan.intent}"] = 1.0
     for k in SKILL_FEATURES:
@@ -139,7 +144,7 @@ def missing_max(ctx, q: str, text: str) -> float:
 
 DECISION_FEATURES = ("s_best", "s_margin", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
                      "sim_gap", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
-                     "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun") + tuple(f"skill_{s}" for s in SKILL_NAMES) + tuple(
+                     "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "atype_missing") + tuple(f"skill_{s}" for s in SKILL_NAMES) + tuple(
                          f"intent_{i}" for i in INTENTS)
 
 

@@ -14,6 +14,7 @@ from qa.pipeline.context import AnswerContext
 from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
+from qa.pipeline.skills.deadline import time_note
 from qa.pipeline.types import Candidate, Decision, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander
 from qa.question import unknown_doc_number
@@ -148,6 +149,9 @@ class Pipeline:
             offset = len(cites)
             texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", c.text))
             cites.extend(c.citations)
+        # a quoted deadline, asked about, is said against today (year, weekday, passed or not)
+        texts.append(time_note(self.ctx, plan, [(c.chunk_id, c.quote) for c in cites],
+                               {s.candidate.skill for s in decision.chosen}))
         for part in decision.unanswered_parts:
             texts.append(f"关于“{part.rstrip('??')}”,本期公报未作规定。")
         for c in cites:

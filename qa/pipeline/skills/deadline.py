@@ -246,3 +246,31 @@ def _term(r: DateRecord, today: dt.date, q: str) -> str:
 def _cite(ctx, r: DateRecord):
     c = make_citation(ctx.chunks[r.chunk_id], r.text)
     return replace(c, line_start=r.line_start, line_end=r.line_end)
+
+
+_NOTE_KINDS = ("deadline", "target", "period", "start")
+_SELF_TIMED = (NAME, "validity", "doc_dates", "free_days")
+
+
+def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[str]) -> str:
+    """What an answer quoting a dated deadline must add when the question is about time: the date
+    with its year and weekday, and where today (or the day asked) stands against it. `quotes` are
+    (chunk id, quoted text) of the answer's citations. Empty when the answer already says it (it
+    came from a time skill), when the question is not about time, or when nothing quoted is dated."""
+    if skills & set(_SELF_TIMED) or not (DUE_Q.search(plan.match) or plan.intent in ("date", "when")):
+        return ""
+    asked = question_date(plan.match, plan.today)
+    groups: dict[tuple[str, str], list[DateRecord]] = {}
+    for r in ctx.corpus.timeline.records:
+        if r.kind in _NOTE_KINDS and r.end is not None:
+            groups.setdefault((r.chunk_id, r.text), []).append(r)
+    notes = []
+    for chunk_id, quote in quotes:
+        flat = re.sub(r"\s", "", quote)
+        for (cid, text), recs in groups.items():
+            if cid == chunk_id and re.sub(r"\s", "", text) in flat:
+                said = statement(ctx, plan.today, recs, asked, plan.match)
+                notes.append(said[len(_quote(recs)):].lstrip(",,即"))
+        if len(notes) >= 2:
+            break
+    return "".join(f"其中所定期限即{n}" for n in dict.fromkeys(notes))

@@ -48,6 +48,9 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
     weight = {b: ctx.idf.get(b, top) * (1.0 if focus is None or b in focus else 0.4) for b in qb}
     total = math.fsum(weight.values())  # fsum over sets: order-free, see qa.score.coverage
     sims = dict(dense)
+    # a sentence printed in several records has one vector: its similarity holds for every copy,
+    # so that the copy in the record the question names can seed (not only the copy the index returned)
+    text_sims = {ctx.piece_text[pid]: s for pid, s in reversed(dense) if pid in ctx.piece_text}
     pool = with_neighbours(ctx, hits)
     have = {h.chunk.id for h in pool}
     for pid, _ in dense:  # the encoder's nearest sentences, wherever they stand
@@ -66,7 +69,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
             ctxb = {b for b in qb if b in head}
             lex = math.fsum(weight[b] for b in own | ctxb) / total + 0.5 * math.fsum(weight[b] for b in own - ctxb) / total
             score = lex + form_bonus(q, s) + shape_bonus(q, s) + 0.05 / (rank + 1)
-            cands.append((score, own | ctxb, s, h.chunk, rank, sims.get(f"{h.chunk.id}~{n}")))
+            cands.append((score, own | ctxb, s, h.chunk, rank, sims.get(f"{h.chunk.id}~{n}", text_sims.get(s))))
     if not cands:
         return []
     cands.sort(key=lambda x: -x[0])
@@ -74,6 +77,9 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
     if dense:
         by_sim = sorted((c for c in cands if c[5] is not None), key=lambda c: -c[5])
         seeds += [c for c in by_sim[:DENSE_SEEDS] if c not in seeds]
+    # one seed per sentence text: a copy in another record is the worse-matching one
+    seen: set[str] = set()
+    seeds = [c for c in seeds if not (c[2] in seen or seen.add(c[2]))]
     out = []
     for seed in seeds:
         alone = _build(seed, cands, weight, total, q, ctx, glue=False)
@@ -88,7 +94,10 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool) -> Candidate:
     """The seed sentence with what it needs; with `glue`, also sentences covering parts it leaves open."""
     picked = [seed]
     covered = set(seed[1])
+    # a sentence printed in many records ("完成时限:2017年6月底") is glued from the seed's own record
+    own = {c[2]: c for c in cands if c[3].id == seed[3].id}
     for cand in cands[:12] if glue else ():
+        cand = own.get(cand[2], cand)
         gain = math.fsum(weight[b] for b in cand[1] - covered) / total
         # another sentence only when it answers a part the seed leaves open, and is itself on topic
         if gain >= 0.15 and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:

@@ -1,0 +1,52 @@
+"""What kind of answer a question asks for (money, a phone number, a date, a body…) and whether a
+candidate holds a phrase of that form. The rows are data (qa/lexicon/answer_types.tsv); the weight of
+each is learned by the scorer, not set here: "补助多少钱?" answered by a sentence with no 元 is
+usually the right topic without the asked fact, the hard kind of unanswerable question."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+LEXICON = Path(__file__).resolve().parents[1] / "lexicon" / "answer_types.tsv"
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    name: str
+    asked: re.Pattern[str]
+    form: re.Pattern[str]
+
+
+def load(path: Path = LEXICON) -> tuple[AnswerType, ...]:
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, asked, form = line.split("\t")
+        out.append(AnswerType(name, re.compile(asked), re.compile(form)))
+    return tuple(out)
+
+
+TYPES = load()
+NAMES = tuple(t.name for t in TYPES)
+
+
+def asked(question: str, types: tuple[AnswerType, ...] = TYPES) -> tuple[AnswerType, ...]:
+    """The answer types the question asks for (none for an open "怎么办?")."""
+    return tuple(t for t in types if t.asked.search(question))
+
+
+def features(question: str, answer: str, types: tuple[AnswerType, ...] = TYPES) -> dict[str, float]:
+    """Per type: `atype_<name>` 1 when asked and held, -1 when asked and missing, 0 when not asked;
+    and overall `atype_missing`, the share of asked types the answer lacks."""
+    f = {f"atype_{t.name}": 0.0 for t in types}
+    want = asked(question, types)
+    flat = re.sub(r"\s", "", answer)
+    missing = 0
+    for t in want:
+        held = bool(t.form.search(flat))
+        f[f"atype_{t.name}"] = 1.0 if held else -1.0
+        missing += not held
+    f["atype_missing"] = missing / len(want) if want else 0.0
+    return f
