@@ -131,7 +131,7 @@ def decision_rows(outcomes, select_for) -> tuple[list[dict], list[bool]]:
             if not scored:
                 continue
             best = scored[0]
-            rows.append(F.decision_features(best, scored[1] if len(scored) > 1 else None, len(scored)))
+            rows.append(F.decision_features(scored))
             labels.append(_label(item, best.candidate.text, {c.doc_key for c in best.candidate.citations}, part))
     return rows, labels
 

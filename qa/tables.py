@@ -6,6 +6,7 @@ not retrieved by luck.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.model import Table, TableRow, Unit, path_at
@@ -219,6 +220,36 @@ def row_name_in(q: str, header: str, place_heads: frozenset[str] = frozenset()) 
     年营业收入超百亿元制造业企业数量(家)) matches by its bigrams."""
     if not header or len(header) < 2 or header.isdigit():
         return None
+    if header in q:
+        return header
+    words, grams, shorts = _row_forms(header, place_heads)
+    if len(words) >= 8 and grams:
+        found = sum(1 for b in grams if b in q) / len(grams)
+        if found >= 0.7:
+            return words[: max(3, int(len(words) * found))]
+    for short in shorts:
+        if short in q:
+            return short
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _row_forms(header: str, place_heads: frozenset[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """What of a row name a question may use, worked out once per name: the name without brackets,
+    its bigrams, and its short forms (no company suffix; then without the leading place names)."""
+    words = re.sub(r"[((][^))]*[))]", "", header)
+    grams = tuple(sorted(bigrams(words)))
+    short = re.sub(r"(股份有限公司|有限责任公司|有限公司|公司)$", "", header)
+    shorts = []
+    # callers drop the province, the city and often the county: 浙江开山铸造 → 开山铸造
+    for _ in range(3):
+        if len(short) >= 3:
+            shorts.append(short)
+        trimmed = _drop_leading_place(short, place_heads)
+        if trimmed == short:
+            break
+        short = trimmed
+    return words, grams, tuple(shorts)
     if header in q:
         return header
     words = re.sub(r"[((][^))]*[))]", "", header)

@@ -76,7 +76,6 @@ def test_when_does_the_three_year_plan_end(engine_2026):
     assert "衢政办发〔2017〕24号" in {c.doc_key for c in a.citations}
 
 
-@pytest.mark.xfail(reason="the learned scorer (fitted on eval/split-train, τ chosen on split-dev) refuses or ranks another candidate here; a measured regression of the learned pipeline, see the eval report", strict=False)
 def test_deadline_against_today(engine):
     """On the session's day (2017-06-05) the 乌溪江 study's 2017年6月底 has not passed."""
     a = ask(engine, "乌溪江饮用水源取水口上移那个课题什么时候要完成")

@@ -138,23 +138,33 @@ def missing_max(ctx, q: str, text: str) -> float:
     """The rarest question word the candidate lacks, as a share of the rarest weight: an answer that
     misses 保费 in "保费多少" is about something else."""
     t = re.sub(r"[\s()()]", "", text)
-    missing = [ctx.idf.get(b, ctx.idf_top) for b in informative_bigrams(q, ctx.idf) if b not in t]
+    missing = [v for b, v in ctx.question_weights(q) if b not in t]
     return max(missing, default=0.0) / ctx.idf_top
 
 
-DECISION_FEATURES = ("s_best", "s_margin", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
+DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "top_same_doc", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
                      "sim_gap", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
                      "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "atype_missing") + tuple(f"skill_{s}" for s in SKILL_NAMES) + tuple(
                          f"intent_{i}" for i in INTENTS)
 
 
-def decision_features(best, runner_up, n: int) -> dict[str, float]:
-    """What the decision sees of a part: the selected candidate's features, its selector score and
-    its margin over the runner-up (a close second from another document means the evidence is split)."""
+def decision_features(scored) -> dict[str, float]:
+    """What the decision sees of a part (its candidates, best first): the selected candidate's
+    features, its selector score, its margin over the runner-up and over the best candidate from
+    another document (a close second elsewhere means the evidence is split), and how much the top
+    candidates agree on where the answer stands."""
+    best = scored[0]
     f = {k: best.candidate.features.get(k, 0.0) for k in DECISION_FEATURES}
     f["s_best"] = best.p
-    f["s_margin"] = best.p - (runner_up.p if runner_up is not None else 0.0)
-    f["n_candidates"] = min(n, 20) / 20
+    f["s_margin"] = best.p - (scored[1].p if len(scored) > 1 else 0.0)
+    f["n_candidates"] = min(len(scored), 20) / 20
+    first = best.candidate.citations[0] if best.candidate.citations else None
+    top = [s.candidate.citations[0] for s in scored[:5] if s.candidate.citations]
+    if first is not None and top:
+        f["top_same_chunk"] = sum(c.chunk_id == first.chunk_id for c in top) / len(top)
+        f["top_same_doc"] = sum(c.doc_key == first.doc_key for c in top) / len(top)
+        other = [s.p for s in scored[1:] if s.candidate.citations and s.candidate.citations[0].doc_key != first.doc_key]
+        f["s_margin_doc"] = best.p - (max(other) if other else 0.0)
     return f
 
 

@@ -195,8 +195,7 @@ def part_confidence(part_scored: tuple[Scored, ...], scorer: Scorer | None) -> f
         return 0.0
     if scorer is None:
         return part_scored[0].p
-    runner = part_scored[1] if len(part_scored) > 1 else None
-    return scorer.decide.p(F.decision_features(part_scored[0], runner, len(part_scored)))
+    return scorer.decide.p(F.decision_features(part_scored))
 
 
 def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = None) -> Decision:

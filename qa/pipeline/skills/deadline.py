@@ -32,11 +32,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         asked = AskedDate(plan.today, "relative")  # "this quarter": today stands for it
     if not DUE_Q.search(q) and asked is None:
         return []
-    timeline = ctx.corpus.timeline
-    groups: dict[tuple[str, str], list[DateRecord]] = {}
-    for r in timeline.records:
-        if r.kind in _KINDS:
-            groups.setdefault((r.chunk_id, r.text), []).append(r)
+    groups = {k: kept for k, recs in ctx.date_groups.items() if (kept := [r for r in recs if r.kind in _KINDS])}
     if not groups:
         return []
     hit_rank = {h.chunk.id: n for n, h in enumerate(hits)}
@@ -260,10 +256,11 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     if skills & set(_SELF_TIMED) or not (DUE_Q.search(plan.match) or plan.intent in ("date", "when")):
         return ""
     asked = question_date(plan.match, plan.today)
-    groups: dict[tuple[str, str], list[DateRecord]] = {}
-    for r in ctx.corpus.timeline.records:
-        if r.kind in _NOTE_KINDS and r.end is not None:
-            groups.setdefault((r.chunk_id, r.text), []).append(r)
+    groups = {}
+    for key, recs in ctx.date_groups.items():
+        recs = [r for r in recs if r.kind in _NOTE_KINDS and r.end is not None]
+        if recs:
+            groups[key] = recs
     notes = []
     for chunk_id, quote in quotes:
         flat = re.sub(r"\s", "", quote)

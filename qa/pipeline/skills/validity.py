@@ -23,7 +23,7 @@ _DUE_WORDS = re.compile(r"期限|时限|完成|截止|要在|过了没|什么时
 def known_cov(ctx, q: str, text: str) -> float:
     """Coverage counting only the question's words the corpus has (江边露营 says nothing against 汛期);
     with fewer than three such words it counts for less (one shared word is no match)."""
-    known = [b for b in informative_bigrams(q, ctx.idf) if b in ctx.idf]
+    known = [b for b, _ in ctx.question_weights(q) if b in ctx.idf]
     total = sum(ctx.idf[b] for b in known)
     share = sum(ctx.idf[b] for b in known if b in text) / total if total else 0.0
     return share if len(known) >= 3 else 0.8 * share
