@@ -24,3 +24,51 @@ def test_question_words_name_no_passage_and_compile():
 def test_matching_form_uses_both_lists():
     assert gazette_words("电瓶车上牌要带啥") == "电动自行车登记提交什么"
     assert gazette_words("啥时候截止") == "什么时候截止"
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression ("a|b(c|d)" → ["a", "b(c|d)"])."""
+    out, depth, cur = [], 0, ""
+    for ch in pattern:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return out + [cur]
+
+
+def _fitting_questions() -> list[str]:
+    """Every question and dialog turn of the sets the pipeline may be fitted or chosen on."""
+    import json
+    import unicodedata
+
+    root = Path(__file__).resolve().parents[1] / "eval"
+    out = []
+    for name in ("gold", "dev", "split-train", "split-dev", "time-dev"):
+        for fname in ("questions.jsonl", "dialogs.jsonl"):
+            for line in (root / name / fname).read_text("utf-8").splitlines():
+                if line.strip():
+                    rec = json.loads(line)
+                    out += [unicodedata.normalize("NFKC", t["question"]) for t in rec.get("turns", [rec])]
+    return out
+
+
+def test_answer_type_alternatives_earn_their_place():
+    """No alternative stands for one question: each way of asking is used by two or more questions of
+    the train/dev sets, and each answer form occurs in the bundled gazette."""
+    from qa.pipeline import answer_types
+
+    questions = _fitting_questions()
+    gazette = re.sub(r"\s", "", "".join(p.read_text("utf-8") for p in sorted(BUNDLED_CORPUS.glob("*.txt"))))
+    types = answer_types.load()
+    assert {t.name for t in types} >= {"money", "date", "count", "body"}
+    for t in types:
+        for alt in _alternatives(t.asked.pattern):
+            assert sum(1 for q in questions if re.search(alt, q)) >= 2, (t.name, alt)
+        for alt in _alternatives(t.form.pattern):
+            assert re.search(alt, gazette), (t.name, alt)
