@@ -11,17 +11,30 @@ from qa.text import bigrams, content
 def coverage(question: str, text: str, idf: dict[str, float] | None = None, top: float | None = None) -> float:
     """Share of the question's content bigrams found in the text, weighted by rarity when `idf` is given
     (a bigram the corpus never contains weighs most: missing it is strong evidence of no answer)."""
-    q = bigrams(content(question)) if idf is None else informative_bigrams(question, idf)
+    if idf is not None:
+        return weighted_coverage(question_weights(question, idf, top), text)
+    q = bigrams(content(question))
     if not q:
         return 0.0
     t = re.sub(r"\s", "", text)
-    if idf is None:
-        return sum(1 for b in q if b in t) / len(q)
+    return sum(1 for b in q if b in t) / len(q)
+
+
+def question_weights(question: str, idf: dict[str, float], top: float | None = None) -> tuple[tuple[str, float], ...]:
+    """The question's informative bigrams with their rarity weights (`top` for one the corpus lacks),
+    in a fixed order: what `weighted_coverage` compares a text against."""
     top = top if top is not None else max(idf.values(), default=1.0)
-    w = {b: idf.get(b, top) for b in q}
-    # fsum: exact whatever the set's iteration order (which varies with the hash seed), so equal
-    # evidence scores equal in every process and ties break the same way
-    return math.fsum(v for b, v in w.items() if b in t) / math.fsum(w.values())
+    return tuple(sorted((b, idf.get(b, top)) for b in informative_bigrams(question, idf)))
+
+
+def weighted_coverage(weights: tuple[tuple[str, float], ...], text: str) -> float:
+    """Share of the weight of `weights` (question_weights) whose bigrams the text holds."""
+    if not weights:
+        return 0.0
+    t = re.sub(r"\s", "", text)
+    # fsum: exact whatever the order, so equal evidence scores equal in every process and ties break
+    # the same way
+    return math.fsum(v for b, v in weights if b in t) / math.fsum(v for _, v in weights)
 
 
 def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:

@@ -2,7 +2,6 @@
 IDF table, enumerations, units, free-day rules, place names, and the sentence-level vectors."""
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +14,7 @@ from qa.freedays import free_day_rules
 from qa.model import Chunk, Citation, Document
 from qa.places import PlaceNames
 from qa.question import DECLARED_COUNT
-from qa.score import bigram_idf, informative_bigrams, sentences
+from qa.score import bigram_idf, question_weights, sentences, weighted_coverage
 from qa.tables import place_heads
 
 
@@ -77,33 +76,20 @@ class AnswerContext:
         # sentence-level vectors (index folder, same encoder as the chunks): similarity is a feature
         self.piece_store = piece_store
         self.piece_text = dict(piece_ids(corpus.chunks))
-        self._weights = lru_cache(maxsize=1024)(self._question_weights)
-        self._date_groups: dict | None = None
+        self._weights = lru_cache(maxsize=1024)(lambda q: question_weights(q, self.idf, self.idf_top))
+        # the dated statements (qa.timeline) by chunk, then by sentence: what a time answer quotes
+        self.dates_by_chunk: dict[str, dict[str, list]] = {}
+        for r in corpus.timeline.records:
+            self.dates_by_chunk.setdefault(r.chunk_id, {}).setdefault(r.text, []).append(r)
 
     def cov(self, q: str, text: str) -> float:
         """qa.score.coverage with this corpus's IDF; the question's weights are worked out once per
         question (every candidate of every skill is scored against the same question)."""
-        w = self.question_weights(q)
-        if not w:
-            return 0.0
-        t = re.sub(r"\s", "", text)
-        return math.fsum(v for b, v in w if b in t) / math.fsum(v for _, v in w)
+        return weighted_coverage(self.question_weights(q), text)
 
     def question_weights(self, q: str) -> tuple[tuple[str, float], ...]:
         return self._weights(q)
 
-    def _question_weights(self, q: str) -> tuple[tuple[str, float], ...]:
-        return tuple(sorted((b, self.idf.get(b, self.idf_top)) for b in informative_bigrams(q, self.idf)))
-
-    @property
-    def date_groups(self) -> dict[tuple[str, str], list]:
-        """The corpus's dated statements grouped by (chunk id, sentence): built on first use."""
-        if self._date_groups is None:
-            groups: dict[tuple[str, str], list] = {}
-            for r in self.corpus.timeline.records:
-                groups.setdefault((r.chunk_id, r.text), []).append(r)
-            self._date_groups = groups
-        return self._date_groups
 
     def piece_sims(self, qvec: np.ndarray | None, ids: list[str]) -> dict[str, float]:
         """Cosine similarity of the question to each piece id (0 where unknown or no vectors)."""

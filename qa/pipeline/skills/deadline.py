@@ -32,7 +32,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         asked = AskedDate(plan.today, "relative")  # "this quarter": today stands for it
     if not DUE_Q.search(q) and asked is None:
         return []
-    groups = {k: kept for k, recs in ctx.date_groups.items() if (kept := [r for r in recs if r.kind in _KINDS])}
+    groups = {(cid, text): kept for cid, by_text in ctx.dates_by_chunk.items() for text, recs in by_text.items()
+              if (kept := [r for r in recs if r.kind in _KINDS])}
     if not groups:
         return []
     hit_rank = {h.chunk.id: n for n, h in enumerate(hits)}
@@ -256,16 +257,12 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     if skills & set(_SELF_TIMED) or not (DUE_Q.search(plan.match) or plan.intent in ("date", "when")):
         return ""
     asked = question_date(plan.match, plan.today)
-    groups = {}
-    for key, recs in ctx.date_groups.items():
-        recs = [r for r in recs if r.kind in _NOTE_KINDS and r.end is not None]
-        if recs:
-            groups[key] = recs
     notes = []
     for chunk_id, quote in quotes:
         flat = re.sub(r"\s", "", quote)
-        for (cid, text), recs in groups.items():
-            if cid == chunk_id and re.sub(r"\s", "", text) in flat:
+        for text, recs in ctx.dates_by_chunk.get(chunk_id, {}).items():
+            recs = [r for r in recs if r.kind in _NOTE_KINDS and r.end is not None]
+            if recs and re.sub(r"\s", "", text) in flat:
                 said = statement(ctx, plan.today, recs, asked, plan.match)
                 notes.append(said[len(_quote(recs)):].lstrip(",,即"))
         if len(notes) >= 2:
