@@ -235,4 +235,5 @@ def strip(text: str) -> str:
         pos = max(pos, end)
     out.append(text[pos:])
     result = _GREETING.sub("", "".join(out).strip())
-    return re.sub(r"^[\s,，。;；:：、]+", "", result)
+    # what stood between the removed clause and the question ("喂,在吗?请问…" leaves "?请问…")
+    return re.sub(r"^[\s,，。;；:：、?？!！~～]+", "", result)

@@ -74,7 +74,7 @@ class Understander:
         for _ in range(3):  # "你好,请问…": courtesy words come in runs
             before = q
             for pat in self.courtesy:
-                q = pat.sub("", q).strip(" ,.;:!").lstrip("?~")  # "喂,在吗?请问…": nothing asks before its words
+                q = pat.sub("", q).strip(" ,.;:!")
             if q == before:
                 break
         q = _SPACES.sub(" ", q).strip(" ,.;:")
