@@ -333,17 +333,33 @@ def _ask_record(item: GoldItem, reply, wall_ms: float, chunks: dict | None, erro
     return rec
 
 
+def ask_each(engine, questions: Sequence[GoldItem], dialogs: Sequence[Dialog],
+             ask_one: Callable[[GoldItem, str | None, dt.date | None], Any]) -> None:
+    """Ask every question, then every dialog's turns in order (chained through the reply's
+    session_id), each with its reference date as the engine's today: `ask_one(item, session_id, day)`
+    asks and returns the reply (None when the ask failed). The engine's own settings come back after."""
+    today = _Today(engine)
+    try:
+        for q in questions:
+            ask_one(q, None, today.set(q.reference_date))
+        for d in dialogs:
+            session = None
+            for t in d.turns:
+                reply = ask_one(t, session, today.set(t.reference_date))
+                session = reply.session_id if reply is not None else session
+    finally:
+        today.restore()
+
+
 def evaluate_answers(engine, questions: Sequence[GoldItem], dialogs: Sequence[Dialog],
                      tick: Callable[..., None] = lambda n=1: None) -> list[dict]:
     """One record per question and per dialog turn (turns chained through the returned session_id),
     each asked with its reference date as the engine's today."""
     chunks = _engine_chunks(engine)
     threshold = _threshold(engine)
-    today = _Today(engine)
     records = []
 
-    def ask(item: GoldItem, session_id: str | None):
-        day = today.set(item.reference_date)
+    def ask(item: GoldItem, session_id: str | None, day: dt.date | None):
         t0 = time.perf_counter()
         try:
             reply = engine.ask(item.question, session_id=session_id)
@@ -355,16 +371,7 @@ def evaluate_answers(engine, questions: Sequence[GoldItem], dialogs: Sequence[Di
         tick(1)
         return reply
 
-    try:
-        for q in questions:
-            ask(q, None)
-        for d in dialogs:
-            session = None
-            for t in d.turns:
-                reply = ask(t, session)
-                session = reply.session_id if reply is not None else session
-    finally:
-        today.restore()
+    ask_each(engine, questions, dialogs, ask)
     return records
 
 

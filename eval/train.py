@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from eval import metrics as M
-from eval.harness import GoldItem, load_gold, make_engine
+from eval.harness import GoldItem, ask_each, load_gold, make_engine
 
 REPO = Path(__file__).resolve().parents[1]
 TRAIN = REPO / "eval" / "split-train"
@@ -61,12 +61,13 @@ def _label(item: GoldItem, text: str, docs: set[str], part: int) -> bool:
 
 
 def collect(engine, folder: Path) -> tuple[list[Example], list[tuple[GoldItem, object]]]:
-    """Ask every question and dialog turn; every candidate of every part becomes an example."""
+    """Ask every question and dialog turn (each on its reference date, as the eval asks it); every
+    candidate of every part becomes an example."""
     questions, dialogs = load_gold(folder)
     examples: list[Example] = []
     outcomes = []
 
-    def ask(item: GoldItem, session):
+    def ask(item: GoldItem, session, _day):
         reply = engine.ask(item.question, session_id=session)
         out = reply.outcome
         outcomes.append((item, out))
@@ -76,14 +77,9 @@ def collect(engine, folder: Path) -> tuple[list[Example], list[tuple[GoldItem, o
                 examples.append(Example(item.id, part, dict(c.features),
                                         _label(item, c.text, {x.doc_key for x in c.citations}, part),
                                         item.type == "unanswerable"))
-        return reply.session_id
+        return reply
 
-    for q in questions:
-        ask(q, None)
-    for d in dialogs:
-        session = None
-        for t in d.turns:
-            session = ask(t, session)
+    ask_each(engine, questions, dialogs, ask)
     return examples, outcomes
 
 
