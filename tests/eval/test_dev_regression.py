@@ -14,7 +14,9 @@ from eval import harness as H
 DEV_DIR = H.REPO_ROOT / "eval" / "dev"
 
 MIN_FULLY_RIGHT_ANSWERABLE = 0.64  # 0.676 (learned pipeline; the rules tuned on this set reached 0.865)
-MAX_WRONGLY_REFUSED = 0.30  # 0.270
+# 0.324 (12 of 37): was 0.270 while qa/lexicon/answer_types.tsv had 哪儿, an alternative no other
+# train/dev question uses; it only ever served h044 here, so it went (tests/test_lexicon.py) and h044 with it
+MAX_WRONGLY_REFUSED = 0.33
 MIN_REFUSAL_RECALL = 0.74  # 0.750 (6 of 8)
 MIN_DIALOG_TURN_ACCURACY = 0.56  # 0.625 (10 of 16; one turn is 6.3 points)
 
