@@ -183,8 +183,10 @@ def _with_sources(c: Candidate) -> Candidate:
     if c.skill == extractive.NAME or re.search(r"\[\d+\]", c.text):
         return c
     flat = re.sub(r"\s", "", c.text)
-    shown = [f"“{x.quote}”[{k}]" for k, x in enumerate(c.citations, 1) if re.sub(r"\s", "", x.quote) not in flat]
-    marks = "".join(f"[{k}]" for k, x in enumerate(c.citations, 1) if re.sub(r"\s", "", x.quote) in flat)
+    # a quote the text already holds, bar its closing punctuation ("…车辆;" quoted as "…车辆”"), is not repeated
+    held = [re.sub(r"\s", "", x.quote).rstrip("。;;,,") in flat for x in c.citations]
+    shown = [f"“{x.quote}”[{k}]" for k, (x, h) in enumerate(zip(c.citations, held), 1) if not h]
+    marks = "".join(f"[{k}]" for k, h in enumerate(held, 1) if h)
     text = c.text + marks + ("依据:" + ";".join(shown) + "。" if shown else "")
     return Candidate(c.skill, c.kind, text, c.citations, c.prior, c.features, c.items, c.part)
 

@@ -245,7 +245,7 @@ def _cite(ctx, r: DateRecord):
     return replace(c, line_start=r.line_start, line_end=r.line_end)
 
 
-_NOTE_KINDS = ("deadline", "target", "period", "start")
+_NOTE_KINDS = ("deadline", "target", "period", "start", "effective")
 _SELF_TIMED = (NAME, "validity", "doc_dates", "free_days")
 
 
@@ -254,9 +254,10 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     with its year and weekday, and where today (or the day asked) stands against it. `quotes` are
     (chunk id, quoted text) of the answer's citations. Empty when the answer already says it (it
     came from a time skill), when the question is not about time, or when nothing quoted is dated."""
-    if skills & set(_SELF_TIMED) or not (DUE_Q.search(plan.match) or plan.intent in ("date", "when")):
-        return ""
     asked = question_date(plan.match, plan.today)
+    timed = DUE_Q.search(plan.match) or _IN_FORCE_Q.search(plan.match) or plan.intent in ("date", "when")
+    if skills & set(_SELF_TIMED) or not (timed or asked is not None):
+        return ""
     notes = []
     for chunk_id, quote in quotes:
         flat = re.sub(r"\s", "", quote)
@@ -264,7 +265,8 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
             recs = [r for r in recs if r.kind in _NOTE_KINDS and r.end is not None]
             if recs and re.sub(r"\s", "", text) in flat:
                 said = statement(ctx, plan.today, recs, asked, plan.match)
-                notes.append(said[len(_quote(recs)):].lstrip(",,即"))
+                label = "施行日期" if recs[0].kind == "effective" else "期限"
+                notes.append((label, said[len(_quote(recs)):].lstrip(",,即")))
         if len(notes) >= 2:
             break
-    return "".join(f"其中所定期限即{n}" for n in dict.fromkeys(notes))
+    return "".join(f"其中所定{label}即{n}" for label, n in dict.fromkeys(notes))

@@ -8,6 +8,7 @@ import re
 from qa.cite import make_citation
 from qa.timeline import full_date
 from qa.model import Document
+from qa.pipeline.skills import validity
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import EFFECTIVE_Q, ISSUED_Q
 from qa.score import sentences
@@ -21,8 +22,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     effective = bool(EFFECTIVE_Q.search(q))
     issued = bool(ISSUED_Q.search(q))
-    if not (effective or issued):
-        return []
+    if not (effective or issued) or validity.asks(q):
+        return []  # asked with its status or term, the issue date is part of the validity answer
     docs = _named_documents(ctx, q)
     prior = 1.0
     if len(docs) < 2:

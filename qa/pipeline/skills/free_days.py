@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from qa.cite import make_citation
-from qa.dates import question_date, question_month_year, weekday_cn
+from qa.dates import HOLIDAYS, question_date, question_month_year, weekday_cn
 from qa.freedays import holiday_note, month_line, rule_sentence, why_not
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.score import sentences
@@ -23,9 +23,13 @@ def _unlisted(q: str, spots) -> list[str]:
     if not spots:
         return []
     names = spots[0]
+    # beside a listed spot, "景区" names it again ("去江郎山走走,到时候景区也免费吧"), not another place
+    generic_ok = not any(n in q for n in names)
     out = []
     for m in SPOT_NAME.finditer(re.sub(r"\d+月\d+日|免费|门票|景区免费", " ", q)):
         name = re.sub(r"^(?:去|到|在|游|玩|逛|的)+", "", m.group(0))
+        if name.endswith("景区") and not generic_ok:
+            continue
         if len(name) >= 2 and not any(name in n or n in name for n in names) and name not in ("景区", "公园"):
             out.append(name)
     return out
@@ -37,7 +41,7 @@ def _full(day: dt.date) -> str:
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    if not ctx.free_rules or not re.search(r"免费|景区|门票|买票|免票|要票|游", q) or re.search(r"一共|共计|合计|总共|总计", q):
+    if not ctx.free_rules or not re.search(r"免费|景区|票|游", q) or re.search(r"一共|共计|合计|总共|总计", q):
         return []
     out = []
     for rule, chunk, spots in ctx.free_rules:
@@ -101,7 +105,11 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
         return Candidate(NAME, "date", text + _arrangement(asked, day), tuple(cites), 1.0)
     asked_year = got[0]
     if asked_year is not None and asked_year != year:
-        text = f"{period}。{_spots_named(q, spots)}{_outside(ctx, chunk, asked_year, year, cites)}"
+        line = month_line(chunk, month)  # what the notice listed for that month of its own year
+        listed = f"公报所列{year}年{month}月:“{line.rstrip(';;。')}”。" if line else ""
+        if line:
+            cites.append(make_citation(chunk, line))
+        text = f"{period}。{_spots_named(q, spots)}{listed}{_outside(ctx, chunk, asked_year, year, cites)}"
         return Candidate(NAME, "date", text, tuple(cites), 1.0)
     line = month_line(chunk, month)
     days = [d for d in rule.days if d.month == month]
@@ -137,7 +145,9 @@ def _spots_named(q: str, spots) -> str:
 
 def _arrangement(asked, day: dt.date) -> str:
     if asked is not None and asked.how == "holiday" and not asked.official:
-        return f"({asked.holiday}日期按农历推算;{day.year}年的官方放假安排尚未公布。)"
+        lunar = any(name == asked.holiday and cal == "lunar" for name, cal, _ in HOLIDAYS.values())
+        how = f"{asked.holiday}日期按农历推算;" if lunar else ""
+        return f"({how}{day.year}年的官方放假安排尚未公布。)"
     return ""
 
 

@@ -8,16 +8,30 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.question import EFFECTIVE_Q, ISSUED_Q
 from qa.score import informative_bigrams
 from qa.timeline import DateRecord, full_date
 
 NAME = "validity"
 VALID_Q = re.compile(
-    r"(?:还|仍|是否|现在|目前|如今|当前|依然|至今).{0,8}(?:有效|管用|作数|算数|执行|实施|适用|施行|生效|实施期|能用|在用|存在)"
+    r"(?:还|仍|是否|现在|目前|如今|当前|依然|至今).{0,8}(?:有效|管用|作数|算数|执行|实施|适用|施行|生效|实施期|能用|在用|存在"
+    r"|在搞|在做|在进行|在推进|按.{0,4}[来办])"
     r"|失效|废止|作废|还算数|还作数|还是.{0,16}吗|还能用|了没有")
 # words that ask about validity itself, even beside a deadline word ("现在还有效吗 有没有期限")
 _EXPLICIT = re.compile(r"有效|失效|废止|作废|作数|算数|管用|还在执行|仍在执行|还在实施|实施期")
 _DUE_WORDS = re.compile(r"期限|时限|完成|截止|要在|过了没|什么时候|啥时候|哪天|哪年")
+# how long a document runs: its term, its years, when it ends ("管几年", "计划搞几年", "管哪几年")
+TERM_Q = re.compile(r"[管搞干弄执实施行]{1,2}(?:几|多少|哪几)年|哪几年|多少年|管多久|管多长|到哪年结束|哪年结束|什么时候结束|啥时候结束")
+
+
+def asks(q: str) -> bool:
+    """The question asks whether a document is in force, or how long it runs (its term or years); a
+    deadline question ("啥时候要完成?现在过期了没有?") is the deadline skill's, unless it names
+    validity itself."""
+    if TERM_Q.search(q):
+        return True
+    rest = EFFECTIVE_Q.sub(" ", ISSUED_Q.sub(" ", q))  # "哪天发的" asks the issue date, not a deadline
+    return bool(VALID_Q.search(q)) and not (_DUE_WORDS.search(rest) and not _EXPLICIT.search(q))
 
 
 def known_cov(ctx, q: str, text: str) -> float:
@@ -41,18 +55,44 @@ def age(issued: dt.date, today: dt.date) -> str:
     return f"距今约{months}个月" if months >= 1 else f"距今{days}天"
 
 
+def title_years(doc) -> tuple[int, int] | None:
+    """The years a document's title says it covers: "名单(2016年)" → (2016, 2016), "(2017—2019年)" → (2017, 2019)."""
+    title = f"{doc.title} {doc.subtitle or ''}"
+    m = re.search(r"(20\d\d)\s*年?\s*[—–\-至~]\s*(20\d\d)\s*年", title)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    years = sorted({int(y) for y in re.findall(r"(20\d\d)\s*年", title)})
+    return (years[0], years[-1]) if years else None
+
+
+def outside_years(doc, q: str) -> list[int]:
+    """Years the question names that the document's title does not cover ("2021年…三年行动" of 2017—2019)."""
+    span = title_years(doc)
+    if span is None:
+        return []
+    return [y for y in dict.fromkeys(int(x) for x in re.findall(r"(20\d\d)\s*年", q)) if not span[0] <= y <= span[1]]
+
+
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    if not VALID_Q.search(q) or (_DUE_WORDS.search(q) and not _EXPLICIT.search(q)):
-        return []  # "啥时候要完成?现在过期了没有?" is a deadline question
+    asked = asks(q)
+    if not asked and not re.search(r"20\d\d\s*年", q):
+        return []
     timeline = ctx.corpus.timeline
     out: list[Candidate] = []
-    repealed = _repealed_named(ctx, q)
+    repealed = _repealed_named(ctx, q) if asked else None
     if repealed is not None:
         out.append(repealed)
     doc, cov = ctx.best_document(q)
+    if part is not plan.parts[0]:  # "…哪天印发的?现在还管用吗": the part's document is the question's
+        whole, whole_cov = ctx.best_document(plan.match)
+        if whole is not None and whole_cov > cov:
+            doc, cov = whole, whole_cov
+    if not asked:  # a year the document's title does not cover: what it covers, and that the rest is unsaid
+        if doc is None or cov < 0.3 or not outside_years(doc, q):
+            return out
     if doc is not None:  # "我叫王芳…那个意见现在还管用吗": words the corpus never uses say nothing against it
-        cov = max(cov, 0.9 * known_cov(ctx, VALID_Q.sub(" ", q), f"{doc.title} {doc.subtitle or ''}"))
+        cov = max(cov, 0.9 * known_cov(ctx, TERM_Q.sub(" ", VALID_Q.sub(" ", q)), f"{doc.title} {doc.subtitle or ''}"))
     if doc is None or cov < 0.3:
         if not hits:
             return out
@@ -95,11 +135,12 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "") -> tuple[str
             cites.append(_cite(ctx, r))
     title_period = next((r for r in recs if r.kind == "period" and r.subject == "title"), None)
     if title_period is not None:
-        state = "已届满" if today > title_period.end else "尚未届满"
-        text += f"文件所定期限为{title_period.phrase},至{full_date(title_period.end)}{state}。"
+        state = "已过" if today > title_period.end else "尚未到期"
+        text += (f"文件所定期限为{title_period.phrase},至{full_date(title_period.end)}止;"
+                 f"截至今天{full_date(today)},该期限{state}。")
     latest = max((r for r in recs if r.kind in ("deadline", "target", "start") and r.end
                   and not r.chunk_id.rsplit("/", 1)[-1].startswith("r")), key=lambda r: r.end, default=None)
-    if latest is not None and latest.text not in text and title_period is None:
+    if latest is not None and _bare(latest.text) not in text and title_period is None:
         text += f"文件所定时间安排:“{_bare(latest.text)}”。"
         cites.append(_cite(ctx, latest))
     for r in recs:
@@ -119,6 +160,9 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "") -> tuple[str
             text += "该文件为暂行(试行)文件,公报未载明其暂行期限。"
         text += (f"发布于{dates.issued.year}年{dates.issued.month}月,{age(dates.issued, today)},"
                  "本公报未载明其后是否修订或废止。")
+    beyond = outside_years(doc, q)
+    if beyond:
+        text += f"本公报未载明{'、'.join(map(str, beyond))}年的安排。"
     return text, tuple(dict.fromkeys(cites))
 
 
