@@ -49,7 +49,7 @@ def _fitting_questions() -> list[str]:
 
     root = Path(__file__).resolve().parents[1] / "eval"
     out = []
-    for name in ("gold", "dev", "split-train", "split-dev", "time-dev"):
+    for name in ("gold", "dev", "split-train", "time-train", "split-dev", "time-dev"):
         for fname in ("questions.jsonl", "dialogs.jsonl"):
             for line in (root / name / fname).read_text("utf-8").splitlines():
                 if line.strip():

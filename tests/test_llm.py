@@ -315,7 +315,7 @@ def test_phraser_closes_only_its_own_client():
 
 
 # ------------------------------------------------------------------ wired into the engine
-@pytest.mark.xfail(reason="the learned scorer (fitted on eval/split-train, τ chosen on split-dev) refuses or ranks another candidate here; a measured regression of the learned pipeline, see the eval report", strict=False)
+@pytest.mark.xfail(reason="the learned scorer (fitted on eval/split-train and eval/time-train, τ chosen on the dev splits) refuses or ranks another candidate here; a measured regression of the learned pipeline, see the eval report", strict=False)
 def test_standin_llm_wired_into_engine_phrases_and_is_checked(server, engine):
     """The real engine with QA_LLM_BASE_URL pointing at the stand-in: a checked rephrasing replaces
     the extractive answer; a rephrasing with a wrong number is rejected and the extractive one stays."""

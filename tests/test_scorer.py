@@ -8,19 +8,41 @@ from qa.pipeline.scorer import MODEL_FILE, Scorer
 
 
 def test_scorer_matches_features_train_split_and_encoder():
-    from eval.train import TRAIN, set_sha256
+    from eval.train import TRAINS, set_sha256
     from index.encoders import load_encoder
 
     scorer = Scorer.load(MODEL_FILE)
     assert scorer.features == FEATURES, "the feature set changed: run `make train`"
-    assert scorer.meta["train_sha256"] == set_sha256(TRAIN), "eval/split-train changed: run `make train`"
+    assert scorer.meta["train_sets"] == [d.name for d in TRAINS], "the train splits changed: run `make train`"
+    for folder in TRAINS:
+        assert scorer.meta["train_sha256"][folder.name] == set_sha256(folder), f"eval/{folder.name} changed: run `make train`"
     assert scorer.meta["encoder"] == load_encoder(Settings().encoder).name, "the encoder changed: run `make train`"
     assert 0.0 < scorer.threshold < 1.0
-    assert scorer.meta["dev_set"] == "split-dev" and scorer.meta["train_set"] == "split-train"
+    assert scorer.meta["dev_set"] == "split-dev"
     # the operating point was chosen on these dev splits as they are now
+    root = TRAINS[0].parent
     for name, digest in scorer.meta["dev_sha256"].items():
-        assert set_sha256(TRAIN.parent / name) == digest, f"eval/{name} changed: run `make train`"
-    assert not {"split-test", "heldout", "time"} & set(scorer.meta["dev_sets"]), "a test set may not choose τ"
+        assert set_sha256(root / name) == digest, f"eval/{name} changed: run `make train`"
+    tests = {"split-test", "heldout", "time"}
+    assert not tests & set(scorer.meta["dev_sets"]), "a test set may not choose τ"
+    assert not tests & set(scorer.meta["train_sets"]), "a test set may not be fitted on"
+
+
+def test_train_splits_touch_no_test_split_document():
+    """Every question fitted on is about split-train documents only (eval/splits.json)."""
+    import json
+
+    from eval.harness import load_gold
+    from eval.train import TRAINS
+
+    splits = json.loads((TRAINS[0].parent / "splits.json").read_text("utf-8"))["splits"]
+    allowed = set(splits["split-train"]["documents"])
+    for folder in TRAINS:
+        questions, dialogs = load_gold(folder)
+        items = list(questions) + [t for d in dialogs for t in d.turns]
+        assert items
+        outside = [x.id for x in items if set(x.doc_numbers) - allowed]
+        assert not outside, (folder.name, outside[:5])
 
 
 def test_scorer_probabilities_are_probabilities():

@@ -10,7 +10,13 @@ from eval import harness as H
 # measured 2026-11-30 with τ chosen on split-dev + time-dev + dev (utility at cost 2): answerable
 # 0.638 (67/105, was 0.505), unanswerable refused 0.743 (26/35, was 0.857): the new operating point
 # answers 17 more right and refuses 4 fewer unanswerable ones, a better trade at the product's cost
-MIN_FULLY_RIGHT_ANSWERABLE = 0.60
+# Re-measured the same day after the scorer was refitted on split-train + time-train (184 time questions
+# by a separate author) and extractive glue was kept within one document for a one-part question:
+# the new model is better at every threshold on the dev splits (at τ 0.61: 212 right / 47 wrong vs
+# 214 / 50; at τ 0.70: 192 / 35 vs 192 / 43), and its utility-maximising τ moved from 0.61 to 0.70
+# (dev utility 145 → 156). On split-dev that point answers fewer: answerable 0.562 (59/105), answered
+# wrongly 22.4 % (17/76), unanswerable refused 0.771 (27/35). The floor follows the chosen trade.
+MIN_FULLY_RIGHT_ANSWERABLE = 0.54
 MIN_REFUSAL_RECALL = 0.70
 
 

@@ -81,23 +81,28 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
     seen: set[str] = set()
     seeds = [c for c in seeds if not (c[2] in seen or seen.add(c[2]))]
     out = []
+    # one question is answered from one document; a question in several parts may need several
+    multi = len(plan.parts) > 1
     for seed in seeds:
         alone = _build(seed, cands, weight, total, q, ctx, glue=False)
-        glued = _build(seed, cands, weight, total, q, ctx, glue=True)
+        glued = _build(seed, cands, weight, total, q, ctx, glue=True, across=multi)
         out.append(alone)
         if glued.text != alone.text:
             out.append(glued)
     return out
 
 
-def _build(seed, cands, weight, total, q, ctx, glue: bool) -> Candidate:
-    """The seed sentence with what it needs; with `glue`, also sentences covering parts it leaves open."""
+def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False) -> Candidate:
+    """The seed sentence with what it needs; with `glue`, also sentences covering parts it leaves open
+    (from the seed's own document, or from any with `across`)."""
     picked = [seed]
     covered = set(seed[1])
     # a sentence printed in many records ("完成时限:2017年6月底") is glued from the seed's own record
     own = {c[2]: c for c in cands if c[3].id == seed[3].id}
     for cand in cands[:12] if glue else ():
         cand = own.get(cand[2], cand)
+        if not across and cand[3].doc_key != seed[3].doc_key:
+            continue
         gain = math.fsum(weight[b] for b in cand[1] - covered) / total
         # another sentence only when it answers a part the seed leaves open, and is itself on topic
         if gain >= 0.15 and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
