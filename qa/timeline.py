@@ -248,6 +248,8 @@ def _classify(e: _Expr, s: str) -> tuple[str, str] | None:
     m = re.match(r"(之日)?起(施行|执行|实施)", post)
     if m and pre.endswith("自"):
         return "effective", "自" + core + m.group(0)
+    if re.match(r"(?:之)?前已", post):
+        return "date", core  # "2017年5月1日之前已购买的车辆": a cut-off for what was done, not a deadline
     m = re.match(r"(之)?前", post)
     lead = re.search(r"(?:完成时限|完成期限|时限)[::]?\s*$", pre)
     if m:
