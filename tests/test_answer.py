@@ -95,7 +95,8 @@ def test_follow_up_carries_the_date_slot(engine):
     second = engine.ask("那12月呢?", session_id=first.session_id)
     assert second.session_id == first.session_id
     assert second.answer.rewritten_question == "12月哪些景区免费?"
-    assert "全月" in second.answer.answer
+    # December as the gazette states it: the listed line (十二月:全月31天) or its rule sentence
+    assert "全月" in second.answer.answer or "2017年12月面向全民免费开放" in second.answer.answer
 
 
 def test_follow_up_from_explicit_history(engine):
@@ -132,7 +133,6 @@ def test_a_named_measure_the_answer_lacks_is_refused(engine):
     assert not ask(engine, "防汛物资仓库的地址在哪里?").found
 
 
-@pytest.mark.xfail(reason="the learned scorer (fitted on eval/split-train and eval/time-train, τ chosen on the dev splits) refuses or ranks another candidate here; a measured regression of the learned pipeline, see the eval report", strict=False)
 def test_everyday_words_meet_the_gazettes_words(engine):
     # 电动车/装在/搞 are not the gazette's words (电动自行车/安装在/举行)
     a = ask(engine, "电动车的号牌应该装在车的什么位置?")

@@ -158,3 +158,11 @@ def test_a_solar_holiday_is_not_said_to_be_computed_from_the_lunar_calendar(engi
     a = ask(engine_2026, "国庆去江郎山免费吗")  # 国庆 2027: a fixed date; its arrangement is not yet published
     assert "2027年10月1日(星期五)" in a.answer and "农历" not in a.answer
     assert "2027年的官方放假安排尚未公布" in a.answer
+
+
+def test_how_long_an_activity_runs_is_read_off_its_listed_days(engine):
+    """"周一免费到几月份结束": the last listed Monday (11.27) and the free month after it, as listed."""
+    a = ask(on(engine, dt.date(2017, 6, 1)), "周一免费要到几月份才结束呀？")
+    assert a.found and "2017年5月19日(星期五)至2017年12月31日(星期日)" in a.answer
+    assert "11.27" in a.answer and "全月31天" in a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕29号"}

@@ -142,10 +142,12 @@ def missing_max(ctx, q: str, text: str) -> float:
     return max(missing, default=0.0) / ctx.idf_top
 
 
+# the decision judges the evidence, not which skill spoke or what was asked: skill and intent
+# indicators there acted as per-skill confidence offsets (and, beside `prior`, a computed skill's
+# constant, pulled against each other); the selector keeps them to rank candidates
 DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "top_same_doc", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
                      "sim_gap", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
-                     "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "atype_missing") + tuple(f"skill_{s}" for s in SKILL_NAMES) + tuple(
-                         f"intent_{i}" for i in INTENTS)
+                     "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "atype_missing")
 
 
 def decision_features(scored) -> dict[str, float]:

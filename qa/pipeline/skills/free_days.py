@@ -2,6 +2,7 @@
 spot take part. The answer names the year the list is for and never applies it to another year."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -16,6 +17,10 @@ NAME = "free_days"
 
 # how a place people visit is named: 西湖, 灵隐寺, 千岛湖景区, 乌镇古镇
 SPOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:山|湖|景区|寺|庙|村|园|关|洞|石窟|石林|古镇|公园|岛|峡|谷|瀑布|街区)")
+
+
+# when an activity runs: from when, until when, for how long
+SPAN_Q = re.compile(r"开始|结束|截止|到什么时候|到啥时候|到哪天|到几月|持续|多久|多长时间")
 
 
 def _unlisted(q: str, spots) -> list[str]:
@@ -64,13 +69,25 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
     asked = question_date(q, today)
     day = asked.day if asked else None
     got = None if day else question_month_year(q, today)
-    if day is None and got is None:
-        return _in_general(q, rule, chunk, spots)
     month = got[1] if got else None
     year = rule.days[0].year if rule.days else today.year
     first = min(rule.days) if rule.days else dt.date(year, 1, 1)
-    last = dt.date(year, 12, 31)
+    # the last free day: the last listed one, or the end of a month that is free as a whole
+    ends = list(rule.days) + [dt.date(y, m, calendar.monthrange(y, m)[1]) for y, m in rule.whole_months]
+    last = max(ends) if ends else dt.date(year, 12, 31)
     period = f"本次活动时间为{_full(first)}至{_full(last)}"
+    if day is None and got is None:
+        if SPAN_Q.search(q):  # "活动从哪天开始到什么时候结束": the span its free days make, in its own words
+            rules = [x for x in sentences(chunk.text) if re.search(r"免费[::]", x)]
+            # the listed lines where the span ends: the last listed day's month, and whole free months
+            months = dict.fromkeys([max(rule.days).month] if rule.days else [])
+            months.update(dict.fromkeys(m for _, m in sorted(rule.whole_months)))
+            lines = [ln for m in months if (ln := month_line(chunk, m))]
+            text = (f"{period}(按公报所列免费日计)。" + "".join(f"“{x.rstrip('。')}”。" for x in rules)
+                    + ("公报所列:" + "".join(f"“{ln.rstrip(';;。')}”" for ln in lines) + "。" if lines else ""))
+            cites = tuple(make_citation(chunk, x) for x in rules + lines)
+            return Candidate(NAME, "date", text, cites, 1.0)
+        return _in_general(q, rule, chunk, spots)
     cites = [make_citation(chunk, rule_sentence(chunk))]
     if day is not None:
         yearless = asked.how == "yearless"
