@@ -17,6 +17,8 @@ from qa.text import bigrams, content
 NAME = "extractive"
 SEEDS = 6  # candidates seeded by lexical score
 DENSE_SEEDS = 6  # and by the encoder's similarity, when it saw the question
+_SPACE = re.compile(r"\s")
+_UNBRACKETED = re.compile(r"[\s()()]")
 
 
 def with_neighbours(ctx, hits: list[Hit], top: int = 3, limit: int = 12) -> list[Hit]:
@@ -62,17 +64,22 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
     for rank, h in enumerate(pool):
         if h.chunk.kind in ("header", "table"):
             continue
-        head = re.sub(r"\s", "", h.chunk.header)
+        head = _SPACE.sub("", h.chunk.header)
+        ctxb = {b for b in qb if b in head}
         for n, s in enumerate(pieces(h.chunk)):
-            flat = re.sub(r"[\s()()]", "", s)  # "乡(镇)" is asked as "乡镇": brackets dropped for matching
+            flat = _UNBRACKETED.sub("", s)  # "乡(镇)" is asked as "乡镇": brackets dropped for matching
             own = {b for b in qb if b in flat}
-            ctxb = {b for b in qb if b in head}
-            lex = math.fsum(weight[b] for b in own | ctxb) / total + 0.5 * math.fsum(weight[b] for b in own - ctxb) / total
+            covered = own | ctxb
+            lex = math.fsum([weight[b] for b in covered]) / total + 0.5 * math.fsum([weight[b] for b in own - ctxb]) / total
             score = lex + form_bonus(q, s) + shape_bonus(q, s) + 0.05 / (rank + 1)
-            cands.append((score, own | ctxb, s, h.chunk, rank, sims.get(f"{h.chunk.id}~{n}", text_sims.get(s))))
+            cands.append((score, covered, s, h.chunk, rank, sims.get(f"{h.chunk.id}~{n}", text_sims.get(s))))
     if not cands:
         return []
     cands.sort(key=lambda x: -x[0])
+    # a sentence printed in many records ("完成时限:2017年6月底") is glued from the seed's own record
+    by_chunk: dict[str, dict[str, tuple]] = {}
+    for c in cands:
+        by_chunk.setdefault(c[3].id, {})[c[2]] = c
     seeds = cands[:SEEDS]
     if dense:
         by_sim = sorted((c for c in cands if c[5] is not None), key=lambda c: -c[5])
@@ -85,25 +92,23 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
     multi = len(plan.parts) > 1
     for seed in seeds:
         alone = _build(seed, cands, weight, total, q, ctx, glue=False)
-        glued = _build(seed, cands, weight, total, q, ctx, glue=True, across=multi)
+        glued = _build(seed, cands, weight, total, q, ctx, glue=True, across=multi, own=by_chunk[seed[3].id])
         out.append(alone)
         if glued.text != alone.text:
             out.append(glued)
     return out
 
 
-def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False) -> Candidate:
+def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False, own: dict | None = None) -> Candidate:
     """The seed sentence with what it needs; with `glue`, also sentences covering parts it leaves open
-    (from the seed's own document, or from any with `across`)."""
+    (from the seed's own document, or from any with `across`; `own`: the seed's record's sentences)."""
     picked = [seed]
     covered = set(seed[1])
-    # a sentence printed in many records ("完成时限:2017年6月底") is glued from the seed's own record
-    own = {c[2]: c for c in cands if c[3].id == seed[3].id}
     for cand in cands[:12] if glue else ():
         cand = own.get(cand[2], cand)
         if not across and cand[3].doc_key != seed[3].doc_key:
             continue
-        gain = math.fsum(weight[b] for b in cand[1] - covered) / total
+        gain = math.fsum([weight[b] for b in cand[1] - covered]) / total
         # another sentence only when it answers a part the seed leaves open, and is itself on topic
         if gain >= 0.15 and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
             picked.append(cand)
