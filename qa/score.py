@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from qa.text import bigrams, content
 
@@ -34,10 +35,16 @@ def weighted_coverage(weights: tuple[tuple[str, float], ...], text: str) -> floa
     """Share of the weight of `weights` (question_weights) whose bigrams the text holds."""
     if not weights:
         return 0.0
-    t = _SPACE.sub("", text)
+    t = _squeezed(text)
     # fsum: exact whatever the order, so equal evidence scores equal in every process and ties break
     # the same way
     return math.fsum([v for b, v in weights if b in t]) / math.fsum([v for _, v in weights])
+
+
+@lru_cache(maxsize=4096)
+def _squeezed(text: str) -> str:
+    # the same chunk and dated-statement texts are compared with every candidate and every question
+    return _SPACE.sub("", text)
 
 
 def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:
