@@ -132,13 +132,13 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
     best_chunk = seed[3]
     unit = ctx.units.get((best_chunk.doc_key, best_chunk.path))
     items = tuple(u.heading for u in unit.children) if kind == "list" and unit and len(unit.children) >= 2 else ()
-    cand = Candidate(NAME, kind, "".join(texts), tuple(cites), min(1.0, math.fsum(weight[b] for b in covered) / total),
-                     items=items)
-    return cand.with_features({
+    features = {
         "seed_lexical": seed[0], "seed_sim": seed[5] if seed[5] is not None else 0.0,
         "seed_rank": 1.0 / (seed[4] + 1), "sentences": float(len(picked)),
         "table_row": 1.0 if all(p[3].kind == "table_row" for p in picked) else 0.0,
-    })
+    }
+    return Candidate(NAME, kind, "".join(texts), tuple(cites), min(1.0, math.fsum([weight[b] for b in covered]) / total),
+                     features, items=items)
 
 
 def _span(text: str, picked: list[str]) -> str:
