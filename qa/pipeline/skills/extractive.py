@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from qa.cite import make_citation
 from qa.model import Hit
@@ -66,11 +67,14 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
             continue
         head = _SPACE.sub("", h.chunk.header)
         ctxb = {b for b in qb if b in head}
-        for n, s in enumerate(pieces(h.chunk)):
-            flat = _UNBRACKETED.sub("", s)  # "乡(镇)" is asked as "乡镇": brackets dropped for matching
+        heading_lex = math.fsum([weight[b] for b in ctxb]) / total
+        for n, (s, flat) in enumerate(zip(pieces(h.chunk), _matched(h.chunk))):
             own = {b for b in qb if b in flat}
-            covered = own | ctxb
-            lex = math.fsum([weight[b] for b in covered]) / total + 0.5 * math.fsum([weight[b] for b in own - ctxb]) / total
+            if own <= ctxb:  # the sentence adds no word to its heading's (the common case)
+                covered, lex = ctxb, heading_lex
+            else:
+                covered = own | ctxb
+                lex = math.fsum([weight[b] for b in covered]) / total + 0.5 * math.fsum([weight[b] for b in own - ctxb]) / total
             score = lex + form_bonus(q, s) + shape_bonus(q, s) + 0.05 / (rank + 1)
             cands.append((score, covered, s, h.chunk, rank, sims.get(f"{h.chunk.id}~{n}", text_sims.get(s))))
     if not cands:
@@ -97,6 +101,13 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
         if glued.text != alone.text:
             out.append(glued)
     return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _matched(chunk) -> tuple[str, ...]:
+    """Each piece of a chunk as questions are matched against it: "乡(镇)" is asked as "乡镇", so
+    brackets (and spaces) are dropped."""
+    return tuple(_UNBRACKETED.sub("", s) for s in pieces(chunk))
 
 
 def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False, own: dict | None = None) -> Candidate:
