@@ -39,14 +39,21 @@ def rrf(
         raise ValueError(f"weights for unknown retrievers {sorted(unknown)}; retrievers are {list(rankings)}")
     if any(w < 0 for w in weights.values()):
         raise ValueError(f"weights must be ≥ 0, got {weights}")
-    fused: dict[Hashable, Fused] = {}
+    # plain dicts while accumulating (in first-appearance order); each Fused is made once at the end
+    total: dict[Hashable, float] = {}
+    ranks: dict[Hashable, dict[str, int]] = {}
+    raws: dict[Hashable, dict[str, float]] = {}
     for name, hits in rankings.items():
         w = weights.get(name, 1.0)
         for rank, (id_, raw) in enumerate(hits, start=1):
-            f = fused.setdefault(id_, Fused(id_, 0.0, {}, {}))
-            if name in f.ranks:
+            seen = ranks.get(id_)
+            if seen is None:
+                seen, raws[id_], total[id_] = {}, {}, 0.0
+                ranks[id_] = seen
+            elif name in seen:
                 continue
-            f.ranks[name], f.scores[name] = rank, raw
-            fused[id_] = Fused(id_, f.score + w / (k + rank), f.ranks, f.scores)
-    first_seen = {id_: i for i, id_ in enumerate(fused)}
-    return sorted(fused.values(), key=lambda f: (-f.score, min(f.ranks.values()), first_seen[f.id]))
+            seen[name], raws[id_][name] = rank, raw
+            total[id_] += w / (k + rank)
+    fused = [Fused(id_, score, ranks[id_], raws[id_]) for id_, score in total.items()]
+    first_seen = {id_: i for i, id_ in enumerate(total)}
+    return sorted(fused, key=lambda f: (-f.score, min(f.ranks.values()), first_seen[f.id]))

@@ -4,6 +4,7 @@ Pure functions over the question text (and a candidate answer)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.text import FILLERS, cn_to_int, content, normalize_doc_number
 
@@ -55,19 +56,26 @@ ASKED_N = re.compile(r"哪([一二三四五六七八九十两\d]+)(?:个|项|家
 ORDINAL_Q = re.compile(r"第([一二三四五六七八九十])(?:个|项|阶段|步|批|类)")
 
 
+_ENUMERATED = re.compile(r"[、]|和(?=[^和]{2,})")
+
+
+@lru_cache(maxsize=1024)
+def _shape_asked(q: str) -> tuple[int | None, re.Pattern[str] | None]:
+    """What shape_bonus reads of the question, once per question: the asked number of items and the
+    form of the asked ordinal item."""
+    m = ASKED_N.search(q)
+    n = cn_to_int(m.group(1) or m.group(2)) if m else None
+    m = ORDINAL_Q.search(q)
+    return n, re.compile(rf"^[((]{m.group(1)}[))]|^{m.group(1)}、") if m else None
+
+
 def shape_bonus(q: str, s: str) -> float:
     """"哪八个" wants a sentence enumerating eight things; "第二阶段" wants the item numbered (二)."""
-
-
+    n, ordinal = _shape_asked(q)
     bonus = 0.0
-    m = ASKED_N.search(q)
-    if m:
-        n = cn_to_int(m.group(1) or m.group(2))
-        items = len(re.split(r"[、]|和(?=[^和]{2,})", s.split(":")[-1].split(":")[-1]))
-        if n and n >= 2 and items == n:
-            bonus += 0.3
-    m = ORDINAL_Q.search(q)
-    if m and re.match(rf"^[((]{m.group(1)}[))]|^{m.group(1)}、", s.strip()):
+    if n and n >= 2 and len(_ENUMERATED.split(s.split(":")[-1].split(":")[-1])) == n:
+        bonus += 0.3
+    if ordinal and ordinal.match(s.strip()):
         bonus += 0.3
     return bonus
 
@@ -77,32 +85,52 @@ DURATION = re.compile(rf"(?<![\d年月])(?:\d{{1,3}}|[一二三四五六七八�
                       r"|一年一|每年|期限|时限|有效期")
 
 
+_DURATION_Q = re.compile(r"多久|多长时间|期限|有效期")
+_PAYER_Q = re.compile(r"谁出|谁承担|谁负担|谁付|谁支付")
+_DATED = re.compile(r"\d{4}年|\d{1,2}月|\d+日|月底|之前|以前|每年")
+_DIGIT = re.compile(r"\d")
+_BODY = re.compile(r"局|委|办|政府|部门|单位|中心")
+_PAYS = re.compile(r"承担|负担|出资|支付|列入.{0,6}预算")
+_UNIT_LINE = re.compile(r"^单位[::]")
+_CLAUSE = re.compile(r"[。;;,,::]")
+_BRACKETS = re.compile(r"[\s()()]")
+
+
+@lru_cache(maxsize=1024)
+def _form_asked(q: str) -> tuple[bool, bool, bool, bool, bool, str | None, bool, bool]:
+    """What form_bonus reads of the question, worked out once per question (it scores every sentence
+    of every candidate against the same question): when (not how long), how much, who, who pays, how
+    long, the asked noun, which ones, where."""
+    duration = bool(_DURATION_Q.search(q))
+    return (bool(WHEN_Q.search(q)) and not duration, bool(AMOUNT_Q.search(q)), bool(WHO_Q.search(q)),
+            bool(_PAYER_Q.search(q)), duration, asked_noun(q), bool(LIST_Q.search(q)), bool(WHERE_Q.search(q)))
+
+
 def form_bonus(q: str, s: str) -> float:
     """The answer's form follows the question: when → a date, how much → a number, who → a body."""
+    when, amount, who, payer, duration, noun, listing, where = _form_asked(q)
     bonus = 0.0
-    duration = re.search(r"多久|多长时间|期限|有效期", q)
-    if WHEN_Q.search(q) and not duration and re.search(r"\d{4}年|\d{1,2}月|\d+日|月底|之前|以前|每年", s):
+    if when and _DATED.search(s):
         bonus += 0.3
-    if AMOUNT_Q.search(q) and re.search(r"\d", s):
+    if amount and _DIGIT.search(s):
         bonus += 0.2
-    if WHO_Q.search(q) and re.search(r"局|委|办|政府|部门|单位|中心", s):
+    if who and _BODY.search(s):
         bonus += 0.1
         if BODY_SUBJECT.match(s):
             bonus += 0.2  # "市国土局会同市住建局推进…": the body is the one acting
-    if re.search(r"谁出|谁承担|谁负担|谁付|谁支付", q) and re.search(r"承担|负担|出资|支付|列入.{0,6}预算", s):
+    if payer and _PAYS.search(s):
         bonus += 0.3  # who pays → the sentence that says who bears the cost
     if duration and DURATION.search(s):
         bonus += 0.3  # how long → a duration
-    noun = asked_noun(q)
-    if noun and noun in re.sub(r"[\s()()]", "", s):
+    if noun and noun in _BRACKETS.sub("", s):
         bonus += 0.15  # the sentence names what is asked for
-    if LIST_Q.search(q) and (s.endswith((":", ":")) or s.count("、") >= 3):
+    if listing and (s.endswith((":", ":")) or s.count("、") >= 3):
         bonus += 0.15  # an enumeration answers "哪些"
-    if WHERE_Q.search(q) and LOCATIVE.search(s):
+    if where and LOCATIVE.search(s):
         bonus += 0.3  # where → the sentence that says where (设在, 安装在…尾部)
-    if re.match(r"^单位[::]", s):
+    if _UNIT_LINE.match(s):
         bonus -= 0.3  # a table's unit line
-    if not re.search(r"[。;;,,::]", s) and len(s) < 40:
+    if not _CLAUSE.search(s) and len(s) < 40:
         bonus -= 0.2  # a bare title line is not an answer
     return bonus
 
@@ -124,13 +152,20 @@ NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
 
 def unit_supported(q: str, text: str) -> bool:
     """A "多少钱/几点/多少公里" question needs an answer that states that kind of quantity."""
+    quantity = _asked_quantity(q)
+    return quantity is None or bool(quantity.search(text))
+
+
+@lru_cache(maxsize=1024)
+def _asked_quantity(q: str) -> re.Pattern[str] | None:
+    """How an answer states the quantity the question asks for (None: it asks for none)."""
     m = UNIT_Q.search(q)
     if not m:
-        return True
+        return None
     unit = {"钱": "元", "点钟": "点", "千米": "公里"}.get(m.group(1), m.group(1))
     if unit == "点":
-        return bool(re.search(rf"{NUMERAL}+\s*[点时]|\d{{1,2}}:\d\d", text))
-    return bool(re.search(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}", text))
+        return re.compile(rf"{NUMERAL}+\s*[点时]|\d{{1,2}}:\d\d")
+    return re.compile(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}")
 
 
 ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:是|为|有|要|要有|达到|在)?(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{0,4})")
@@ -146,6 +181,7 @@ UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|�
 ASKED_AFTER = re.compile(r"(?:哪些|什么|哪种|哪类|哪个)([\u4e00-\u9fff]{2})")
 
 
+@lru_cache(maxsize=1024)
 def wh_noun(q: str) -> str | None:
     """The noun after 哪些/什么/哪个: "带哪些材料" → 材料 (generic words such as 时候 or 部门 aside)."""
     m = ASKED_AFTER.search(q)
@@ -155,6 +191,7 @@ def wh_noun(q: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def amount_noun(q: str) -> str | None:
     """What a how-much/where question asks about: "奖金多少" → 奖金, "多少家企业" → 企业,
     "多少避灾中心" → 避灾; None for a level or a generic word ("一共多少", "县里多少")."""
@@ -179,7 +216,7 @@ def attribute_supported(q: str, text: str) -> bool:
     """The thing a question asks the amount/place of ("奖金多少", "产值多少", "地址在哪", "多少避灾
     中心") must be named where the answer stands; a topical sentence without it does not answer."""
     noun = amount_noun(q)
-    return noun is None or noun in re.sub(r"[\s()()]", "", text)
+    return noun is None or noun in _BRACKETS.sub("", text)
 
 
 # Quantities a question can ask the amount of by name. When the question names one ("奖金多少",
@@ -191,11 +228,16 @@ MEASURE_Q = re.compile(rf"({MEASURES})(?:是|为|有|要|大约|大概|一共|�
 
 def measure_supported(q: str, text: str) -> bool:
     """"一等奖奖金多少?" / "能拿多少奖金?" is not answered by the sentence naming the winners."""
+    noun = _asked_measure(q)
+    return noun is None or noun in _BRACKETS.sub("", text)
+
+
+@lru_cache(maxsize=1024)
+def _asked_measure(q: str) -> str | None:
+    """The MEASURES quantity the question asks the amount of, if any."""
     m = MEASURE_Q.search(q)
     noun = m.group(1) if m else amount_noun(q)
-    if noun is None or not re.fullmatch(MEASURES, noun):
-        return True
-    return noun in re.sub(r"[\s()()]", "", text)
+    return noun if noun is not None and re.fullmatch(MEASURES, noun) else None
 
 
 # where something is — not where to send or go ("送哪里评审" is answered by a body)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from qa.text import bigrams, content
+
+_SPACE = re.compile(r"\s")
+_SEGMENTS = re.compile(r"[|\s]+")
 
 
 def coverage(question: str, text: str, idf: dict[str, float] | None = None, top: float | None = None) -> float:
@@ -16,7 +20,7 @@ def coverage(question: str, text: str, idf: dict[str, float] | None = None, top:
     q = bigrams(content(question))
     if not q:
         return 0.0
-    t = re.sub(r"\s", "", text)
+    t = _SPACE.sub("", text)
     return sum(1 for b in q if b in t) / len(q)
 
 
@@ -31,10 +35,16 @@ def weighted_coverage(weights: tuple[tuple[str, float], ...], text: str) -> floa
     """Share of the weight of `weights` (question_weights) whose bigrams the text holds."""
     if not weights:
         return 0.0
-    t = re.sub(r"\s", "", text)
+    t = _squeezed(text)
     # fsum: exact whatever the order, so equal evidence scores equal in every process and ties break
     # the same way
-    return math.fsum(v for b, v in weights if b in t) / math.fsum(v for _, v in weights)
+    return math.fsum([v for b, v in weights if b in t]) / math.fsum([v for _, v in weights])
+
+
+@lru_cache(maxsize=4096)
+def _squeezed(text: str) -> str:
+    # the same chunk and dated-statement texts are compared with every candidate and every question
+    return _SPACE.sub("", text)
 
 
 def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:
@@ -43,7 +53,7 @@ def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:
     "衢州汛期") and says nothing; an
     unknown bigram next to another unknown one is a word the gazette lacks ("奖金", "租车") and counts."""
     out: set[str] = set()
-    for seg in re.split(r"[|\s]+", content(question)):
+    for seg in _SEGMENTS.split(content(question)):
         grams = [seg[i : i + 2] for i in range(len(seg) - 1)]
         for i, b in enumerate(grams):
             # at a segment's edge, one known neighbour is enough: "家企业" (from "多少家企业") leaves

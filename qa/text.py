@@ -81,16 +81,19 @@ QUESTION_WORDS = re.compile(
     + FILLERS.pattern + "|"
     r"[的了是要在有和与及对把被也都还就]|[??!!。,,、::;;“”\"'()()\s]"
 )
+_CUTS = re.compile(r"\|+")
+_SEGMENTS = re.compile(r"[|\s]+")
+
 
 def content(question: str) -> str:
     """The question without its question words; "|" marks where words were cut out."""
-    return re.sub(r"\|+", "|", QUESTION_WORDS.sub("|", question)).strip("|")
+    return _CUTS.sub("|", QUESTION_WORDS.sub("|", question)).strip("|")
 
 
 def bigrams(text: str) -> set[str]:
     """Character bigrams within each segment (never across a "|" cut or whitespace)."""
     out: set[str] = set()
-    for seg in re.split(r"[|\s]+", text):
+    for seg in _SEGMENTS.split(text):
         out.update(seg[i : i + 2] for i in range(len(seg) - 1))
     return out
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+_SPACE = re.compile(r"\s")
 LEXICON = Path(__file__).resolve().parents[1] / "lexicon" / "answer_types.tsv"
 
 
@@ -42,7 +43,7 @@ def features(question: str, answer: str, types: tuple[AnswerType, ...] = TYPES) 
     and overall `atype_missing`, the share of asked types the answer lacks."""
     f = {f"atype_{t.name}": 0.0 for t in types}
     want = asked(question, types)
-    flat = re.sub(r"\s", "", answer)
+    flat = _SPACE.sub("", answer)
     missing = 0
     for t in want:
         held = bool(t.form.search(flat))

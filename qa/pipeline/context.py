@@ -30,14 +30,15 @@ class Enumeration:
     extra: str = ""
 
 
-def pieces(chunk: Chunk) -> list[str]:
+@lru_cache(maxsize=1 << 14)  # the skills and features split the same retrieved chunks for every candidate
+def pieces(chunk: Chunk) -> tuple[str, ...]:
     """What an answer quotes: sentences, but a table row whole (one record: its remark
     "(增设红绿灯)" belongs with the rest of the row)."""
     if chunk.kind == "table_row":
-        return [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
+        return tuple(ln.strip() for ln in chunk.text.split("\n") if ln.strip())
     if chunk.kind == "header":
-        return []
-    return sentences(chunk.text)
+        return ()
+    return tuple(sentences(chunk.text))
 
 
 def piece_ids(chunks) -> list[tuple[str, str]]:

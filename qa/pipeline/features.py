@@ -30,6 +30,9 @@ class RetrievalView:
     unknown_share: float  # share of the question's informative weight the corpus never contains
 
 
+_SPACE = re.compile(r"\s")
+_UNBRACKETED = re.compile(r"[\s()()]")
+
 SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted")
 FEATURES = (
     ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
@@ -65,7 +68,7 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     quotes = " ".join(c.quote for c in cand.citations)
     context = " ".join(f"{c.title} {c.section}" for c in cand.citations)
     said = cand.text
-    f: dict[str, float] = {name: 0.0 for name in FEATURES}
+    f: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
     f["prior"] = float(cand.prior)
     f["coverage"] = ctx.cov(q, f"{said} {quotes} {context}")
     f["coverage_quote"] = ctx.cov(q, quotes)
@@ -98,7 +101,7 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["answer_len"] = min(len(said), 600) / 600
     f["multi_doc"] = 1.0 if len({c.doc_key for c in cand.citations}) > 1 else 0.0
     # the specifics the question asks about, named in the answer itself
-    flat = re.sub(r"\s", "", said)
+    flat = _SPACE.sub("", said)
     day = plan.slots.get("date")
     if day:
         _, mo, d = (int(x) for x in day.split("-"))
@@ -137,7 +140,7 @@ def _piece_ids(ctx, cand: Candidate) -> list[str]:
 def missing_max(ctx, q: str, text: str) -> float:
     """The rarest question word the candidate lacks, as a share of the rarest weight: an answer that
     misses 保费 in "保费多少" is about something else."""
-    t = re.sub(r"[\s()()]", "", text)
+    t = _UNBRACKETED.sub("", text)
     missing = [v for b, v in ctx.question_weights(q) if b not in t]
     return max(missing, default=0.0) / ctx.idf_top
 

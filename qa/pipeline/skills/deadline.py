@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from qa.cite import make_citation
 from qa.dates import AskedDate, question_date
 from qa.pipeline.skills.validity import age, known_cov
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.text import bigrams, squeeze
 from qa.timeline import DateRecord, full_date
 
 NAME = "deadline"
@@ -32,23 +34,26 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         asked = AskedDate(plan.today, "relative")  # "this quarter": today stands for it
     if not DUE_Q.search(q) and asked is None:
         return []
-    groups = {(cid, text): kept for cid, by_text in ctx.dates_by_chunk.items() for text, recs in by_text.items()
-              if (kept := [r for r in recs if r.kind in _KINDS])}
-    if not groups:
+    statements = _statements(ctx)
+    if not statements:
         return []
     hit_rank = {h.chunk.id: n for n, h in enumerate(hits)}
     raw_q = q
     q = _TIME_WORDS.sub(" ", q)  # the asked day is matched against the dates, not the words
     focus = _TIME_WORDS.sub(" ", re.sub(r"^那|呢\??$", "", part.focus or "")).strip()
     focus = focus if len(focus) >= 2 else ""
+    q_grams = {b for b, _ in ctx.question_weights(q)}
+    focus_grams = {b for b, _ in ctx.question_weights(focus)} if focus else set()
     scored = []
-    for (chunk_id, text), recs in groups.items():
-        chunk = ctx.chunks[chunk_id]
-        subject = recs[0].subject
-        cov = max(ctx.cov(q, f"{subject} {text}"), 0.9 * ctx.cov(q, f"{chunk.header} {text}"),
-                  known_cov(ctx, q, f"{subject} {chunk.header} {text}"))
+    for chunk_id, text, recs, by_subject, by_header, known, grams in statements:
+        cov = 0.0  # a statement sharing no word with the question covers none of it
+        if not q_grams.isdisjoint(grams):
+            cov = max(ctx.cov(q, by_subject), 0.9 * ctx.cov(q, by_header), known_cov(ctx, q, known))
         if focus:  # a follow-up ("那儒学小镇的呢"): its own words pick among the earlier topic's statements
-            cov = 0.5 * cov + 0.5 * max(ctx.cov(focus, f"{subject} {text}"), 0.9 * ctx.cov(focus, f"{chunk.header} {text}"))
+            focus_cov = 0.0
+            if not focus_grams.isdisjoint(grams):
+                focus_cov = max(ctx.cov(focus, by_subject), 0.9 * ctx.cov(focus, by_header))
+            cov = 0.5 * cov + 0.5 * focus_cov
         if chunk_id in hit_rank:
             cov += 0.05 / (1 + hit_rank[chunk_id])
         if asked is not None and any(r.point and r.end == asked.day for r in recs):
@@ -79,6 +84,24 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
             cites = tuple(_cite(ctx, r[0]) for _, _, r in listed)
             out.append(Candidate(NAME, "date", text, cites, scored[0][0], items=tuple(t for _, t, _ in listed)))
     return out
+
+
+@lru_cache(maxsize=2)
+def _statements(ctx) -> tuple[tuple[str, str, list[DateRecord], str, str, str, frozenset[str]], ...]:
+    """The corpus's dated statements this skill answers with, once per corpus (every question is
+    matched against all of them): chunk id, sentence, its records, the texts it is matched by (its
+    subject's, its heading's, and both for known_cov) and the character bigrams of the first two."""
+    out = []
+    for chunk_id, by_text in ctx.dates_by_chunk.items():
+        header = ctx.chunks[chunk_id].header
+        for text, recs in by_text.items():
+            kept = [r for r in recs if r.kind in _KINDS]
+            if kept:
+                by_subject, by_header = f"{kept[0].subject} {text}", f"{header} {text}"
+                grams = bigrams(squeeze(by_subject)) | bigrams(squeeze(by_header))
+                out.append((chunk_id, text, kept, by_subject, by_header, f"{kept[0].subject} {header} {text}",
+                            frozenset(grams)))
+    return tuple(out)
 
 
 def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -> str:

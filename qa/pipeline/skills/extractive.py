@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from qa.cite import make_citation
 from qa.model import Hit
@@ -17,6 +18,8 @@ from qa.text import bigrams, content
 NAME = "extractive"
 SEEDS = 6  # candidates seeded by lexical score
 DENSE_SEEDS = 6  # and by the encoder's similarity, when it saw the question
+_SPACE = re.compile(r"\s")
+_UNBRACKETED = re.compile(r"[\s()()]")
 
 
 def with_neighbours(ctx, hits: list[Hit], top: int = 3, limit: int = 12) -> list[Hit]:
@@ -62,17 +65,25 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
     for rank, h in enumerate(pool):
         if h.chunk.kind in ("header", "table"):
             continue
-        head = re.sub(r"\s", "", h.chunk.header)
-        for n, s in enumerate(pieces(h.chunk)):
-            flat = re.sub(r"[\s()()]", "", s)  # "乡(镇)" is asked as "乡镇": brackets dropped for matching
+        head = _SPACE.sub("", h.chunk.header)
+        ctxb = {b for b in qb if b in head}
+        heading_lex = math.fsum([weight[b] for b in ctxb]) / total
+        for n, (s, flat) in enumerate(zip(pieces(h.chunk), _matched(h.chunk))):
             own = {b for b in qb if b in flat}
-            ctxb = {b for b in qb if b in head}
-            lex = math.fsum(weight[b] for b in own | ctxb) / total + 0.5 * math.fsum(weight[b] for b in own - ctxb) / total
+            if own <= ctxb:  # the sentence adds no word to its heading's (the common case)
+                covered, lex = ctxb, heading_lex
+            else:
+                covered = own | ctxb
+                lex = math.fsum([weight[b] for b in covered]) / total + 0.5 * math.fsum([weight[b] for b in own - ctxb]) / total
             score = lex + form_bonus(q, s) + shape_bonus(q, s) + 0.05 / (rank + 1)
-            cands.append((score, own | ctxb, s, h.chunk, rank, sims.get(f"{h.chunk.id}~{n}", text_sims.get(s))))
+            cands.append((score, covered, s, h.chunk, rank, sims.get(f"{h.chunk.id}~{n}", text_sims.get(s))))
     if not cands:
         return []
     cands.sort(key=lambda x: -x[0])
+    # a sentence printed in many records ("完成时限:2017年6月底") is glued from the seed's own record
+    by_chunk: dict[str, dict[str, tuple]] = {}
+    for c in cands:
+        by_chunk.setdefault(c[3].id, {})[c[2]] = c
     seeds = cands[:SEEDS]
     if dense:
         by_sim = sorted((c for c in cands if c[5] is not None), key=lambda c: -c[5])
@@ -85,25 +96,30 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
     multi = len(plan.parts) > 1
     for seed in seeds:
         alone = _build(seed, cands, weight, total, q, ctx, glue=False)
-        glued = _build(seed, cands, weight, total, q, ctx, glue=True, across=multi)
+        glued = _build(seed, cands, weight, total, q, ctx, glue=True, across=multi, own=by_chunk[seed[3].id])
         out.append(alone)
         if glued.text != alone.text:
             out.append(glued)
     return out
 
 
-def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False) -> Candidate:
+@lru_cache(maxsize=1 << 14)
+def _matched(chunk) -> tuple[str, ...]:
+    """Each piece of a chunk as questions are matched against it: "乡(镇)" is asked as "乡镇", so
+    brackets (and spaces) are dropped."""
+    return tuple(_UNBRACKETED.sub("", s) for s in pieces(chunk))
+
+
+def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False, own: dict | None = None) -> Candidate:
     """The seed sentence with what it needs; with `glue`, also sentences covering parts it leaves open
-    (from the seed's own document, or from any with `across`)."""
+    (from the seed's own document, or from any with `across`; `own`: the seed's record's sentences)."""
     picked = [seed]
     covered = set(seed[1])
-    # a sentence printed in many records ("完成时限:2017年6月底") is glued from the seed's own record
-    own = {c[2]: c for c in cands if c[3].id == seed[3].id}
     for cand in cands[:12] if glue else ():
         cand = own.get(cand[2], cand)
         if not across and cand[3].doc_key != seed[3].doc_key:
             continue
-        gain = math.fsum(weight[b] for b in cand[1] - covered) / total
+        gain = math.fsum([weight[b] for b in cand[1] - covered]) / total
         # another sentence only when it answers a part the seed leaves open, and is itself on topic
         if gain >= 0.15 and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
             picked.append(cand)
@@ -127,13 +143,13 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False)
     best_chunk = seed[3]
     unit = ctx.units.get((best_chunk.doc_key, best_chunk.path))
     items = tuple(u.heading for u in unit.children) if kind == "list" and unit and len(unit.children) >= 2 else ()
-    cand = Candidate(NAME, kind, "".join(texts), tuple(cites), min(1.0, math.fsum(weight[b] for b in covered) / total),
-                     items=items)
-    return cand.with_features({
+    features = {
         "seed_lexical": seed[0], "seed_sim": seed[5] if seed[5] is not None else 0.0,
         "seed_rank": 1.0 / (seed[4] + 1), "sentences": float(len(picked)),
         "table_row": 1.0 if all(p[3].kind == "table_row" for p in picked) else 0.0,
-    })
+    }
+    return Candidate(NAME, kind, "".join(texts), tuple(cites), min(1.0, math.fsum([weight[b] for b in covered]) / total),
+                     features, items=items)
 
 
 def _span(text: str, picked: list[str]) -> str:

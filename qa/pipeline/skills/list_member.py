@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
@@ -12,14 +13,10 @@ NAME = "list_member"
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     found = None
-    for doc in ctx.corpus.documents:
-        for l_no, lst in enumerate(doc.lists, 1):
-            for item in lst.items:
-                if not re.search(r"[((]", item):
-                    continue  # only an annotated name ("陈水良(…服务中心)") has more to tell
-                name = re.split(r"[((]", item)[0]
-                if len(name) >= 2 and name in q and (found is None or len(name) > len(found[0])):
-                    found = (name, item, lst, doc, l_no)
+    for member in _annotated(ctx):
+        name = member[0]
+        if name in q and (found is None or len(name) > len(found[0])):
+            found = member
     if found is None:
         return []
     name, item, lst, doc, l_no = found
@@ -27,3 +24,18 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if chunk is None or item not in chunk.text:
         return []
     return [Candidate(NAME, "list", f"{item},列于“{lst.heading}”。", (make_citation(chunk, item),), 1.0)]
+
+
+@lru_cache(maxsize=2)
+def _annotated(ctx) -> tuple[tuple, ...]:
+    """(name, item, list, document, list number) of every annotated name of the corpus's lists, once
+    per corpus: only an annotated name ("陈水良(…服务中心)") has more to tell."""
+    out = []
+    for doc in ctx.corpus.documents:
+        for l_no, lst in enumerate(doc.lists, 1):
+            for item in lst.items:
+                if re.search(r"[((]", item):
+                    name = re.split(r"[((]", item)[0]
+                    if len(name) >= 2:
+                        out.append((name, item, lst, doc, l_no))
+    return tuple(out)

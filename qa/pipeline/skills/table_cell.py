@@ -19,11 +19,13 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     found = []
     for doc in ctx.corpus.documents:
         for t_no, table in enumerate(doc.tables, 1):
-            cap_cov = ctx.cov(q, f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
+            cap_cov = None  # worked out once a row of the table is named
             for r_no, row in enumerate(table.rows, 1):
                 name = row_name_in(q, row.header, ctx.place_heads)
                 if not name:
                     continue
+                if cap_cov is None:
+                    cap_cov = ctx.cov(q, f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
                 if (len(name) <= 3 or name in AGGREGATE_ROWS) and cap_cov < 0.3:
                     continue  # a bare county name alone does not point at this table
                 score = len(name) + 5 * cap_cov
