@@ -54,6 +54,7 @@ class Engine:
         from qa.corpus import load_corpus
         from qa.pipeline.context import AnswerContext
         from qa.pipeline.run import Pipeline
+        from qa.pipeline.skills import warm_up as warm_skills
         from qa.retrieve import Retriever
 
         corpus = load_corpus(self.settings.corpus_files())
@@ -69,6 +70,7 @@ class Engine:
         self.llm = LLMPhraser.from_settings(self.settings)
         ctx = AnswerContext(corpus, retriever.index.extra_stores.get(PIECES))
         ctx.places.warm_up()  # the place tagger's dictionary, likewise
+        warm_skills(ctx)  # and the skills' lookups over the corpus
         self.pipeline = Pipeline(ctx, retriever, encoder, _scorer(self.settings))
         self.answerer = self.pipeline  # readiness: the pipeline is what answers
 

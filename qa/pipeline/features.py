@@ -70,11 +70,12 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     said = cand.text
     f: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
     f["prior"] = float(cand.prior)
-    f["coverage"] = ctx.cov(q, f"{said} {quotes} {context}")
+    evidence = f"{said} {quotes} {context}"
+    f["coverage"] = ctx.cov(q, evidence)
     f["coverage_quote"] = ctx.cov(q, quotes)
     # the first quote alone: a glued answer whose opening sentence is off the question reads wrong
     f["coverage_first"] = ctx.cov(q, cand.citations[0].quote) if cand.citations else 0.0
-    f["missing_max"] = missing_max(ctx, q, f"{said} {quotes} {context}")
+    f["missing_max"] = missing_max(ctx, q, evidence)
     # the passage around the quote: a record whose other sentences name the topic ("乌溪江取水口…")
     # makes its short "牵头部门:市水利局" the answer to who leads it
     first = ctx.chunks.get(cand.citations[0].chunk_id) if cand.citations else None

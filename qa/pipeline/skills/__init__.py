@@ -8,3 +8,10 @@ from qa.pipeline.skills import (
 
 SKILLS = (free_days, doc_dates, validity, deadline, table_cell, table_extreme, list_member, enumeration, extractive)
 SKILL_NAMES = tuple(s.NAME for s in SKILLS)
+
+
+def warm_up(ctx) -> None:
+    """Gather the skills' per-corpus lookups now (each is cached per context): the first question
+    should not pay for them."""
+    deadline.dated_statements(ctx)
+    list_member.annotated(ctx)

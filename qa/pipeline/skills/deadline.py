@@ -34,8 +34,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         asked = AskedDate(plan.today, "relative")  # "this quarter": today stands for it
     if not DUE_Q.search(q) and asked is None:
         return []
-    statements = _statements(ctx)
-    if not statements:
+    dated = dated_statements(ctx)
+    if not dated:
         return []
     hit_rank = {h.chunk.id: n for n, h in enumerate(hits)}
     raw_q = q
@@ -45,7 +45,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q_grams = {b for b, _ in ctx.question_weights(q)}
     focus_grams = {b for b, _ in ctx.question_weights(focus)} if focus else set()
     scored = []
-    for chunk_id, text, recs, by_subject, by_header, known, grams in statements:
+    for chunk_id, text, recs, by_subject, by_header, known, grams in dated:
         cov = 0.0  # a statement sharing no word with the question covers none of it
         if not q_grams.isdisjoint(grams):
             cov = max(ctx.cov(q, by_subject), 0.9 * ctx.cov(q, by_header), known_cov(ctx, q, known))
@@ -87,7 +87,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
 
 
 @lru_cache(maxsize=2)
-def _statements(ctx) -> tuple[tuple[str, str, list[DateRecord], str, str, str, frozenset[str]], ...]:
+def dated_statements(ctx) -> tuple[tuple[str, str, list[DateRecord], str, str, str, frozenset[str]], ...]:
     """The corpus's dated statements this skill answers with, once per corpus (every question is
     matched against all of them): chunk id, sentence, its records, the texts it is matched by (its
     subject's, its heading's, and both for known_cov) and the character bigrams of the first two."""

@@ -13,7 +13,7 @@ NAME = "list_member"
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     found = None
-    for member in _annotated(ctx):
+    for member in annotated(ctx):
         name = member[0]
         if name in q and (found is None or len(name) > len(found[0])):
             found = member
@@ -27,7 +27,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
 
 
 @lru_cache(maxsize=2)
-def _annotated(ctx) -> tuple[tuple, ...]:
+def annotated(ctx) -> tuple[tuple, ...]:
     """(name, item, list, document, list number) of every annotated name of the corpus's lists, once
     per corpus: only an annotated name ("陈水良(…服务中心)") has more to tell."""
     out = []
