@@ -7,9 +7,10 @@ import datetime as dt
 import re
 
 from qa.cite import make_citation
-from qa.dates import HOLIDAYS, question_date, question_month_year, weekday_cn
+from qa.dates import HOLIDAYS, question_date, question_month_year
 from qa.freedays import holiday_note, month_line, rule_sentence, why_not
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.timeline import full_date
 from qa.score import sentences
 
 NAME = "free_days"
@@ -38,10 +39,6 @@ def _unlisted(q: str, spots) -> list[str]:
         if len(name) >= 2 and not any(name in n or n in name for n in names) and name not in ("景区", "公园"):
             out.append(name)
     return out
-
-
-def _full(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日({weekday_cn(day)})"
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -75,7 +72,7 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
     # the last free day: the last listed one, or the end of a month that is free as a whole
     ends = list(rule.days) + [dt.date(y, m, calendar.monthrange(y, m)[1]) for y, m in rule.whole_months]
     last = max(ends) if ends else dt.date(year, 12, 31)
-    period = f"本次活动时间为{_full(first)}至{_full(last)}"
+    period = f"本次活动时间为{full_date(first)}至{full_date(last)}"
     if day is None and got is None:
         if SPAN_Q.search(q):  # "活动从哪天开始到什么时候结束": the span its free days make, in its own words
             rules = [x for x in sentences(chunk.text) if re.search(r"免费[::]", x)]
@@ -149,10 +146,10 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
 def _named(asked, day: dt.date) -> str:
     """The day as asked: "今天(2026年11月30日(星期一))", "元旦(2027年1月1日(星期五))"."""
     if asked.how == "holiday":
-        return f"{asked.holiday}({_full(day)})"
+        return f"{asked.holiday}({full_date(day)})"
     if asked.how == "relative":  # "今天(2026年11月30日(星期一))": the day the word means, against today
-        return f"{asked.words}({_full(day)})"
-    return _full(day)
+        return f"{asked.words}({full_date(day)})"
+    return full_date(day)
 
 
 def _spots_named(q: str, spots) -> str:
