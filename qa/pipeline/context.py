@@ -82,6 +82,14 @@ class AnswerContext:
         self.dates_by_chunk: dict[str, dict[str, list]] = {}
         for r in corpus.timeline.records:
             self.dates_by_chunk.setdefault(r.chunk_id, {}).setdefault(r.text, []).append(r)
+        self._lookups: dict[str, object] = {}
+
+    def lookup(self, name: str, build):
+        """A skill's table over this corpus, built once by `build(self)` and kept with the context
+        (not in a module-level cache that would keep an old corpus alive after a rebuild)."""
+        if name not in self._lookups:
+            self._lookups[name] = build(self)
+        return self._lookups[name]
 
     def cov(self, q: str, text: str) -> float:
         """qa.score.coverage with this corpus's IDF; the question's weights are worked out once per

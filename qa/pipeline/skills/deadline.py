@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from functools import lru_cache
 
 from qa.cite import make_citation
 from qa.dates import AskedDate, question_date
@@ -86,11 +85,14 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     return out
 
 
-@lru_cache(maxsize=2)
 def dated_statements(ctx) -> tuple[tuple[str, str, list[DateRecord], str, str, str, frozenset[str]], ...]:
     """The corpus's dated statements this skill answers with, once per corpus (every question is
     matched against all of them): chunk id, sentence, its records, the texts it is matched by (its
     subject's, its heading's, and both for known_cov) and the character bigrams of the first two."""
+    return ctx.lookup("deadline.dated_statements", _dated_statements)
+
+
+def _dated_statements(ctx):
     out = []
     for chunk_id, by_text in ctx.dates_by_chunk.items():
         header = ctx.chunks[chunk_id].header

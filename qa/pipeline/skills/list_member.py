@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
@@ -26,10 +25,13 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     return [Candidate(NAME, "list", f"{item},列于“{lst.heading}”。", (make_citation(chunk, item),), 1.0)]
 
 
-@lru_cache(maxsize=2)
 def annotated(ctx) -> tuple[tuple, ...]:
     """(name, item, list, document, list number) of every annotated name of the corpus's lists, once
     per corpus: only an annotated name ("陈水良(…服务中心)") has more to tell."""
+    return ctx.lookup("list_member.annotated", _annotated)
+
+
+def _annotated(ctx):
     out = []
     for doc in ctx.corpus.documents:
         for l_no, lst in enumerate(doc.lists, 1):
