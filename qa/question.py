@@ -28,10 +28,27 @@ ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,
                       r"|(哪个|谁)先(发|印发|出台)|先后(印发|发布|出台)")
 
 
+# a connective opening a second question after a pause: "…谁牵头 另外…设在哪", "…,还有那个…谁出钱",
+# "一是…,二是…" ("还有没有", "还有效" are no connective)
+_JOINED = re.compile(r"[,,\s]+(?=(?:另外|还有|以及|此外|再问|顺便问|同时问|其次|[二三四]是)(?!没有|效|吗|呢|[,,]))")
+# what makes a clause a question of its own: a question word, or an attribute asked for by name
+_ASKS = re.compile(r"谁|什么|啥|咋|哪|几|多少|多久|多长|吗|是否|是不是|有没有|能不能|要不要|怎么|如何"
+                   r"|(?:部门|单位|时间|日期|时限|期限|有效期|标准|条件|名单|职务|地址|电话|网址)$")
+# how a clause is introduced, not what it asks: "两件事:一是", "另外", "还有"
+_CLAUSE_LEAD = re.compile(r"^(?:问)?(?:[两二三四几][个件]?事[::]?)?(?:[一二三四]是|另外|还有|以及|此外|再问|顺便问|同时问|其次)?")
+
+
 def split_question(q: str) -> list[str]:
-    """Two questions in one: "汛期是哪段时间?地质灾害领导小组汛期要不要值班?" → two parts."""
-    parts = [p.strip() for p in re.split(r"[??;;]", q) if len(content(p).replace("|", "")) >= 2]
-    return parts if len(parts) > 1 else [q]
+    """Two questions in one: "汛期是哪段时间?地质灾害领导小组汛期要不要值班?" → two parts; so is
+    "…谁牵头 另外…设在哪?" (a connective after a pause, each side a question of its own)."""
+    parts = []
+    for p in re.split(r"[??;;]", q):
+        clauses = [c.strip() for c in _JOINED.split(p)]
+        if len(clauses) > 1 and not all(_ASKS.search(c) and len(content(c).replace("|", "")) >= 4 for c in clauses):
+            clauses = [p.strip()]
+        parts += clauses
+    parts = [p for p in parts if len(content(p).replace("|", "")) >= 2]
+    return [_CLAUSE_LEAD.sub("", p).strip(" ,,:") or p for p in parts] if len(parts) > 1 else [q]
 
 
 WHEN_Q = re.compile(r"什么时候|何时|哪天|哪一天|日期|时间|期限|时限|施行|起施|截止|到什么时候|多久")

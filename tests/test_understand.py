@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from qa.pipeline.understand import Understander
+from qa.question import split_question
 
 TODAY = dt.date(2026, 11, 30)
 Q = "电动自行车登记需要哪些材料?"
@@ -40,3 +41,26 @@ def test_the_cap_applies_after_personal_details_go(understander):
     plain = understander.plan(long_q, TODAY, None, ())
     intro = understander.plan("您好,我姓王,电话0570-5853121。" + long_q, TODAY, None, ())
     assert intro.match == plain.match and intro.standalone == plain.standalone
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("汛期是哪段时间?地质灾害领导小组汛期要不要值班?", ["汛期是哪段时间", "地质灾害领导小组汛期要不要值班"]),
+    # a connective after a pause opens a second question; how a clause is introduced is not asked
+    ("防汛物资谁负责 另外避灾中心设在哪?", ["防汛物资谁负责", "避灾中心设在哪"]),
+    ("两件事:一是登记点在哪里,二是要带哪些材料?", ["登记点在哪里", "要带哪些材料"]),
+    ("电动车哪天开始登记 还有临时号牌的有效期", ["电动车哪天开始登记", "临时号牌的有效期"]),
+    ("问两个事:汛期是哪段时间?防指办设在哪?", ["汛期是哪段时间", "防指办设在哪"]),
+])
+def test_a_question_of_several_questions_has_a_part_for_each(understander, question, parts):
+    assert split_question(question) == parts
+    assert len(understander.plan(question, TODAY, None, ()).parts) == 1 + len(parts)  # the whole, then each part
+
+
+@pytest.mark.parametrize("question", [
+    "这个办法现在还有效吗?",  # 还有效 is no connective
+    "我家是低保户,还有个孩子在上学,能不能参保?",  # a circumstance is no question of its own
+    "牵头部门以及配合单位是哪些?",  # 以及 without a pause joins two nouns of one question
+    "电动自行车还有没有过渡期?",
+])
+def test_one_question_stays_one_part(understander, question):
+    assert len(understander.plan(question, TODAY, None, ()).parts) == 1
