@@ -185,7 +185,7 @@ def _asked_quantity(q: str) -> re.Pattern[str] | None:
     return re.compile(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}")
 
 
-ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:是|为|有|要|要有|达到|在)?(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{0,4})")
+ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:是|为|有|要|要有|达到|设在|建在|位于|在)?(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{0,4})")
 
 
 NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够",
@@ -224,9 +224,23 @@ def amount_noun(q: str) -> str | None:
     return noun
 
 
+# "…领导小组的组长是谁", "举报平台的网址是什么": the noun after 的 that the question word stands for
+_SUBJECT_ASKED = re.compile(r"的([\u4e00-\u9fff]{2,4}?)(?:现在|目前|原来|具体|到底|都|又)?(?:是|叫)(?:谁|什么|啥|哪)")
+
+
+@lru_cache(maxsize=1024)
+def subject_noun(q: str) -> str | None:
+    """The noun a "…的X是谁/是什么" question asks for: "领导小组的组长是谁" → 组长."""
+    m = _SUBJECT_ASKED.search(q)
+    noun = re.sub(r"^(?:主要|具体|重点|基本|总体)(?=..)", "", m.group(1)) if m else None
+    if noun and not re.match(r"时候|时间|地方|情况|意思|东西|内容|规定|部门|单位|机构|文件|方案|通知|意见|办法", noun):
+        return noun
+    return None
+
+
 def asked_noun(q: str) -> str | None:
-    """The thing a question asks for by name: "带哪些材料" → 材料, "奖金多少" → 奖金."""
-    return wh_noun(q) or amount_noun(q)
+    """The thing a question asks for by name: "带哪些材料" → 材料, "奖金多少" → 奖金, "…的组长是谁" → 组长."""
+    return wh_noun(q) or amount_noun(q) or subject_noun(q)
 
 
 def attribute_supported(q: str, text: str) -> bool:

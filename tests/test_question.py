@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from qa.places import PlaceNames
-from qa.question import form_bonus, measure_supported, place_supported
+from qa.question import asked_noun, form_bonus, measure_supported, place_supported
 from qa.synonyms import gazette_words
 
 
@@ -74,3 +74,15 @@ def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     outs = {subprocess.run([sys.executable, "-c", code, str(gazette_path)], capture_output=True, text=True,
                            check=True, env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in range(4)}
     assert len(outs) == 1
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("领导小组的组长是谁?", "组长"),  # the noun after 的 that 是谁 stands for
+    ("举报平台的网址是什么?", "网址"),
+    ("管委会的主任现在是谁兼的?", "主任"),
+    ("防汛的主要任务是什么?", "任务"),  # a modifier is not what is asked
+    ("领导小组的办公室设在哪里?", "公室"),  # "设在" is the verb, not part of the noun
+    ("这个方案的内容是什么?", None),  # a generic word names no attribute
+])
+def test_the_noun_a_question_asks_for(question, noun):
+    assert asked_noun(question) == noun
