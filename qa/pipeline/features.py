@@ -35,7 +35,7 @@ _UNBRACKETED = re.compile(r"[\s()()]")
 
 SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted")
 FEATURES = (
-    ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "unknown_share",
+    ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "sim_known", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
      "multi_doc", "asked_date", "asked_year", "asked_noun")
     + tuple(f"skill_{s}" for s in SKILL_NAMES)
@@ -88,8 +88,12 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["chunk_rank"] = 1.0 / (1 + min(chunk_ranks)) if chunk_ranks else 0.0
     sims = [view.sims.get(pid) for pid in _piece_ids(ctx, cand)]
     sims = [s for s in sims if s is not None]
-    f["quote_sim"] = max(sims) if sims else 0.0
-    f["sim_gap"] = (view.best_sim - max(sims)) if sims else 0.3
+    # a computed answer quoting a document's head has no sentence vector: say so (sim_known), and
+    # give its similarity the neutral value (the best, no gap) rather than an extreme one that
+    # the selector would have to cancel with an opposite weight
+    f["sim_known"] = 1.0 if sims else 0.0
+    f["quote_sim"] = max(sims) if sims else view.best_sim
+    f["sim_gap"] = (view.best_sim - max(sims)) if sims else 0.0
     f["unknown_share"] = view.unknown_share
     table_row = all(c.chunk_id.rsplit("/", 1)[-1].startswith("r") for c in cand.citations) if cand.citations else False
     f["unit_ok"] = 1.0 if unit_supported(q, said) or table_row else 0.0
@@ -150,7 +154,7 @@ def missing_max(ctx, q: str, text: str) -> float:
 # indicators there acted as per-skill confidence offsets (and, beside `prior`, a computed skill's
 # constant, pulled against each other); the selector keeps them to rank candidates
 DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "top_same_doc", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
-                     "sim_gap", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
+                     "sim_gap", "sim_known", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
                      "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "atype_missing")
 
 
