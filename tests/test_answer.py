@@ -165,3 +165,25 @@ def test_two_documents_dates_are_compared(engine):
     assert a.kind == "date" and "2017年4月24日" in a.answer and "2017年4月10日" in a.answer
     assert "较早的是《衢州市防汛防台管理工作暂行办法》" in a.answer
     assert _cites(a, "衢政办发〔2017〕25号") and _cites(a, "衢政发〔2017〕14号") and _quotes_verbatim(engine, a)
+
+
+def _filtered_lists(engine, q):
+    out = engine.ask(q).outcome
+    subs = [s.candidate for part in out.scored for s in part if s.candidate.features.get("filtered")]
+    return sorted(subs, key=lambda c: -c.prior)  # the skill's own order: its strength
+
+
+def test_a_qualifier_cuts_a_name_list_down(engine):
+    # "江山市的有哪些" asks for the listed 乡镇 of 江山市, each quoted where it stands
+    subs = _filtered_lists(engine, "2016年度粮食生产先进乡镇里江山市的有哪些?")
+    assert subs and subs[0].items == ("江山市长台镇", "江山市凤林镇", "江山市石门镇")
+    chunks = {c.id: c for c in engine.corpus.chunks}
+    assert all(c.quote in chunks[c.chunk_id].text for c in subs[0].citations)
+    # of two lists sharing a title, the one whose own heading the question names comes first
+    subs = _filtered_lists(engine, "2016年度安全生产先进个人中常山县的有哪几位?")
+    assert subs and "胡俊(常山县安监局)" in subs[0].items and all("常山县" in i for i in subs[0].items)
+
+
+def test_a_topic_word_inside_an_item_qualifies_nothing(engine):
+    # "粮食" stands in "李和平(常山县商务和粮食局)" of the safety list; the question is about the grain lists
+    assert _filtered_lists(engine, "2016年度粮食生产先进县是哪几个?") == []

@@ -33,7 +33,7 @@ class RetrievalView:
 _SPACE = re.compile(r"\s")
 _UNBRACKETED = re.compile(r"[\s()()]")
 
-SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted")
+SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted", "filtered")
 FEATURES = (
     ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "sim_known", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",

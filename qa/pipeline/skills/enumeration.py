@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import COUNT_Q, LIST_Q, wh_noun
-from qa.text import int_to_cn
+from qa.text import content, int_to_cn
 
 NAME = "enumeration"
 TOP = 3  # the best-matching enumerations; the selector chooses
@@ -38,7 +39,58 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         if cov < 0.3:
             break
         out.append(Candidate(NAME, "list", _text(q, e), tuple(e.cites[:12]), min(cov, 1.0), items=e.items))
+    # the lists a qualifier cuts down ("常山县的有哪几位"), among all that match: lists of one
+    # document share its title, so their own headings (先进个人, 县(市、区)) tell them apart
+    # only the lists that match the question best: a topic word that happens to stand in an item of
+    # another list ("粮食" in "…商务和粮食局") qualifies nothing
+    subs = []
+    for cov, e in scored:
+        if cov < max(0.3, scored[0][0]):
+            break
+        sub = _filtered(ctx, q, e)
+        if sub is not None:
+            own = e.name[len(e.cites[0].title):] if e.cites and e.name.startswith(e.cites[0].title) else e.name
+            subs.append((ctx.cov(q, own), cov, sub))
+    subs.sort(key=lambda x: -x[0])
+    for own_cov, cov, (text, cites, items) in subs[:TOP]:
+        # its strength: how well the list and its own heading match the question
+        out.append(Candidate(NAME, "list", text, cites, min((cov + own_cov) / 2, 1.0), {"filtered": 1.0}, items=items))
     return out
+
+
+def qualifier(q: str, heading: str, items: tuple[str, ...]) -> str | None:
+    """The longest word of the question that picks out some of a list's items but not all, and is
+    not the list's own topic: "常山县的有哪几位" picks the four names marked (常山县…)."""
+    best = None
+    for seg in content(q).split("|"):
+        for i in range(len(seg) - 1):
+            for j in range(len(seg), i + 1, -1):
+                w = seg[i:j]
+                if best is not None and len(w) <= len(best):
+                    break
+                if w in heading:
+                    continue
+                n = sum(w in it for it in items)
+                if 0 < n < len(items):
+                    best = w
+                    break
+    return best
+
+
+def _filtered(ctx, q: str, e):
+    """A name list cut down to the items the question qualifies, each quoted where it stands."""
+    if e.kind != "list" or len(e.items) < 3 or not e.cites:
+        return None
+    word = qualifier(q, e.name, e.items)
+    chunk = ctx.chunks.get(e.cites[0].chunk_id)
+    if word is None or chunk is None:
+        return None
+    items = tuple(it for it in e.items if word in it and it in chunk.text)
+    if not items:
+        return None
+    cites = tuple(make_citation(chunk, it) for it in items[:12])
+    own = e.name[len(e.cites[0].title):].strip() if e.name.startswith(e.cites[0].title) else e.name
+    return f"{own}中,含“{word}”的共{len(items)}项:{'、'.join(items)}。", cites, items
 
 
 def _text(q: str, e) -> str:
