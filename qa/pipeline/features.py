@@ -113,7 +113,10 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         f["asked_date"] = 1.0 if re.search(rf"(?<!\d){mo}(?:月|\.){d}(?:日|号|(?!\d))", flat) else 0.0
     years = plan.slots.get("years") or []
     if years:
-        f["asked_year"] = 1.0 if all(y in flat for y in years) else 0.0
+        # "2017年度…先进集体" asks for the list of that year: an answer printed in 2017 about the
+        # 2016年度 list does not name it, however often "2017" stands in its dates
+        scope = _SPACE.sub("", f"{said} {context}")
+        f["asked_year"] = 1.0 if all((f"{y}年度" in scope) if f"{y}年度" in q else (y in flat) for y in years) else 0.0
     noun = plan.slots.get("noun")
     if noun:
         f["asked_noun"] = 1.0 if noun in flat else 0.0
