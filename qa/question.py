@@ -38,6 +38,22 @@ _ASKS = re.compile(r"谁|什么|啥|咋|哪|几|多少|多久|多长|吗|是否|
 _CLAUSE_LEAD = re.compile(r"^(?:问)?(?:[两二三四几][个件]?事[::]?)?(?:[一二三四]是|另外|还有|以及|此外|再问|顺便问|同时问|其次)?")
 
 
+# a resident's own circumstance before the question ("我在衢江区开农家乐的,明天算汛期吗?"): part of
+# the question, but the words asked choose the passage
+_OWN_CLAUSE = re.compile(r"^(?:我|俺|本人|咱)")
+
+
+def asked_clauses(q: str) -> str | None:
+    """The question without the leading clauses in which the asker speaks of themself and asks
+    nothing ("我是低保户,…"); None when there are none."""
+    clauses = re.split(r"(?<=[,,])", q)
+    i = 0
+    while i < len(clauses) - 1 and _OWN_CLAUSE.match(clauses[i]) and not _ASKS.search(clauses[i].rstrip(",,")):
+        i += 1
+    rest = "".join(clauses[i:]).strip()
+    return rest if i and len(content(rest).replace("|", "")) >= 2 else None
+
+
 def split_question(q: str) -> list[str]:
     """Two questions in one: "汛期是哪段时间?地质灾害领导小组汛期要不要值班?" → two parts; so is
     "…谁牵头 另外…设在哪?" (a connective after a pause, each side a question of its own)."""

@@ -64,3 +64,16 @@ def test_a_question_of_several_questions_has_a_part_for_each(understander, quest
 ])
 def test_one_question_stays_one_part(understander, question):
     assert len(understander.plan(question, TODAY, None, ()).parts) == 1
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("我在衢江区开农家乐的,明天算汛期吗?", "明天算汛期吗?"),
+    ("我是低保户,扶贫健康保险的保费要我自己掏钱吗?", "扶贫健康保险的保费要我自己掏钱吗?"),
+    # a clause of the topic that is not about the asker stays: 扶贫健康保险 is what is asked about
+    ("我老伴是低保户,村里说扶贫健康保险要抓紧办,最晚什么时候要办完?", "村里说扶贫健康保险要抓紧办,最晚什么时候要办完?"),
+    ("我想问扶贫健康保险保多久?", None),  # no circumstance: the whole question is asked
+])
+def test_the_askers_own_circumstance_stays_but_the_question_chooses(understander, question, focus):
+    plan = understander.plan(question, TODAY, None, ())
+    assert plan.match.startswith(question[:2])  # the circumstance is part of the question
+    assert plan.parts[0].focus == focus

@@ -21,7 +21,7 @@ from qa.dates import parse_question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
     AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
-    asked_noun, split_question,
+    asked_clauses, asked_noun, split_question,
 )
 from qa.synonyms import gazette_words
 from qa.text import clean_question, content
@@ -92,7 +92,7 @@ class Understander:
         standalone = rewrite(resolve_ordinal(norm, previous, items), previous) if previous else norm
         follow_up = bool(previous) and standalone != norm
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
-        focus = gazette_words(norm) if follow_up else None
+        focus = gazette_words(norm) if follow_up else asked_clauses(match)
         # a part with no topic of its own ("分别是哪天?") is no question to answer alone
         parts = [p for p in split_question(match) if len(re.sub(r"[|]|分别|各自|另外|还有|又", "", content(p))) >= 2]
         plan_parts = (Part(match, focus),) + (tuple(Part(p) for p in parts) if len(parts) > 1 else ())
