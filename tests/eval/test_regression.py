@@ -27,10 +27,15 @@ MIN_HYBRID_RECALL_EV_AT_10 = 0.96  # 0.981
 MIN_HYBRID_MRR = 0.98  # 1.000
 MIN_BM25_RECALL_EV_AT_10 = 0.98  # 1.000
 MIN_DENSE_RECALL_EV_AT_10 = 0.865  # 0.885
-MIN_FULLY_RIGHT_ANSWERABLE = 0.70  # 0.731 (learned pipeline; the hand-tuned rules reached 0.942 here and 0.675 on heldout)
-MIN_REFUSAL_RECALL = 0.85  # 1.000 (8 of 8)
+MIN_FULLY_RIGHT_ANSWERABLE = 0.86  # 0.885 (46/52, session 6; 0.731 in session 2; the hand-tuned rules reached 0.942 here and 0.675 on heldout)
+MIN_REFUSAL_RECALL = 0.85  # 1.000 (8 of 8) — no longer on the subset, see MIN_REFUSAL_RECALL_ALL
+# Refusal is measured on every unanswerable gold question (29), not on the subset's 8, where one item is
+# 12.5 points: refits of the scorer moved two items of the 8 either way while the count over all 29
+# stayed 20 (session 6, 2026-11-30: 20/29 at its start and at its end, with answerable questions
+# wrongly refused on the subset down from 11/52 to 1/52).
+MIN_REFUSAL_RECALL_ALL = 0.65  # 0.690 (20 of 29)
 MIN_REFUSAL_PRECISION = 0.38  # 0.421 (the operating point refuses answerable questions it is unsure of)
-MAX_WRONGLY_REFUSED = 0.25  # 0.212 (one item is 1.9 points)
+MAX_WRONGLY_REFUSED = 0.04  # 0.019 (1/52, session 6; 0.212 in session 2; one item is 1.9 points)
 MIN_CITATION_ACCURACY = 0.60  # 0.638 (computed answers cite every line they rest on)
 MIN_CITATION_VERBATIM = 1.00  # 1.000 — an invariant: a quote occurs verbatim in its chunk
 MIN_DIALOG_TURN_ACCURACY = 0.50  # 0.545
@@ -94,9 +99,18 @@ def test_answers(report):
     _at_least(report.fully_right_answerable, MIN_FULLY_RIGHT_ANSWERABLE, "fully-right rate (answerable)")
 
 
-def test_refusal(report):
+@pytest.fixture(scope="module")
+def unanswerable_report(engine, settings, tmp_path_factory):
+    questions, _ = H.load_gold()
+    ids = [q.id for q in questions if q.type == "unanswerable"]
+    return H.run(settings, mode="none", subset=ids, out_dir=tmp_path_factory.mktemp("eval-unanswerable"),
+                 engine=engine, chart=False, progress=False, stream=False)
+
+
+def test_refusal(report, unanswerable_report):
+    assert unanswerable_report.answers["refusal"]["unanswerable"] >= 25  # every unanswerable gold question
+    _at_least(unanswerable_report.answers["refusal"]["recall"], MIN_REFUSAL_RECALL_ALL, "refusal recall (all unanswerable)")
     r = report.answers["refusal"]
-    _at_least(r["recall"], MIN_REFUSAL_RECALL, "refusal recall")
     _at_least(r["precision"], MIN_REFUSAL_PRECISION, "refusal precision")
     assert r["wrongly_refused"] <= MAX_WRONGLY_REFUSED + 1e-9, f"wrongly refused {r['wrongly_refused']:.3f}"
 
