@@ -79,3 +79,13 @@ def test_the_askers_own_circumstance_stays_but_the_question_chooses(understander
     if focus is not None:
         assert plan.match.startswith(question[:2])  # the circumstance is part of the question
     assert (plan.parts[0].focus is None) == (focus is None)
+
+
+@pytest.mark.parametrize("question, years", [
+    ("今年的扶贫健康保险最晚什么时候要办完?", ["2026"]),  # today is 2026-11-30
+    ("去年评的先进集体有哪些?", ["2025"]),
+    ("2017年和明年的目标各是多少?", ["2017", "2027"]),
+    ("扶贫健康保险保多久?", None),
+])
+def test_a_year_named_relative_to_today_is_a_year_slot(understander, question, years):
+    assert understander.plan(question, TODAY, None, ()).slots.get("years") == years

@@ -133,6 +133,10 @@ def intent_of(q: str) -> str:
     return "fact"
 
 
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+_RELATIVE_YEAR = re.compile("|".join(_RELATIVE_YEARS))
+
+
 def slots_of(q: str, today: dt.date) -> dict:
     slots: dict = {}
     day = parse_question_date(q, today)
@@ -142,8 +146,10 @@ def slots_of(q: str, today: dt.date) -> dict:
     if month:
         slots["month"] = month
     years = re.findall(r"(20\d\d)\s*年", q)
+    # a year named relative to today is a year all the same ("今年的扶贫健康保险…最晚什么时候办完")
+    years += [str(today.year + _RELATIVE_YEARS[w]) for w in _RELATIVE_YEAR.findall(q)]
     if years:
-        slots["years"] = years
+        slots["years"] = list(dict.fromkeys(years))
     m = ORDINAL_Q.search(q)
     if m:
         slots["ordinal"] = m.group(1)

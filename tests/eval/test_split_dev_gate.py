@@ -15,9 +15,9 @@ from eval import harness as H
 # decision that judges the evidence without skill/intent indicators: dev utility 123 → 169 (τ 0.60);
 # split-dev answerable 0.657 (69/105), answered wrongly 22.5 % (20/89), unanswerable refused 0.714.
 # Re-measured 2026-11-30 (session 6) after multi-part splitting, the circumstance focus, list
-# qualifiers and neutral similarity values for computed answers, refitted (τ 0.58): answerable 0.733
-# (77/105), wrongly refused 17.1 % (18/105, was 24.8 %), answered wrongly 21.4 % (21/98, was 22.5 %),
-# unanswerable refused 0.686 (24/35, was 0.714). The refusal floor went down by one item with the
+# qualifiers, neutral similarity values for computed answers and relative years, refitted (τ 0.54):
+# answerable 0.743 (78/105), wrongly refused 16.2 % (17/105, was 24.8 %), answered wrongly 22.0 %
+# (22/100, was 22.5 %), unanswerable refused 0.657 (23/35, was 0.714). The refusal floor went down with the
 # learned operating point; the error that costs most — a wrong answer — now has a ceiling of its own,
 # so that the trade cannot move against the product unseen.
 MIN_FULLY_RIGHT_ANSWERABLE = 0.71
