@@ -187,3 +187,21 @@ def test_a_qualifier_cuts_a_name_list_down(engine):
 def test_a_topic_word_inside_an_item_qualifies_nothing(engine):
     # "粮食" stands in "李和平(常山县商务和粮食局)" of the safety list; the question is about the grain lists
     assert _filtered_lists(engine, "2016年度粮食生产先进县是哪几个?") == []
+
+
+def test_a_records_field_is_quoted_with_the_records_heading(engine):
+    # "完成时限:2017年9月底" alone does not say which 课题 it belongs to: every extractive candidate
+    # quoting a record's field quotes the record's heading first
+    out = engine.ask("儒学小镇那个课题要求几月底完成?").outcome
+    chunks = {c.id: c for c in engine.corpus.chunks}
+    seen = 0
+    for s in out.scored[0]:
+        c = s.candidate
+        if c.skill != "extractive":
+            continue
+        for n, cite in enumerate(c.citations):
+            chunk = chunks[cite.chunk_id]
+            if cite.quote.startswith("完成时限") and chunk.path:
+                seen += 1
+                assert any(chunk.path[-1].strip()[:6] in x.quote for x in c.citations[:n]), c.text
+    assert seen

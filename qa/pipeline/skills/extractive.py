@@ -20,6 +20,7 @@ SEEDS = 6  # candidates seeded by lexical score
 DENSE_SEEDS = 6  # and by the encoder's similarity, when it saw the question
 _SPACE = re.compile(r"\s")
 _UNBRACKETED = re.compile(r"[\s()()]")
+_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[::]")  # "完成时限:…", "牵头部门:…": a record's field
 
 
 def with_neighbours(ctx, hits: list[Hit], top: int = 3, limit: int = 12) -> list[Hit]:
@@ -137,6 +138,13 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
                 chosen.append(nxt)
         if len(chosen) == 1 and (len(sent) < 25 or sent.endswith((":", ":"))) and i + 1 < len(sents):
             chosen.append(sents[i + 1])  # a heading-like sentence needs what follows it
+        head = sents[0]
+        if (i > 0 and _FIELD.match(sent) and len(head) <= 40 and chunk.path and chunk.path[-1].strip()[:6] in head
+                and head not in "".join(texts)):
+            # a record's field ("完成时限:2017年12月底", "重点内容:…") says whose it is by the record's
+            # heading: quoted first, so that the answer names the 课题 or item it is about
+            cites.append(make_citation(chunk, head))
+            texts.append(f"{head}[{len(cites)}]")
         cites.append(make_citation(chunk, _span(chunk.text, chosen)))
         texts.append("".join(chosen) + f"[{len(cites)}]")
     kind = "list" if LIST_Q.search(q) else "fact"
