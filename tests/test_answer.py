@@ -205,3 +205,10 @@ def test_a_records_field_is_quoted_with_the_records_heading(engine):
                 seen += 1
                 assert any(chunk.path[-1].strip()[:6] in x.quote for x in c.citations[:n]), c.text
     assert seen
+
+
+def test_the_nth_item_of_an_outline_is_proposed_by_its_ordinal(engine):
+    out = engine.ask("农贸市场转型升级的第二个阶段是什么?").outcome
+    cands = [s.candidate for s in out.scored[0] if s.candidate.skill == "enumeration"]
+    assert any(c.items == ("(二)分类推进阶段(2018年8月31日前)",) and c.citations[0].quote.startswith("(二)分类推进阶段")
+               for c in cands)

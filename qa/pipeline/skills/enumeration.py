@@ -6,8 +6,8 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.question import COUNT_Q, LIST_Q, wh_noun
-from qa.text import content, int_to_cn
+from qa.question import COUNT_Q, LIST_Q, ORDINAL_Q, wh_noun
+from qa.text import cn_to_int, content, int_to_cn
 
 NAME = "enumeration"
 TOP = 3  # the best-matching enumerations; the selector chooses
@@ -16,7 +16,7 @@ TOP = 3  # the best-matching enumerations; the selector chooses
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     if not LIST_Q.search(q):
-        return []
+        return _ordinal(ctx, q)
     counting = bool(COUNT_Q.search(q))
     scored = []
     for e in ctx.enumerations:
@@ -104,3 +104,31 @@ def _text(q: str, e) -> str:
     stated = re.search(rf"(?:{int_to_cn(len(items))}|(?<!\d){len(items)}(?!\d))\s*(?:个|项|家|名|大|类|种|条|处)", e.extra)
     count = "" if stated else f"共{len(items)}{word.group(1) if word else '项'}:"
     return e.extra + count + sep.join(items) + "。"
+
+
+def _ordinal(ctx, q: str) -> list[Candidate]:
+    """"方案里的第一个工程是啥?": the n-th item of the outline whose items are of that kind, quoted
+    where it stands (the best-matching outlines; the selector chooses)."""
+    m = ORDINAL_Q.search(q)
+    n = cn_to_int(m.group(1)) if m else None
+    if not n:
+        return []
+    kind = re.match(r"[\u4e00-\u9fff]{1,2}", q[m.end():])  # "第一个工程" → 工程
+    scored = []
+    for e in ctx.enumerations:
+        if e.kind != "outline" or len(e.items) < n:
+            continue
+        if kind and not any(kind.group(0) in it for it in e.items):
+            continue
+        scored.append((ctx.cov(q, e.name), e))
+    scored.sort(key=lambda x: -x[0])
+    out = []
+    for cov, e in scored[:TOP]:
+        if cov < 0.3:
+            break
+        item = e.items[n - 1]
+        cite = next((c for c in e.cites if item in c.quote), None)
+        if cite is None:
+            continue
+        out.append(Candidate(NAME, "fact", f"第{m.group(1)}项为:{item}。", (cite,), min(cov, 1.0), items=(item,)))
+    return out
