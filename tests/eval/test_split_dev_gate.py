@@ -15,14 +15,14 @@ from eval import harness as H
 # decision that judges the evidence without skill/intent indicators: dev utility 123 → 169 (τ 0.60);
 # split-dev answerable 0.657 (69/105), answered wrongly 22.5 % (20/89), unanswerable refused 0.714.
 # Re-measured 2026-11-30 (session 6) after multi-part splitting, the circumstance focus, list
-# qualifiers, neutral similarity values for computed answers and relative years, refitted (τ 0.54):
-# answerable 0.743 (78/105), wrongly refused 16.2 % (17/105, was 24.8 %), answered wrongly 22.0 %
-# (22/100, was 22.5 %), unanswerable refused 0.657 (23/35, was 0.714). The refusal floor went down with the
-# learned operating point; the error that costs most — a wrong answer — now has a ceiling of its own,
+# qualifiers and ordinals, neutral similarity values for computed answers, relative years and record
+# headings, refitted (τ 0.53): answerable 0.762 (80/105), wrongly refused 15.2 % (16/105, was 24.8 %),
+# answered wrongly 20.8 % (21/101, was 22.5 %), unanswerable refused 0.657 (23/35, was 0.714). The
+# refusal floor went down with the learned operating point; the error that costs most — a wrong answer — now has a ceiling of its own,
 # so that the trade cannot move against the product unseen.
-MIN_FULLY_RIGHT_ANSWERABLE = 0.71
+MIN_FULLY_RIGHT_ANSWERABLE = 0.74
 MIN_REFUSAL_RECALL = 0.65
-MAX_ANSWERED_WRONGLY = 0.24
+MAX_ANSWERED_WRONGLY = 0.23
 
 
 @pytest.fixture(scope="module")
