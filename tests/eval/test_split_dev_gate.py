@@ -18,8 +18,8 @@ from eval import harness as H
 # qualifiers and ordinals, neutral similarity values for computed answers, relative years and record
 # headings, refitted (τ 0.53): answerable 0.762 (80/105), wrongly refused 15.2 % (16/105, was 24.8 %),
 # answered wrongly 20.8 % (21/101, was 22.5 %), unanswerable refused 0.657 (23/35, was 0.714). The
-# refusal floor went down with the learned operating point; the error that costs most — a wrong answer — now has a ceiling of its own,
-# so that the trade cannot move against the product unseen.
+# refusal floor went down with the learned operating point; the error that costs most, a wrong
+# answer, now has a ceiling of its own, so that the trade cannot move against the product unseen.
 MIN_FULLY_RIGHT_ANSWERABLE = 0.74
 MIN_REFUSAL_RECALL = 0.65
 MAX_ANSWERED_WRONGLY = 0.23
