@@ -39,10 +39,9 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         if cov < 0.3:
             break
         out.append(Candidate(NAME, "list", _text(q, e), tuple(e.cites[:12]), min(cov, 1.0), items=e.items))
-    # the lists a qualifier cuts down ("常山县的有哪几位"), among all that match: lists of one
-    # document share its title, so their own headings (先进个人, 县(市、区)) tell them apart
-    # only the lists that match the question best: a topic word that happens to stand in an item of
-    # another list ("粮食" in "…商务和粮食局") qualifies nothing
+    # the lists a qualifier cuts down ("常山县的有哪几位"), only among those matching the question
+    # best (a topic word standing in an item of another list, "粮食" in "…商务和粮食局", qualifies
+    # nothing); lists of one document share its title, so their own headings (先进个人) rank them
     subs = []
     for cov, e in scored:
         if cov < max(0.3, scored[0][0]):
@@ -60,7 +59,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
 
 def qualifier(q: str, heading: str, items: tuple[str, ...]) -> str | None:
     """The longest word of the question that picks out some of a list's items but not all, and is
-    not the list's own topic: "常山县的有哪几位" picks the four names marked (常山县…)."""
+    not the list's own topic: "常山县的有哪几位" picks the names marked (常山县…)."""
     best = None
     for seg in content(q).split("|"):
         for i in range(len(seg) - 1):
