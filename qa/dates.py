@@ -76,7 +76,7 @@ HOLIDAYS = {  # name in a question → (canonical name, solar (month, day) | lun
 }
 _HOLIDAY_Q = re.compile(r"(?:(\d{4})\s*年|(今年|明年|后年))?(?:的)?(元旦|春节|过年|清明|劳动节|五一(?!\d)|端午|中秋|国庆|"
                         r"十一(?:长假|假期|黄金周)|圣诞)")
-_REL_YEAR = {"今年": 0, "明年": 1, "后年": 2, "去年": -1, "前年": -2}
+RELATIVE_YEARS = {"今年": 0, "明年": 1, "后年": 2, "去年": -1, "前年": -2}  # a year named against today
 
 
 def holiday_date(name: str, year: int) -> dt.date:
@@ -144,7 +144,7 @@ def _all_dates(q: str, today: dt.date) -> list[tuple[int, AskedDate]]:
         rel = re.search(r"(今年|明年|后年|去年|前年)\s*$", q[:m.start()])
         y = _year_in(q)
         if rel:
-            how, y = "relative", today.year + _REL_YEAR[rel.group(1)]
+            how, y = "relative", today.year + RELATIVE_YEARS[rel.group(1)]
         else:
             how, y = ("explicit", y) if y else ("yearless", today.year)
         day = _safe(y, mo, d) if mo and d else None
@@ -167,7 +167,7 @@ def _all_dates(q: str, today: dt.date) -> list[tuple[int, AskedDate]]:
         key = "国庆" if key.startswith("十一") else key
         name = HOLIDAYS[key][0]
         if m.group(1) or m.group(2):
-            year = int(m.group(1)) if m.group(1) else today.year + _REL_YEAR[m.group(2)]
+            year = int(m.group(1)) if m.group(1) else today.year + RELATIVE_YEARS[m.group(2)]
             day = holiday_date(key, year)
         else:  # the next one: this year's, or next year's once this year's has passed
             day = holiday_date(key, today.year)
@@ -200,7 +200,7 @@ def question_month_year(question: str, today: dt.date) -> tuple[int | None, int]
         return None
     rel = re.search(r"(今年|明年|后年|去年|前年)", question)
     y = _year_in(question)
-    return (y or (today.year + _REL_YEAR[rel.group(1)] if rel else None)), month
+    return (y or (today.year + RELATIVE_YEARS[rel.group(1)] if rel else None)), month
 
 
 def question_month(question: str) -> int | None:

@@ -17,7 +17,7 @@ from typing import Callable
 from qa import personal
 from qa.conversation import combine, is_elliptical, resolve_ordinal, rewrite
 from qa.limits import capped
-from qa.dates import parse_question_date, question_month
+from qa.dates import RELATIVE_YEARS, parse_question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
     AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
@@ -133,8 +133,7 @@ def intent_of(q: str) -> str:
     return "fact"
 
 
-_RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
-_RELATIVE_YEAR = re.compile("|".join(_RELATIVE_YEARS))
+_RELATIVE_YEAR = re.compile("|".join(RELATIVE_YEARS))
 
 
 def slots_of(q: str, today: dt.date) -> dict:
@@ -147,7 +146,7 @@ def slots_of(q: str, today: dt.date) -> dict:
         slots["month"] = month
     years = re.findall(r"(20\d\d)\s*年", q)
     # a year named relative to today is a year all the same ("今年的扶贫健康保险…最晚什么时候办完")
-    years += [str(today.year + _RELATIVE_YEARS[w]) for w in _RELATIVE_YEAR.findall(q)]
+    years += [str(today.year + RELATIVE_YEARS[w]) for w in _RELATIVE_YEAR.findall(q)]
     if years:
         slots["years"] = list(dict.fromkeys(years))
     m = ORDINAL_Q.search(q)

@@ -48,8 +48,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
             break
         sub = _filtered(ctx, q, e)
         if sub is not None:
-            own = e.name[len(e.cites[0].title):] if e.cites and e.name.startswith(e.cites[0].title) else e.name
-            subs.append((ctx.cov(q, own), cov, sub))
+            subs.append((ctx.cov(q, _own_heading(e)), cov, sub))
     subs.sort(key=lambda x: -x[0])
     for own_cov, cov, (text, cites, items) in subs[:TOP]:
         # its strength: how well the list and its own heading match the question
@@ -88,8 +87,13 @@ def _filtered(ctx, q: str, e):
     if not items:
         return None
     cites = tuple(make_citation(chunk, it) for it in items[:12])
-    own = e.name[len(e.cites[0].title):].strip() if e.name.startswith(e.cites[0].title) else e.name
-    return f"{own}中,含“{word}”的共{len(items)}项:{'、'.join(items)}。", cites, items
+    return f"{_own_heading(e)}中,含“{word}”的共{len(items)}项:{'、'.join(items)}。", cites, items
+
+
+def _own_heading(e) -> str:
+    """An enumeration's name without its document's title: lists of one document share the title."""
+    title = e.cites[0].title if e.cites else ""
+    return e.name[len(title):].strip() if title and e.name.startswith(title) else e.name
 
 
 def _text(q: str, e) -> str:
