@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from qa.text import FILLERS, cn_to_int, content, normalize_doc_number
 
@@ -28,19 +29,30 @@ ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,
                       r"|(哪个|谁)先(发|印发|出台)|先后(印发|发布|出台)")
 
 
+QUESTION_FORMS = Path(__file__).resolve().parent / "lexicon" / "question_forms.tsv"
+
+
+def _question_forms(path: Path = QUESTION_FORMS) -> dict[str, str]:
+    """name → pattern of qa/lexicon/question_forms.tsv (how people join and frame questions)."""
+    lines = [ln for ln in path.read_text("utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    return dict(ln.split("\t") for ln in lines)
+
+
+FORMS = _question_forms()
 # a connective opening a second question after a pause: "…谁牵头 另外…设在哪", "…,还有那个…谁出钱",
 # "一是…,二是…" ("还有没有", "还有效" are no connective)
-_JOINED = re.compile(r"[,,\s]+(?=(?:另外|还有|以及|此外|再问|顺便问|同时问|其次|[二三四]是)(?!没有|效|吗|呢|[,,]))")
+_JOINED = re.compile(rf"[,,\s]+(?=(?:{FORMS['connective']}|{FORMS['next_item']})(?!没有|效|吗|呢|[,,]))")
 # what makes a clause a question of its own: a question word, or an attribute asked for by name
-_ASKS = re.compile(r"谁|什么|啥|咋|哪|几|多少|多久|多长|吗|是否|是不是|有没有|能不能|要不要|怎么|如何"
-                   r"|(?:部门|单位|时间|日期|时限|期限|有效期|标准|条件|名单|职务|地址|电话|网址)$")
+_ASKS = re.compile(rf"谁|什么|啥|咋|哪|几|多少|多久|多长|吗|是否|是不是|有没有|能不能|要不要|怎么|如何"
+                   rf"|(?:{FORMS['asked_attribute']})$")
 # how a clause is introduced, not what it asks: "两件事:一是", "另外", "还有"
-_CLAUSE_LEAD = re.compile(r"^(?:问)?(?:[两二三四几][个件]?事[::]?)?(?:[一二三四]是|另外|还有|以及|此外|再问|顺便问|同时问|其次)?")
+_CLAUSE_LEAD = re.compile(rf"^(?:问)?(?:(?:{FORMS['matters']})[::]?)?"
+                          rf"(?:{FORMS['first_item']}|{FORMS['next_item']}|{FORMS['connective']})?")
 
 
 # a resident's own circumstance before the question ("我在衢江区开农家乐的,明天算汛期吗?"): part of
 # the question, but the words asked choose the passage
-_OWN_CLAUSE = re.compile(r"^(?:我|俺|本人|咱)")
+_OWN_CLAUSE = re.compile(rf"^(?:{FORMS['own']})")
 
 
 def asked_clauses(q: str) -> str | None:
@@ -201,7 +213,8 @@ def _asked_quantity(q: str) -> re.Pattern[str] | None:
     return re.compile(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}")
 
 
-ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:是|为|有|要|要有|达到|设在|建在|位于|在)?(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{0,4})")
+ASKED = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:是|为|有|要|要有|达到|{FORMS['place_verb']}|在)?"
+                   rf"(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{{0,4}})")
 
 
 NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够",
@@ -212,6 +225,9 @@ UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|�
 
 
 ASKED_AFTER = re.compile(r"(?:哪些|什么|哪种|哪类|哪个)([\u4e00-\u9fff]{2})")
+# words that name no attribute of their own: 时候, 情况; bodies are named by their names (市质监局),
+# not by the word 部门
+_GENERIC_NOUN = re.compile(r"时候|时间|地方|情况|意思|东西|内容|规定|部门|单位|机构")
 
 
 @lru_cache(maxsize=1024)
@@ -219,7 +235,7 @@ def wh_noun(q: str) -> str | None:
     """The noun after 哪些/什么/哪个: "带哪些材料" → 材料 (generic words such as 时候 or 部门 aside)."""
     m = ASKED_AFTER.search(q)
     # bodies are named by their names (市质监局), not by the word 部门: "哪个部门" names no attribute
-    if m and not re.match(r"时候|时间|地方|情况|意思|东西|内容|规定|部门|单位|机构", m.group(1)):
+    if m and not _GENERIC_NOUN.match(m.group(1)):
         return m.group(1)
     return None
 
@@ -241,15 +257,17 @@ def amount_noun(q: str) -> str | None:
 
 
 # "…领导小组的组长是谁", "举报平台的网址是什么": the noun after 的 that the question word stands for
-_SUBJECT_ASKED = re.compile(r"的([\u4e00-\u9fff]{2,4}?)(?:现在|目前|原来|具体|到底|都|又)?(?:是|叫)(?:谁|什么|啥|哪)")
+_SUBJECT_ASKED = re.compile(
+    rf"的([\u4e00-\u9fff]{{2,4}}?)(?:{FORMS['subject_adverb']})?(?:{FORMS['subject_verb']})(?:谁|什么|啥|哪)")
 
 
 @lru_cache(maxsize=1024)
 def subject_noun(q: str) -> str | None:
     """The noun a "…的X是谁/是什么" question asks for: "领导小组的组长是谁" → 组长."""
     m = _SUBJECT_ASKED.search(q)
-    noun = re.sub(r"^(?:主要|具体|重点|基本|总体)(?=..)", "", m.group(1)) if m else None
-    if noun and not re.match(r"时候|时间|地方|情况|意思|东西|内容|规定|部门|单位|机构|文件|方案|通知|意见|办法", noun):
+    noun = re.sub(rf"^(?:{FORMS['modifier']})(?=..)", "", m.group(1)) if m else None
+    # …nor does the document itself ("这个方案的内容是什么")
+    if noun and not _GENERIC_NOUN.match(noun) and not re.match(r"文件|方案|通知|意见|办法", noun):
         return noun
     return None
 

@@ -72,3 +72,15 @@ def test_answer_type_alternatives_earn_their_place():
             assert sum(1 for q in questions if re.search(alt, q)) >= 2, (t.name, alt)
         for alt in _alternatives(t.form.pattern):
             assert re.search(alt, gazette), (t.name, alt)
+
+
+def test_question_form_alternatives_earn_their_place():
+    """How people join and frame questions (qa/lexicon/question_forms.tsv): no alternative stands for
+    one question; each occurs in two or more questions of the train/dev sets."""
+    from qa.question import FORMS
+
+    questions = _fitting_questions()
+    assert {"connective", "own", "asked_attribute"} <= set(FORMS)
+    for name, pattern in FORMS.items():
+        for alt in _alternatives(pattern):
+            assert sum(1 for q in questions if re.search(alt, q)) >= 2, (name, alt)
