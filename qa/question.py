@@ -16,10 +16,26 @@ LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|
 DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]")
 
 
-COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几项|几处)|多少个|多少家|多少名|多少处")
+COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几位|几项|几处)|多少个|多少家|多少名|多少位|多少处|(?:一共|总共|共)[^,?]{0,6}多少人")
 
 
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
+_LEAST = ("最少", "最低", "最小")
+_WHICH = re.compile(r"哪|谁")
+
+
+def asked_extreme(q: str, corpus_text: str) -> str | None:
+    """"哪个县…最多" asks which row of a table holds the most: 'most' or 'least', else None.
+    A superlative inside a term the corpus itself uses ("最多跑一次") asks nothing, and without
+    a which-word ("最少要多少平方米") it asks for a stated limit, not a ranking."""
+    if not _WHICH.search(q):
+        return None
+    for m in MOST_Q.finditer(q):
+        tail = q[m.start():m.end() + 2]
+        if len(tail) > m.end() - m.start() and corpus_text.count(tail) >= 2:
+            continue
+        return "least" if m.group() in _LEAST else "most"
+    return None
 
 
 EFFECTIVE_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,6}(施行|执行|实施|生效)|(施行|执行|生效)(日期|时间)|起施行|开始施行|开始执行")
@@ -66,15 +82,33 @@ def asked_clauses(q: str) -> str | None:
     return rest if i and len(content(rest).replace("|", "")) >= 2 else None
 
 
+# one question asked of two things: "A和B分别哪天施行", "A与B哪个先施行"
+_COORDINATED = re.compile(rf"^(?P<a>.+?)(?:{FORMS['coordinator']})(?P<b>[^,,]+?)[,,\s]*"
+                          rf"(?P<how>{FORMS['respectively']}|{FORMS['which_first']})(?P<ask>.+)$")
+_NOT_A_THING = re.compile(r"^[\d第一二三四五六七八九十]")  # "2017年和2018年", "第一批和第二批": one thing's slots
+
+
+def _coordinated(clause: str) -> list[str]:
+    """"防汛防台办法和地质灾害办法哪个先施行" → ["防汛防台办法什么时候施行", "地质灾害办法什么时候施行"]:
+    each thing with what is asked of both. Things of five characters or more only: "第一批和第二批"
+    or "2017年和2018年" name slots of one thing, "牵头部门和配合单位" two fields of one record."""
+    m = _COORDINATED.match(clause)
+    if not m or _NOT_A_THING.match(m["b"]) or any(len(content(x).replace("|", "")) < 5 for x in (m["a"], m["b"])):
+        return [clause]
+    ask = m["ask"] if re.fullmatch(FORMS["respectively"], m["how"]) else "什么时候" + m["ask"]
+    return [m["a"] + ask, m["b"] + ask]
+
+
 def split_question(q: str) -> list[str]:
     """Two questions in one: "汛期是哪段时间?地质灾害领导小组汛期要不要值班?" → two parts; so is
-    "…谁牵头 另外…设在哪?" (a connective after a pause, each side a question of its own)."""
+    "…谁牵头 另外…设在哪?" (a connective after a pause, each side a question of its own), and
+    "A和B分别哪天施行?" (one question asked of two things)."""
     parts = []
     for p in re.split(r"[??;;]", q):
         clauses = [c.strip() for c in _JOINED.split(p)]
         if len(clauses) > 1 and not all(_ASKS.search(c) and len(content(c).replace("|", "")) >= 4 for c in clauses):
             clauses = [p.strip()]
-        parts += clauses
+        parts += [x for c in clauses for x in _coordinated(c)]
     parts = [p for p in parts if len(content(p).replace("|", "")) >= 2]
     return [_CLAUSE_LEAD.sub("", p).strip(" ,,:") or p for p in parts] if len(parts) > 1 else [q]
 
@@ -195,6 +229,9 @@ UNIT_Q = re.compile(r"(?:多少|(?<!哪)几)(万元|亿元|元|钱|吨|平方公
 NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
 
 
+_COUNTED = {"个": "(?:个|家|名|人|位|所|处|项|件|户)", "人": "(?:人|名|位)", "名": "(?:名|人|位)", "家": "(?:家|个)"}
+
+
 def unit_supported(q: str, text: str) -> bool:
     """A "多少钱/几点/多少公里" question needs an answer that states that kind of quantity."""
     quantity = _asked_quantity(q)
@@ -208,6 +245,9 @@ def _asked_quantity(q: str) -> re.Pattern[str] | None:
     if not m:
         return None
     unit = {"钱": "元", "点钟": "点", "千米": "公里"}.get(m.group(1), m.group(1))
+    # a count takes the classifier of what is counted: "多少个先进单位" is answered by "36家",
+    # "多少人" by "50名"
+    unit = _COUNTED.get(unit, unit)
     if unit == "点":
         return re.compile(rf"{NUMERAL}+\s*[点时]|\d{{1,2}}:\d\d")
     return re.compile(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from qa.places import PlaceNames
-from qa.question import asked_noun, form_bonus, measure_supported, place_supported
+from qa.question import asked_extreme, asked_noun, form_bonus, measure_supported, place_supported, unit_supported
 from qa.synonyms import gazette_words
 
 
@@ -86,3 +86,25 @@ def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
 ])
 def test_the_noun_a_question_asks_for(question, noun):
     assert asked_noun(question) == noun
+
+
+@pytest.mark.parametrize("q,asked", [
+    ("哪个县区地质灾害受威胁人数最多?", "most"),
+    ("转型升级清单里营业面积最大的是哪个市场?", "most"),
+    ("哪个县的避灾安置场所任务最少?", "least"),
+    ("办不动产登记的最多跑一次改革归哪个部门管?", None),  # a term the gazette uses, not a ranking
+    ("村里的防汛物资仓库最少要多少平方米?", None),  # a stated limit: no which-word
+])
+def test_asked_extreme(q, asked, source_lines):
+    corpus_text = "".join("".join(line.split()) for line in source_lines)
+    assert asked_extreme(q, corpus_text) == asked
+
+
+@pytest.mark.parametrize("q,text,ok", [
+    ("一共评了多少个先进单位?", "一、先进集体(36家)", True),
+    ("先进个人总共评了多少人?", "二、先进个人(50名)", True),
+    ("一共多少人?", "共36家", False),
+    ("要多少钱?", "36家", False),
+])
+def test_a_count_takes_the_classifier_of_what_is_counted(q, text, ok):
+    assert unit_supported(q, text) is ok

@@ -19,13 +19,14 @@ def understander():
 @pytest.mark.parametrize("opener", [
     "你好,请问", "您好,麻烦问一下,", "你好!想咨询一下:", "请问一下,", "打扰一下,我想问问", "您好,我想了解一下,",
     "问一下", "问下,", "咨询下", "请问问", "嗯,", "那个,就是", "就是那个", "喂,在吗?请问",
-    "来电人咨询:", "工号1234,",
+    "来电人咨询:", "工号1234,", "企业问:", "景区老板来电问:", "有企业咨询:",
 ])
 def test_openers_leave_the_matching_form(understander, opener):
     assert understander.plan(opener + Q, TODAY, None, ()).match == Q
 
 
-@pytest.mark.parametrize("question", ["问题清单有哪些?", "了解情况的部门是谁?", "咨询电话是多少?", "下岗职工有什么补助?"])
+@pytest.mark.parametrize("question", ["问题清单有哪些?", "了解情况的部门是谁?", "咨询电话是多少?", "下岗职工有什么补助?",
+                                      "群众反映的问题谁来处理?"])
 def test_content_that_looks_like_courtesy_stays(understander, question):
     assert understander.plan(question, TODAY, None, ()).match == question
 
@@ -50,6 +51,9 @@ def test_the_cap_applies_after_personal_details_go(understander):
     ("两件事:一是登记点在哪里,二是要带哪些材料?", ["登记点在哪里", "要带哪些材料"]),
     ("电动车哪天开始登记 还有临时号牌的有效期", ["电动车哪天开始登记", "临时号牌的有效期"]),
     ("问两个事:汛期是哪段时间?防指办设在哪?", ["汛期是哪段时间", "防指办设在哪"]),
+    # one question asked of two things
+    ("防汛防台管理办法和地质灾害防治管理办法哪个先施行?", ["防汛防台管理办法什么时候施行", "地质灾害防治管理办法什么时候施行"]),
+    ("2016年度粮食生产先进县和乡村休闲旅游一等奖分别是谁?", ["2016年度粮食生产先进县是谁", "乡村休闲旅游一等奖是谁"]),
 ])
 def test_a_question_of_several_questions_has_a_part_for_each(understander, question, parts):
     assert split_question(question) == parts
@@ -57,6 +61,8 @@ def test_a_question_of_several_questions_has_a_part_for_each(understander, quest
 
 
 @pytest.mark.parametrize("question", [
+    "500头以上生猪规模养殖场比重2017年和2018年分别是多少?",  # two years of one indicator
+    "牵头部门和配合单位分别是谁?",  # two fields of one record
     "这个办法现在还有效吗?",  # 还有效 is no connective
     "我家是低保户,还有个孩子在上学,能不能参保?",  # a circumstance is no question of its own
     "牵头部门以及配合单位是哪些?",  # 以及 without a pause joins two nouns of one question

@@ -86,7 +86,9 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     chunk_ranks = [view.chunk_rank.get(c.chunk_id) for c in cand.citations]
     chunk_ranks = [r for r in chunk_ranks if r is not None]
     f["chunk_rank"] = 1.0 / (1 + min(chunk_ranks)) if chunk_ranks else 0.0
-    sims = [view.sims.get(pid) for pid in _piece_ids(ctx, cand)]
+    # a cell computed from a table row is judged by its caption and columns, not by the row's
+    # printed line ("江山市 18 18"), whose vector says little: its similarity is unknown too
+    sims = [] if cand.kind == "table" else [view.sims.get(pid) for pid in _piece_ids(ctx, cand)]
     sims = [s for s in sims if s is not None]
     # a computed answer quoting a document's head has no sentence vector: say so (sim_known), and
     # give its similarity the neutral value (the best, no gap) rather than an extreme one that

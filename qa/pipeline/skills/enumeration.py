@@ -15,9 +15,9 @@ TOP = 3  # the best-matching enumerations; the selector chooses
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    if not LIST_Q.search(q):
-        return _ordinal(ctx, q)
     counting = bool(COUNT_Q.search(q))
+    if not LIST_Q.search(q) and not counting:
+        return _ordinal(ctx, q)
     scored = []
     for e in ctx.enumerations:
         if e.kind == "section":
@@ -26,7 +26,9 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         elif e.kind == "declared":
             # a heading that states its own count answers "一共多少家" — of the year asked
             if counting and all(y in e.name for y in re.findall(r"20\d\d", q)):
-                scored.append((ctx.cov(q, e.name) + 0.3 * ctx.cov(q, e.extra), e))
+                # (its name holds the document title and the heading; the heading alone only
+                # breaks ties between the headings of one document: 先进集体 or 先进个人)
+                scored.append((ctx.cov(q, e.name) + 0.05 * ctx.cov(q, e.extra), e))
         else:
             scored.append((ctx.cov(q, e.name) - (0.05 if e.kind == "outline" else 0), e))
     noun = wh_noun(q)
@@ -34,10 +36,13 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         # "带哪些资料" lists 资料: an enumeration that never names them is not that list
         scored = [(c, e) for c, e in scored if noun in e.name + e.extra + "".join(e.items)]
     scored.sort(key=lambda x: -x[0])
+    # a heading that states its count competes with the lists under it, whose longer names match
+    # more words: the best such headings are proposed whatever their rank
+    declared = [ce for ce in scored if ce[1].kind == "declared"][:2]
     out = []
-    for cov, e in scored[:TOP]:
+    for cov, e in scored[:TOP] + [ce for ce in declared if ce not in scored[:TOP]]:
         if cov < 0.3:
-            break
+            continue
         out.append(Candidate(NAME, "list", _text(q, e), tuple(e.cites[:12]), min(cov, 1.0), items=e.items))
     # the lists a qualifier cuts down ("常山县的有哪几位"), only among those matching the question
     # best (a topic word standing in an item of another list, "粮食" in "…商务和粮食局", qualifies

@@ -120,6 +120,8 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
         cand = own.get(cand[2], cand)
         if not across and cand[3].doc_key != seed[3].doc_key:
             continue
+        if "table_row" in (cand[3].kind, seed[3].kind) and cand[3].id != seed[3].id:
+            continue  # a table row is a record of its own: rows glued together mix two records
         gain = math.fsum([weight[b] for b in cand[1] - covered]) / total
         # another sentence only when it answers a part the seed leaves open, and is itself on topic
         if gain >= 0.15 and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:

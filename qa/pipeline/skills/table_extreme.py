@@ -1,11 +1,9 @@
 """Which row of a table has the most/least of a column ("哪个县最多")."""
 from __future__ import annotations
 
-import re
-
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.question import MOST_Q
+from qa.question import asked_extreme
 from qa.tables import is_amount, num, pick_columns, row_text
 
 NAME = "table_extreme"
@@ -14,7 +12,8 @@ AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    if not MOST_Q.search(q):
+    extreme = asked_extreme(q, ctx.corpus_text)
+    if extreme is None:
         return []
     best = None
     for doc in ctx.corpus.documents:
@@ -32,7 +31,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     rows = [(n, r) for n, r in enumerate(table.rows, 1) if r.header not in AGGREGATE_ROWS and num(r.cells[col]) is not None]
     if not rows:
         return []
-    low = re.search(r"最少|最低|最小", q)
+    low = extreme == "least"
     n, row = (min if low else max)(rows, key=lambda nr: num(nr[1].cells[col]))
     chunk = ctx.by_id_suffix.get((doc.key, f"{t_no}/r{n}"))
     if chunk is None:
