@@ -8,14 +8,20 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from typing import Callable
 
+from qa.dates import RELATIVE_YEARS
 from qa.personal import strip as strip_personal
 from qa.text import cn_to_int, content, int_to_cn
 
 _DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?|\d{1,2}\.\d{1,2})")
-_PLACE = re.compile(r"(柯城区|衢江区|龙游县|江山市|常山县|开化县|集聚区|全市|市级|县级|乡镇|街道|村里|市里|县里|乡里|市|县|乡|镇|村)")
+# a level of government, said the way people say it ("县里呢?")
+_LEVEL = re.compile(r"(全市|市级|县级|乡镇|街道|村里|市里|县里|乡里|市|县|乡|镇|村)")
+# a named place: two characters and a level suffix (开化县); which of them are places is the corpus's
+# say (`known_place`), so that no place is written here
+_NAMED = re.compile(r"(?![里在的和与各本全该每我这那其])[\u4e00-\u9fff]{2}[省市县区]")
+_SUFFIXES = "县市区省"
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(轮|批|阶段|条|章|个|项|名)")
-_RELATIVE_YEAR = {"去年": -1, "前年": -2, "今年": 0, "明年": 1}
 _ELLIPSIS_START = re.compile(r"^(那么?|那个|还有|另外|这个|它|其中|再问|然后)")
 _Q_TAIL = re.compile(r"[??!!。\s]+$")
 
@@ -86,13 +92,18 @@ def is_elliptical(question: str) -> bool:
             or bool(re.search(r"那个|这个|该项|上述|上一版|上一批|上一轮|上次", q)))
 
 
-def rewrite(question: str, previous: str | None) -> str:
-    """Standalone form of a follow-up, given the previous standalone question.
+def rewrite(question: str, previous: str | None, known_place: Callable[[str], bool] | None = None) -> str:
+    """Standalone form of a follow-up, given the previous standalone question; `known_place` says
+    whether a name ("开化县") is a place the corpus prints (without it, only levels are swapped).
 
     >>> rewrite("那12月呢?", "6月12日哪些景区免费?")
     '12月哪些景区免费?'
     >>> rewrite("县里呢?", "市防指的防汛物资仓库要多大?")
     '县防指的防汛物资仓库要多大?'
+    >>> rewrite("那2020年呢?", "龙游县2018年研发经费目标多少?")
+    '龙游县2020年研发经费目标多少?'
+    >>> rewrite("那龙游的呢?", "先进个人里江山市的有哪几位?", lambda name: name in "江山市 龙游县")
+    '先进个人里龙游县的有哪几位?'
     """
     if not previous or not is_elliptical(question):
         return question
@@ -101,7 +112,15 @@ def rewrite(question: str, previous: str | None) -> str:
     old_date = _DATE.search(previous)
     if new_date and old_date:
         return previous[: old_date.start()] + new_date.group(0) + previous[old_date.end():]
-    for word, delta in _RELATIVE_YEAR.items():
+    # another year of the same thing: "那2020年呢?" after "…2018年研发经费目标多少?"
+    new_year, old_year = _YEAR.fullmatch(q), _YEAR.search(previous)
+    if new_year and old_year:
+        return previous[: old_year.start()] + new_year.group(0) + previous[old_year.end():]
+    if known_place is not None:
+        swapped = _swap_place(q, previous, known_place)
+        if swapped:
+            return swapped
+    for word, delta in RELATIVE_YEARS.items():  # against the previous question's year
         old_year = re.search(r"(20\d\d)\s*年", previous)
         if word in q and old_year:
             year = int(old_year.group(1)) + delta
@@ -109,8 +128,8 @@ def rewrite(question: str, previous: str | None) -> str:
     new_ord, old_ord = _ORDINAL.search(q), _ORDINAL.search(previous)
     if new_ord and old_ord and new_ord.group(1) == old_ord.group(1) and len(q) <= len(new_ord.group(0)) + 2:
         return previous[: old_ord.start()] + new_ord.group(0) + previous[old_ord.end():]
-    new_place = _PLACE.search(q)
-    old_place = _PLACE.search(previous)
+    new_place = _LEVEL.search(q)
+    old_place = _LEVEL.search(previous)
     if new_place and old_place and new_place.group(0) != old_place.group(0) and len(q) <= len(new_place.group(0)) + 2:
         # the gazette's level words: 村 is 行政村 (as against 自然村)
         place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市", "村里": "行政村", "村": "行政村",
@@ -120,6 +139,27 @@ def rewrite(question: str, previous: str | None) -> str:
     if swapped:
         return swapped
     return combine(q, previous)
+
+
+_YEAR = re.compile(r"20\d\d\s*年(?:度)?")
+
+
+def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> str | None:
+    """"那龙游的呢?" after "…里江山市的有哪几位?": the follow-up names another place the corpus knows
+    (by its full name, or by its name without the level suffix) in place of the previous question's
+    last one."""
+    old = [m for m in _NAMED.finditer(previous) if known_place(m.group(0))]
+    if not old:
+        return None
+    name = q.removesuffix("的")
+    if _NAMED.fullmatch(name) and known_place(name):
+        new = name
+    else:
+        new = next((name + s for s in _SUFFIXES if 2 <= len(name) <= 3 and known_place(name + s)), None)
+    last = old[-1]
+    if new is None or new == last.group(0):
+        return None
+    return previous[: last.start()] + new + previous[last.end():]
 
 
 _ORDINAL_REF = re.compile(r"^(?:那么?)?(?:第([一二三四五六七八九十\d]+)|(最后一))个?(项|家|条|步|阶段|批)?")

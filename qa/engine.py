@@ -157,7 +157,7 @@ class Engine:
         for h in history:
             h = capped(clean_question(h))
             if h:
-                previous = capped(rewrite(h, previous))
+                previous = capped(rewrite(h, previous, self.pipeline.ctx.knows_place if self.pipeline else None))
         return previous
 
 

@@ -91,6 +91,10 @@ class AnswerContext:
             self._lookups[name] = build(self)
         return self._lookups[name]
 
+    def knows_place(self, name: str) -> bool:
+        """Whether the corpus prints this place name ("开化县") more than once: a follow-up may swap it."""
+        return self.corpus_text.count(name) >= 2
+
     def cov(self, q: str, text: str) -> float:
         """qa.score.coverage with this corpus's IDF; the question's weights are worked out once per
         question (every candidate of every skill is scored against the same question)."""

@@ -45,7 +45,7 @@ class Pipeline:
         self.retriever = retriever
         self.encoder = encoder
         self.scorer = scorer
-        self.understander = understander or Understander()
+        self.understander = understander or Understander(known_place=ctx.knows_place)
 
     @property
     def threshold(self) -> float:

@@ -57,9 +57,11 @@ class Understander:
     """Construct once (loads OpenCC and the courtesy list); `plan()` is pure given its inputs."""
 
     def __init__(self, courtesy: tuple[re.Pattern[str], ...] | None = None,
-                 to_simplified: Callable[[str], str] | None = None) -> None:
+                 to_simplified: Callable[[str], str] | None = None,
+                 known_place: Callable[[str], bool] | None = None) -> None:
         self.courtesy = courtesy if courtesy is not None else load_courtesy()
         self.to_simplified = to_simplified or _t2s()
+        self.known_place = known_place  # which names are places, for follow-ups ("那龙游的呢?")
 
     # ------------------------------------------------------------ normalisation
     def normalize(self, text: str) -> str:
@@ -89,7 +91,7 @@ class Understander:
         # capped once normalised, not before: personal details and courtesy in front of a long
         # question must not push its words out of the matching form (qa.limits bounds the cost)
         norm = capped(self.normalize(asked))
-        standalone = rewrite(resolve_ordinal(norm, previous, items), previous) if previous else norm
+        standalone = rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place) if previous else norm
         follow_up = bool(previous) and standalone != norm
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         focus = gazette_words(norm) if follow_up else asked_clauses(match)
