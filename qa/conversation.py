@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from qa.dates import RELATIVE_YEARS
+from qa.dates import RELATIVE_YEARS, date_spans
 from qa.personal import strip as strip_personal
 from qa.text import cn_to_int, content, int_to_cn
 
@@ -100,6 +100,8 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     '12月哪些景区免费?'
     >>> rewrite("县里呢?", "市防指的防汛物资仓库要多大?")
     '县防指的防汛物资仓库要多大?'
+    >>> rewrite("那明天呢?", "今天去三衢石林要门票吗?")
+    '明天去三衢石林要门票吗?'
     >>> rewrite("那2020年呢?", "龙游县2018年研发经费目标多少?")
     '龙游县2020年研发经费目标多少?'
     >>> rewrite("那龙游的呢?", "先进个人里江山市的有哪几位?", lambda name: name in "江山市 龙游县")
@@ -112,6 +114,11 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     old_date = _DATE.search(previous)
     if new_date and old_date:
         return previous[: old_date.start()] + new_date.group(0) + previous[old_date.end():]
+    # another day: "那明天呢?" after "今天去三衢石林要门票吗?" (a relative day, a weekday, a holiday)
+    new_days, old_days = date_spans(q), date_spans(previous)
+    if new_days and old_days:
+        (a, b), (c, d) = new_days[-1], old_days[-1]
+        return previous[:c] + q[a:b] + previous[d:]
     # another year of the same thing: "那2020年呢?" after "…2018年研发经费目标多少?"
     new_year, old_year = _YEAR.fullmatch(q), _YEAR.search(previous)
     if new_year and old_year:

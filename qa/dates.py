@@ -182,6 +182,16 @@ def _all_dates(q: str, today: dt.date) -> list[tuple[int, AskedDate]]:
     return out
 
 
+def date_spans(text: str) -> list[tuple[int, int]]:
+    """Where a text names a day, in order (positions do not depend on today).
+
+    >>> date_spans("今天去三衢石林要门票吗")
+    [(0, 2)]
+    """
+    found = _all_dates(text, dt.date(2020, 1, 1))
+    return sorted((start, start + len(asked.words)) for start, asked in found)
+
+
 def parse_question_date(question: str, today: dt.date) -> dt.date | None:
     """The date a question asks about (see `question_date`), or None."""
     asked = question_date(question, today)
