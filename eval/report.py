@@ -201,7 +201,7 @@ def _summary_tables(report: Report) -> list[tuple[str, list[str], list[list[str]
     if not a:
         return []
     tables = [(f"Summary — {_set_title(report)}", ["figure", "k/n rate [95% interval]"], summary_rows(a))]
-    if a.get("stages"):
+    if "stages" in a:  # printed with no misses too: "0 misses" is a finding
         rows = [[s, c["questions"], c["dialog turns"], c["total"]] for s, c in a["stages"].items()]
         n_miss = sum(c["total"] for c in a["stages"].values())
         tables.append((f"Failing stage of every miss ({n_miss} misses; eval/stages.py)",

@@ -15,6 +15,7 @@ from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
 from qa.pipeline.skills.deadline import time_note
+from qa.pipeline.skills.doc_dates import earlier_note
 from qa.pipeline.types import Candidate, Decision, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander
 from qa.question import unknown_doc_number
@@ -149,6 +150,8 @@ class Pipeline:
             offset = len(cites)
             texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", c.text))
             cites.extend(c.citations)
+        texts.append(earlier_note(plan.match, [(s.candidate.text, self.ctx.docs.get(s.candidate.citations[0].doc_key))
+                                               for s in decision.chosen]))
         # a quoted deadline, asked about, is said against today (year, weekday, passed or not)
         texts.append(time_note(self.ctx, plan, [(c.chunk_id, c.quote) for c in cites],
                                {s.candidate.skill for s in decision.chosen}))

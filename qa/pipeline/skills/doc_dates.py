@@ -42,6 +42,26 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     return [Candidate(NAME, "date", text, tuple(c for _, d in found for c in d[1]), prior)]
 
 
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def earlier_note(q: str, answers: list[tuple[str, Document | None]]) -> str:
+    """"A和B哪个先施行?" answered part by part (each part one document's date): which is earlier, said
+    as the whole-question answer says it; "" when not asked, or a part has no document or no date."""
+    if len(answers) < 2 or not EARLIER_Q.search(q):
+        return ""
+    dated = []
+    for text, doc in answers:
+        m = _DATE.search(text)
+        if m is None or doc is None:
+            return ""
+        dated.append((dt.date(*map(int, m.groups())), doc.subtitle or doc.title))
+    if len({title for _, title in dated}) < len(dated):
+        return ""  # two parts about one document compare nothing
+    when, title = min(dated)
+    return f"较早的是《{title}》({full_date(when)})。"
+
+
 def _doc_date(ctx, doc: Document, effective: bool, issued: bool):
     """The sentence giving a document's effective date, else its printed issue date."""
     if effective:
