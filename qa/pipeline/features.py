@@ -132,7 +132,8 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
 
 
 def _piece_ids(ctx, cand: Candidate) -> list[str]:
-    """The piece ids whose text a candidate quotes (first piece of each quote)."""
+    """The piece ids whose text a candidate quotes (first piece of each quote, or the piece a
+    shorter quote stands in)."""
     out = []
     for c in cand.citations:
         chunk = ctx.chunks.get(c.chunk_id)
@@ -140,10 +141,13 @@ def _piece_ids(ctx, cand: Candidate) -> list[str]:
             continue
         from qa.pipeline.context import pieces
 
-        for n, s in enumerate(pieces(chunk)):
-            if s in c.quote:
-                out.append(f"{chunk.id}~{n}")
-                break
+        found = next((n for n, s in enumerate(pieces(chunk)) if s in c.quote), None)
+        if found is None:
+            # a quote shorter than a sentence (one name of a list: "胡俊(常山县安监局)") is read
+            # by the sentence it stands in
+            found = next((n for n, s in enumerate(pieces(chunk)) if c.quote in s), None)
+        if found is not None:
+            out.append(f"{chunk.id}~{found}")
     return out
 
 
