@@ -33,9 +33,13 @@ MIN_REFUSAL_RECALL = 0.85  # 1.000 (8 of 8) — no longer on the subset, see MIN
 # 12.5 points: refits of the scorer moved two items of the 8 either way while the count over all 29
 # stayed 20 (session 6, 2026-11-30: 20/29 at its start and at its end, with answerable questions
 # wrongly refused on the subset down from 11/52 to 1/52).
-MIN_REFUSAL_RECALL_ALL = 0.65  # 0.690 (20 of 29)
-MIN_REFUSAL_PRECISION = 0.38  # 0.421 (the operating point refuses answerable questions it is unsure of)
-MAX_WRONGLY_REFUSED = 0.04  # 0.019 (1/52, session 6; 0.212 in session 2; one item is 1.9 points)
+# Session 7 (2026-12-01): the refit on 199 more train questions (tables, lists, counts) chose τ 0.60
+# on the dev splits; over all 29 unanswerable gold questions 25 are refused (was 20), on the subset
+# 3/52 answerable ones are refused (was 1/52) and 46/52 stay fully right: the refusal floor goes up
+# and the wrongly-refused ceiling by one item, the trade the dev utility (cost 2) chose.
+MIN_REFUSAL_RECALL_ALL = 0.82  # 0.862 (25 of 29; 0.690 in session 6)
+MIN_REFUSAL_PRECISION = 0.60  # 0.700 (the operating point refuses answerable questions it is unsure of)
+MAX_WRONGLY_REFUSED = 0.06  # 0.058 (3/52, session 7; 0.019 in session 6; 0.212 in session 2; one item is 1.9 points)
 MIN_CITATION_ACCURACY = 0.60  # 0.638 (computed answers cite every line they rest on)
 MIN_CITATION_VERBATIM = 1.00  # 1.000 — an invariant: a quote occurs verbatim in its chunk
 MIN_DIALOG_TURN_ACCURACY = 0.50  # 0.545

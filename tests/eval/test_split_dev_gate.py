@@ -20,9 +20,14 @@ from eval import harness as H
 # answered wrongly 21.0 % (21/100, was 22.5 %), unanswerable refused 0.657 (23/35, was 0.714). The
 # refusal floor went down with the learned operating point; the error that costs most, a wrong
 # answer, now has a ceiling of its own, so that the trade cannot move against the product unseen.
-MIN_FULLY_RIGHT_ANSWERABLE = 0.74
-MIN_REFUSAL_RECALL = 0.65
-MAX_ANSWERED_WRONGLY = 0.23
+# Re-measured 2026-12-01 (session 7) after table, count and coordinated-question mechanisms and two
+# more train authors (199 questions), refitted (τ 0.60, dev utility 193 → 206): answerable 0.705
+# (74/105), unanswerable refused 0.800 (28/35, was 0.657), answered wrongly 18.7 % (17/91, was
+# 21.0 %), wrongly refused 20.0 % (21/105). The operating point refuses more: the answerable floor
+# moves down by 4 items, the refusal floor up by 4 and the wrong-answer ceiling down.
+MIN_FULLY_RIGHT_ANSWERABLE = 0.70
+MIN_REFUSAL_RECALL = 0.77
+MAX_ANSWERED_WRONGLY = 0.20
 
 
 @pytest.fixture(scope="module")
