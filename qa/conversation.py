@@ -22,6 +22,7 @@ _LEVEL = re.compile(r"(全市|市级|县级|乡镇|街道|村里|市里|县里|�
 _NAMED = re.compile(r"(?![里在的和与各本全该每我这那其])[\u4e00-\u9fff]{2}[省市县区]")
 _SUFFIXES = "县市区省"
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(轮|批|阶段|条|章|个|项|名)")
+_YEAR = re.compile(r"20\d\d\s*年(?:度)?")
 _ELLIPSIS_START = re.compile(r"^(那么?|那个|还有|另外|这个|它|其中|再问|然后)")
 _Q_TAIL = re.compile(r"[??!!。\s]+$")
 
@@ -127,11 +128,11 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         swapped = _swap_place(q, previous, known_place)
         if swapped:
             return swapped
+    prev_year = re.search(r"(20\d\d)\s*年", previous)
     for word, delta in RELATIVE_YEARS.items():  # against the previous question's year
-        old_year = re.search(r"(20\d\d)\s*年", previous)
-        if word in q and old_year:
-            year = int(old_year.group(1)) + delta
-            return previous[: old_year.start()] + f"{year}年" + previous[old_year.end():]
+        if word in q and prev_year:
+            year = int(prev_year.group(1)) + delta
+            return previous[: prev_year.start()] + f"{year}年" + previous[prev_year.end():]
     new_ord, old_ord = _ORDINAL.search(q), _ORDINAL.search(previous)
     if new_ord and old_ord and new_ord.group(1) == old_ord.group(1) and len(q) <= len(new_ord.group(0)) + 2:
         return previous[: old_ord.start()] + new_ord.group(0) + previous[old_ord.end():]
@@ -146,9 +147,6 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     if swapped:
         return swapped
     return combine(q, previous)
-
-
-_YEAR = re.compile(r"20\d\d\s*年(?:度)?")
 
 
 def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> str | None:

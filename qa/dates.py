@@ -77,6 +77,7 @@ HOLIDAYS = {  # name in a question → (canonical name, solar (month, day) | lun
 _HOLIDAY_Q = re.compile(r"(?:(\d{4})\s*年|(今年|明年|后年))?(?:的)?(元旦|春节|过年|清明|劳动节|五一(?!\d)|端午|中秋|国庆|"
                         r"十一(?:长假|假期|黄金周)|圣诞)")
 RELATIVE_YEARS = {"今年": 0, "明年": 1, "后年": 2, "去年": -1, "前年": -2}  # a year named against today
+RELATIVE_YEAR_Q = re.compile("|".join(RELATIVE_YEARS))
 
 
 def holiday_date(name: str, year: int) -> dt.date:
@@ -141,7 +142,7 @@ def _all_dates(q: str, today: dt.date) -> list[tuple[int, AskedDate]]:
         add(m, AskedDate(d, "explicit") if d else None)
     for m in _MD.finditer(q):
         mo, d = cn_to_int(m.group(1)), cn_to_int(m.group(2))
-        rel = re.search(r"(今年|明年|后年|去年|前年)\s*$", q[:m.start()])
+        rel = re.search(rf"({RELATIVE_YEAR_Q.pattern})\s*$", q[:m.start()])
         y = _year_in(q)
         if rel:
             how, y = "relative", today.year + RELATIVE_YEARS[rel.group(1)]
@@ -208,9 +209,9 @@ def question_month_year(question: str, today: dt.date) -> tuple[int | None, int]
     month = question_month(question)
     if month is None:
         return None
-    rel = re.search(r"(今年|明年|后年|去年|前年)", question)
+    rel = RELATIVE_YEAR_Q.search(question)
     y = _year_in(question)
-    return (y or (today.year + RELATIVE_YEARS[rel.group(1)] if rel else None)), month
+    return (y or (today.year + RELATIVE_YEARS[rel.group(0)] if rel else None)), month
 
 
 def question_month(question: str) -> int | None:

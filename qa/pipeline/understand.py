@@ -17,7 +17,7 @@ from typing import Callable
 from qa import personal
 from qa.conversation import combine, is_elliptical, resolve_ordinal, rewrite
 from qa.limits import capped
-from qa.dates import RELATIVE_YEARS, parse_question_date, question_month
+from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, parse_question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
     AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
@@ -135,9 +135,6 @@ def intent_of(q: str) -> str:
     return "fact"
 
 
-_RELATIVE_YEAR = re.compile("|".join(RELATIVE_YEARS))
-
-
 def slots_of(q: str, today: dt.date) -> dict:
     slots: dict = {}
     day = parse_question_date(q, today)
@@ -148,7 +145,7 @@ def slots_of(q: str, today: dt.date) -> dict:
         slots["month"] = month
     years = re.findall(r"(20\d\d)\s*年", q)
     # a year named relative to today is a year all the same ("今年的扶贫健康保险…最晚什么时候办完")
-    years += [str(today.year + RELATIVE_YEARS[w]) for w in _RELATIVE_YEAR.findall(q)]
+    years += [str(today.year + RELATIVE_YEARS[w]) for w in RELATIVE_YEAR_Q.findall(q)]
     if years:
         slots["years"] = list(dict.fromkeys(years))
     m = ORDINAL_Q.search(q)

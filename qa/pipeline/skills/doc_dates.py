@@ -16,6 +16,7 @@ from qa.text import content
 
 NAME = "doc_dates"
 EARLIER_Q = re.compile(r"哪个先|哪个早|哪个在前|先后|谁先|先发")
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -42,9 +43,6 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     return [Candidate(NAME, "date", text, tuple(c for _, d in found for c in d[1]), prior)]
 
 
-_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-
-
 def earlier_note(q: str, answers: list[tuple[str, Document | None]]) -> str:
     """"A和B哪个先施行?" answered part by part (each part one document's date): which is earlier, said
     as the whole-question answer says it; "" when not asked, or a part has no document or no date."""
@@ -69,7 +67,7 @@ def _doc_date(ctx, doc: Document, effective: bool, issued: bool):
             if c.kind not in ("article", "section"):
                 continue
             for sent in sentences(c.text):
-                m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", sent)
+                m = _DATE.search(sent)
                 if m and re.search(r"(起|之日起)(施行|执行|实施)", sent):
                     when = dt.date(*map(int, m.groups()))
                     text = f"《{doc.subtitle or doc.title}》{sent}(即{full_date(when)})"
