@@ -57,6 +57,15 @@ def test_an_explicit_other_year_is_not_judged_by_2017s_june_list(engine_2026):
     assert "6.5、6.12" not in a.answer
 
 
+def test_a_listed_spot_asked_about_in_everyday_words_is_a_free_day_question(engine_2026):
+    """"要钱吗" names no 免费 or 门票: the place the activity lists makes it a question about its days,
+    and the holiday resolves to the next 国庆 (2027), a year the gazette's list does not cover."""
+    a = ask(engine_2026, "国庆去根宫佛国要钱吗？")
+    assert a.found and "2027年10月1日(星期五)" in a.answer and "公报未载明2027年的安排" in a.answer
+    assert "是免费日" not in a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕29号"}
+
+
 def test_is_the_flood_rule_still_in_force(engine_2026):
     a = ask(engine_2026, "防汛防台管理工作暂行办法现在还有效吗")
     assert a.found

@@ -43,7 +43,11 @@ def _unlisted(q: str, spots) -> list[str]:
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    if not ctx.free_rules or not re.search(r"免费|景区|票|游", q) or re.search(r"一共|共计|合计|总共|总计", q):
+    if not ctx.free_rules or re.search(r"一共|共计|合计|总共|总计", q):
+        return []
+    # asked about the activity in its words, or about a place it lists ("国庆去根宫佛国要钱吗?")
+    names_spot = any(spots and any(s in q for s in spots[0]) for _, _, spots in ctx.free_rules)
+    if not re.search(r"免费|景区|票|游", q) and not names_spot:
         return []
     out = []
     for rule, chunk, spots in ctx.free_rules:
