@@ -95,3 +95,13 @@ def test_the_askers_own_circumstance_stays_but_the_question_chooses(understander
 ])
 def test_a_year_named_relative_to_today_is_a_year_slot(understander, question, years):
     assert understander.plan(question, TODAY, None, ()).slots.get("years") == years
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("防汛防台管理工作暂行办法现在还有效吗?", "valid"),  # in force now: the document's dates answer it
+    ("除险安居三年行动计划管哪几年?", "valid"),  # its term
+    ("电动自行车登记规定哪天起施行?", "date"),  # one date, not whether it still holds
+    ("地质灾害隐患点整改什么时候要完成?现在过期了没有?", "when"),  # a deadline, the deadline skill's
+])
+def test_a_question_about_being_in_force_has_its_own_intent(understander, question, intent):
+    assert understander.plan(question, TODAY, None, ()).intent == intent

@@ -12,9 +12,9 @@ from qa.score import informative_bigrams
 
 SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "list_member", "enumeration", "extractive",
                "validity", "deadline")
-INTENTS = ("count", "list", "date", "when", "who", "where", "amount", "yesno", "fact")
+INTENTS = ("count", "list", "valid", "date", "when", "who", "where", "amount", "yesno", "fact")
 # which candidate kinds answer which intents (question type ↔ candidate type)
-_KIND_FITS = {"count": {"list", "table"}, "list": {"list"}, "date": {"date"}, "when": {"date", "fact"},
+_KIND_FITS = {"count": {"list", "table"}, "list": {"list"}, "valid": {"date"}, "date": {"date"}, "when": {"date", "fact"},
               "who": {"fact", "table", "list"}, "where": {"fact", "table"}, "amount": {"fact", "table"},
               "yesno": {"date", "fact"}, "fact": {"fact", "table", "list", "date"}}
 
@@ -87,8 +87,10 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     chunk_ranks = [r for r in chunk_ranks if r is not None]
     f["chunk_rank"] = 1.0 / (1 + min(chunk_ranks)) if chunk_ranks else 0.0
     # a cell computed from a table row is judged by its caption and columns, not by the row's
-    # printed line ("江山市 18 18"), whose vector says little: its similarity is unknown too
-    sims = [] if cand.kind == "table" else [view.sims.get(pid) for pid in _piece_ids(ctx, cand)]
+    # printed line ("江山市 18 18"), whose vector says little; a validity answer quotes a document's
+    # date lines ("本办法自…起施行"), which say nothing of what it answers ("现在还有效吗"): the
+    # similarity of both is unknown too
+    sims = [] if cand.kind == "table" or cand.skill == "validity" else [view.sims.get(pid) for pid in _piece_ids(ctx, cand)]
     sims = [s for s in sims if s is not None]
     # a computed answer quoting a document's head has no sentence vector: say so (sim_known), and
     # give its similarity the neutral value (the best, no gap) rather than an extreme one that

@@ -280,7 +280,7 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     (chunk id, quoted text) of the answer's citations. Empty when the answer already says it (it
     came from a time skill), when the question is not about time, or when nothing quoted is dated."""
     asked = question_date(plan.match, plan.today)
-    timed = DUE_Q.search(plan.match) or _IN_FORCE_Q.search(plan.match) or plan.intent in ("date", "when")
+    timed = DUE_Q.search(plan.match) or _IN_FORCE_Q.search(plan.match) or plan.intent in ("valid", "date", "when")
     if skills & set(_SELF_TIMED) or not (timed or asked is not None):
         return ""
     notes = []

@@ -8,9 +8,8 @@ import re
 from qa.cite import make_citation
 from qa.timeline import full_date
 from qa.model import Document
-from qa.pipeline.skills import validity
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.question import EFFECTIVE_Q, ISSUED_Q
+from qa.question import EFFECTIVE_Q, ISSUED_Q, asks_validity
 from qa.score import sentences
 from qa.text import content
 
@@ -23,7 +22,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     effective = bool(EFFECTIVE_Q.search(q))
     issued = bool(ISSUED_Q.search(q))
-    if not (effective or issued) or validity.asks(q):
+    if not (effective or issued) or asks_validity(q):
         return []  # asked with its status or term, the issue date is part of the validity answer
     docs = _named_documents(ctx, q)
     prior = 1.0

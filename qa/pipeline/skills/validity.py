@@ -8,30 +8,11 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.question import EFFECTIVE_Q, ISSUED_Q
+from qa.question import DUE_WORDS, TERM_Q, VALID_Q, asks_validity
 from qa.score import informative_bigrams
 from qa.timeline import DateRecord, full_date
 
 NAME = "validity"
-VALID_Q = re.compile(
-    r"(?:还|仍|是否|现在|目前|如今|当前|依然|至今).{0,8}(?:有效|管用|作数|算数|执行|实施|适用|施行|生效|实施期|能用|在用|存在"
-    r"|在搞|在做|在进行|在推进|按.{0,4}[来办])"
-    r"|失效|废止|作废|还算数|还作数|还是.{0,16}吗|还能用|了没有")
-# words that ask about validity itself, even beside a deadline word ("现在还有效吗 有没有期限")
-_EXPLICIT = re.compile(r"有效|失效|废止|作废|作数|算数|管用|还在执行|仍在执行|还在实施|实施期")
-_DUE_WORDS = re.compile(r"期限|时限|完成|截止|要在|过了没|什么时候|啥时候|哪天|哪年")
-# how long a document runs: its term, its years, when it ends ("管几年", "计划搞几年", "管哪几年")
-TERM_Q = re.compile(r"[管搞干弄执实施行]{1,2}(?:几|多少|哪几)年|哪几年|多少年|管多久|管多长|到哪年结束|哪年结束|什么时候结束|啥时候结束")
-
-
-def asks(q: str) -> bool:
-    """The question asks whether a document is in force, or how long it runs (its term or years); a
-    deadline question ("啥时候要完成?现在过期了没有?") is the deadline skill's, unless it names
-    validity itself."""
-    if TERM_Q.search(q):
-        return True
-    rest = EFFECTIVE_Q.sub(" ", ISSUED_Q.sub(" ", q))  # "哪天发的" asks the issue date, not a deadline
-    return bool(VALID_Q.search(q)) and not (_DUE_WORDS.search(rest) and not _EXPLICIT.search(q))
 
 
 def known_cov(ctx, q: str, text: str) -> float:
@@ -75,7 +56,7 @@ def outside_years(doc, q: str) -> list[int]:
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    asked = asks(q)
+    asked = asks_validity(q)
     if not asked and not re.search(r"20\d\d\s*年", q):
         return []
     timeline = ctx.corpus.timeline
@@ -97,7 +78,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         if not hits:
             return out
         doc, cov = ctx.docs[hits[0].chunk.doc_key], 0.3
-    prior = cov * (0.8 if _DUE_WORDS.search(q) else 1.0)
+    prior = cov * (0.8 if DUE_WORDS.search(q) else 1.0)
     cand = document_status(ctx, doc.key, plan.today, q)
     if cand is not None:
         text, cites = cand
