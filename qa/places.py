@@ -48,6 +48,13 @@ class PlaceNames:
                 initialize_quietly(tok)
                 self._tagger = jieba.posseg.POSTokenizer(tok)
 
+    def named(self, question: str) -> tuple[str, ...]:
+        """Every place name the question uses, known to the corpus or not ("杭州的扶贫健康保险…" → 杭州)."""
+        self.warm_up()
+        assert self._tagger is not None
+        return tuple(dict.fromkeys(word for word, flag in self._tagger.lcut(capped(question), HMM=False)
+                                   if flag == "ns" and PLACE_NAME.fullmatch(word)))
+
     def unknown(self, question: str) -> str | None:
         self.warm_up()
         assert self._tagger is not None

@@ -209,3 +209,25 @@ def test_the_nth_item_of_an_outline_is_proposed_by_its_ordinal(engine):
     cands = [s.candidate for s in out.scored[0] if s.candidate.skill == "enumeration"]
     assert any(c.items == ("(二)分类推进阶段(2018年8月31日前)",) and c.citations[0].quote.startswith("(二)分类推进阶段")
                for c in cands)
+
+
+def test_a_place_the_cited_document_never_names_marks_the_candidate(engine):
+    """杭州 stands in the corpus, so no gate stops "杭州的扶贫健康保险…"; but the insurance document
+    never names it, and the candidates say so (place_in_doc), while the place an asker says they
+    live in ("我是衢江区的,…") is theirs, not what is asked."""
+    other = engine.ask("杭州的扶贫健康保险是从哪天开始施行的?").outcome
+    cands = [s.candidate for s in other.scored[0] if s.candidate.citations[0].doc_key == "衢政办发〔2017〕18号"]
+    assert cands and all(c.features["place_in_doc"] == 0.0 for c in cands)
+    own = engine.ask("我是衢江区的低保户,扶贫健康保险的意见从几号起生效?").outcome
+    cands = [s.candidate for s in own.scored[0] if s.candidate.citations[0].doc_key == "衢政办发〔2017〕18号"]
+    assert cands and all(c.features["place_in_doc"] == 1.0 for c in cands)
+    assert not engine.ask("杭州的扶贫健康保险是从哪天开始施行的?").answer.found
+
+
+@pytest.mark.parametrize("question, date", [("地质灾害防治的暂行办法哪天起施行?", "2017年5月25日"),
+                                            ("防汛防台管理工作暂行办法哪天起施行?", "2017年5月10日")])
+def test_when_a_document_takes_effect_is_answered_from_its_dates(engine, question, date):
+    """The quote "本办法自…起施行" is the evidence of a computed date, not a paraphrase of the question:
+    its vector's distance to "哪天起施行" must not make the decision doubt it (it used to be refused)."""
+    a = engine.ask(question).answer
+    assert a.found and date in a.answer, a.answer

@@ -78,6 +78,7 @@ class AnswerContext:
         self.piece_store = piece_store
         self.piece_text = dict(piece_ids(corpus.chunks))
         self._weights = lru_cache(maxsize=1024)(lambda q: question_weights(q, self.idf, self.idf_top))
+        self._places_named = lru_cache(maxsize=1024)(self.places.named)
         # the dated statements (qa.timeline) by chunk, then by sentence: what a time answer quotes
         self.dates_by_chunk: dict[str, dict[str, list]] = {}
         for r in corpus.timeline.records:
@@ -90,6 +91,15 @@ class AnswerContext:
         if name not in self._lookups:
             self._lookups[name] = build(self)
         return self._lookups[name]
+
+    def doc_text(self, doc_key: str) -> str:
+        """A document's whole text, whitespace removed (headers included: its issuer names its city)."""
+        texts = self.lookup("doc_text", lambda ctx: {k: re.sub(r"\s", "", "".join(c.header + c.text for c in cs))
+                                                     for k, cs in ctx.by_doc.items()})
+        return texts.get(doc_key, "")
+
+    def places_named(self, q: str) -> tuple[str, ...]:
+        return self._places_named(q)
 
     def knows_place(self, name: str) -> bool:
         """Whether the corpus prints this place name ("开化县") more than once: a follow-up may swap it."""

@@ -31,13 +31,14 @@ class RetrievalView:
 
 
 _SPACE = re.compile(r"\s")
+_DATED_BY_DOCUMENT = ("validity", "doc_dates")
 _UNBRACKETED = re.compile(r"[\s()()]")
 
 SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted", "filtered")
 FEATURES = (
     ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "sim_known", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
-     "multi_doc", "asked_date", "asked_year", "asked_noun")
+     "multi_doc", "asked_date", "asked_year", "asked_noun", "place_in_doc")
     + tuple(f"skill_{s}" for s in SKILL_NAMES)
     + tuple(f"intent_{i}" for i in INTENTS)
     + SKILL_FEATURES
@@ -87,10 +88,11 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     chunk_ranks = [r for r in chunk_ranks if r is not None]
     f["chunk_rank"] = 1.0 / (1 + min(chunk_ranks)) if chunk_ranks else 0.0
     # a cell computed from a table row is judged by its caption and columns, not by the row's
-    # printed line ("江山市 18 18"), whose vector says little; a validity answer quotes a document's
-    # date lines ("本办法自…起施行"), which say nothing of what it answers ("现在还有效吗"): the
-    # similarity of both is unknown too
-    sims = [] if cand.kind == "table" or cand.skill == "validity" else [view.sims.get(pid) for pid in _piece_ids(ctx, cand)]
+    # printed line ("江山市 18 18"), whose vector says little; an answer from a document's dates
+    # (its validity, when it was issued or took effect) quotes date lines ("本办法自…起施行"), which
+    # say nothing of what it answers ("现在还有效吗", "哪天起施行"): the similarity of both is unknown too
+    sims = ([] if cand.kind == "table" or cand.skill in _DATED_BY_DOCUMENT
+            else [view.sims.get(pid) for pid in _piece_ids(ctx, cand)])
     sims = [s for s in sims if s is not None]
     # a computed answer quoting a document's head has no sentence vector: say so (sim_known), and
     # give its similarity the neutral value (the best, no gap) rather than an extreme one that
@@ -109,6 +111,11 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["n_citations"] = float(len(cand.citations))
     f["answer_len"] = min(len(said), 600) / 600
     f["multi_doc"] = 1.0 if len({c.doc_key for c in cand.citations}) > 1 else 0.0
+    # a place the question names that the cited document never mentions: "杭州的扶贫健康保险…" is
+    # about another city's scheme, though 杭州 stands elsewhere in the corpus
+    docs = [ctx.doc_text(k) for k in dict.fromkeys(c.doc_key for c in cand.citations)]
+    places = ctx.places_named(part.focus or q)  # not where the asker says they live ("我是衢江区的,…")
+    f["place_in_doc"] = 1.0 if all(any(_place_stem(p) in t for t in docs) for p in places) else 0.0
     # the specifics the question asks about, named in the answer itself
     flat = _SPACE.sub("", said)
     day = plan.slots.get("date")
@@ -131,6 +138,11 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         if k in cand.features:
             f[k] = float(cand.features[k])
     return f
+
+
+def _place_stem(name: str) -> str:
+    """"杭州市" is printed as 杭州 too; a two-character name keeps its suffix (龙游县 → 龙游, 城区 stays)."""
+    return name[:-1] if len(name) > 2 and name[-1] in "省市县区" else name
 
 
 def _piece_ids(ctx, cand: Candidate) -> list[str]:
@@ -164,9 +176,13 @@ def missing_max(ctx, q: str, text: str) -> float:
 # the decision judges the evidence, not which skill spoke or what was asked: skill and intent
 # indicators there acted as per-skill confidence offsets (and, beside `prior`, a computed skill's
 # constant, pulled against each other); the selector keeps them to rank candidates
+# nor how the question is worded: `unknown_share` (words the corpus never has) learned the opposite
+# of its purpose, because residents' answerable questions are colloquial and the hard unanswerable
+# ones share the gazette's words, so a question in the gazette's own words was doubted
 DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "top_same_doc", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
                      "sim_gap", "sim_known", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
-                     "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "atype_missing")
+                     "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "atype_missing",
+                     "place_in_doc")
 
 
 def decision_features(scored) -> dict[str, float]:
