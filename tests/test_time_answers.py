@@ -175,3 +175,13 @@ def test_how_long_an_activity_runs_is_read_off_its_listed_days(engine):
     assert a.found and "2017年5月19日(星期五)至2017年12月31日(星期日)" in a.answer
     assert "11.27" in a.answer and "全月31天" in a.answer
     assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕29号"}
+
+
+def test_the_deadline_asked_about_is_said_first(engine):
+    """A glued answer quoting two stages: the note on the stage the question names comes first."""
+    e = copy.copy(engine)
+    e.settings = engine.settings.model_copy(update={"reference_date": dt.date(2018, 3, 1)})
+    a = ask(e, "菜市场分类推进阶段要在哪天之前搞完？")
+    assert a.found and "2018年8月31日" in a.answer
+    notes = re.findall(r"其中所定期限即(\d{4}年\d{1,2}月\d{1,2}日)", a.answer)
+    assert notes and notes[0] == "2018年8月31日", a.answer

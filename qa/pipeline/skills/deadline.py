@@ -284,6 +284,8 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     if skills & set(_SELF_TIMED) or not (timed or asked is not None):
         return ""
     notes = []
+    # the quote the question is about speaks first ("分类推进阶段要在哪天之前" quoted after 前期部署阶段)
+    quotes = sorted(quotes, key=lambda cq: -ctx.cov(plan.match, cq[1]))
     for chunk_id, quote in quotes:
         flat = re.sub(r"\s", "", quote)
         for text, recs in ctx.dates_by_chunk.get(chunk_id, {}).items():
