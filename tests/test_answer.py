@@ -231,3 +231,18 @@ def test_when_a_document_takes_effect_is_answered_from_its_dates(engine, questio
     its vector's distance to "哪天起施行" must not make the decision doubt it (it used to be refused)."""
     a = engine.ask(question).answer
     assert a.found and date in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["知识产权示范城市培育方案是哪天印发的?童炜鑫兼任的是什么职务呀?",
+                                      "防汛防台管理工作暂行办法是哪天印发的?汛期是哪段时间?"])
+def test_a_question_of_two_parts_answers_each_part_or_names_it(engine, question):
+    """Answered as a whole, a two-part question still accounts for each part: the whole answer
+    quotes it, its own confident answer is added, or the answer names it as not stated/not found."""
+    reply = engine.ask(question)
+    out, text = reply.outcome, reply.answer.answer
+    assert reply.answer.found and len(out.plan.parts) == 3
+    quoted = {c.quote for c in reply.answer.citations}
+    for n, part in enumerate(out.plan.parts[1:], 1):
+        best = out.scored[n][0].candidate if out.scored[n] else None
+        answered = best is not None and any(c.quote in quoted for c in best.citations)
+        assert answered or f"关于“{part.text.rstrip('?？')}”" in text, (part.text, text)

@@ -156,7 +156,8 @@ class Pipeline:
         texts.append(time_note(self.ctx, plan, [(c.chunk_id, c.quote) for c in cites],
                                {s.candidate.skill for s in decision.chosen}))
         for part in decision.unanswered_parts:
-            texts.append(f"关于“{part.rstrip('??')}”,本期公报未作规定。")
+            # as a refusal says it: not stated, or not found (a part may be below τ, not absent)
+            texts.append(f"关于“{part.rstrip('??')}”,本期公报未作规定/未找到直接相关的内容。")
         for c in cites:
             verify(c, self.ctx.chunks[c.chunk_id])
         kinds = {s.candidate.kind for s in decision.chosen}
@@ -215,7 +216,20 @@ def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = N
             open_parts = tuple(plan.parts[i].text for i in range(1, len(scored)) if not scored[i] or conf[i] < tau)
             return Decision(tuple(g for g, _ in good), min(c for _, c in good), "answered", unanswered_parts=open_parts)
     if whole is not None and conf[0] >= tau:
-        return Decision((whole,), conf[0], "answered")
+        # answered as a whole, each further part is answered by it, or by its own confident best
+        # (added), or named as not stated: a two-part question never loses a part silently
+        quoted = {c.quote for c in whole.candidate.citations}
+        extra, open_parts = [], []
+        for i in range(1, len(scored)) if len(scored) >= 3 else ():
+            best = scored[i][0] if scored[i] else None
+            if best is not None and any(c.quote in quoted for c in best.candidate.citations):
+                continue
+            if best is not None and conf[i] >= tau:
+                extra.append(best)
+                quoted |= {c.quote for c in best.candidate.citations}
+            else:
+                open_parts.append(plan.parts[i].text)
+        return Decision((whole, *extra), conf[0], "answered", unanswered_parts=tuple(open_parts))
     if whole is None:
         return Decision((), 0.0, "no_candidate")
     return Decision((), conf[0], "below_threshold")
