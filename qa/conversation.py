@@ -143,7 +143,7 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市", "村里": "行政村", "村": "行政村",
                  "乡里": "乡"}.get(new_place.group(0), new_place.group(0))
         return previous[: old_place.start()] + place + previous[old_place.end():]
-    swapped = _swap_phrase(q, previous)
+    swapped = _swap_phrase(q, previous) or _swap_head(q, previous)
     if swapped:
         return swapped
     return combine(q, previous)
@@ -214,6 +214,30 @@ def _swap_phrase(fragment: str, previous: str) -> str | None:
                 and previous[start - 1] not in "的是在和与及":
             start -= 1
         return previous[:start] + f + previous[at + k:]
+    return None
+
+
+def _swap_head(fragment: str, previous: str) -> str | None:
+    """"研发人员呢?" after "龙游县2020年研发经费目标多少?" → "龙游县2020年研发人员目标多少?": a word of
+    the previous question that begins as the fragment does (研发…), of the fragment's length, is the
+    one it replaces ("先进个人呢?" after "…先进集体有哪些?").
+
+    >>> _swap_head("研发人员", "龙游县2020年研发经费目标多少?")
+    '龙游县2020年研发人员目标多少?'
+    >>> _swap_head("工作总结", "交易场所回头看的进展报给谁?") is None
+    True
+    """
+    f = fragment
+    if not 3 <= len(f) <= 6 or not re.fullmatch(r"[\u4e00-\u9fff]+", f):
+        return None
+    for k in range(len(f) - 1, 1, -1):
+        at = previous.find(f[:k])
+        if at < 0:
+            continue
+        old = previous[at: at + len(f)]
+        if old == f or not re.fullmatch(r"[\u4e00-\u9fff]+", old) or len(old) < len(f):
+            return None
+        return previous[:at] + f + previous[at + len(f):]
     return None
 
 
