@@ -52,14 +52,9 @@ class PlaceNames:
         """Every place name the question uses, known to the corpus or not ("杭州的扶贫健康保险…" → 杭州)."""
         self.warm_up()
         assert self._tagger is not None
+        # the tagger also marks fragments ("的海", "里市") and generic words (市, 县) as places
         return tuple(dict.fromkeys(word for word, flag in self._tagger.lcut(capped(question), HMM=False)
                                    if flag == "ns" and PLACE_NAME.fullmatch(word)))
 
     def unknown(self, question: str) -> str | None:
-        self.warm_up()
-        assert self._tagger is not None
-        for word, flag in self._tagger.lcut(capped(question), HMM=False):
-            # the tagger also marks fragments ("的海", "里市") and generic words (市, 县) as places
-            if flag == "ns" and PLACE_NAME.fullmatch(word) and word not in self._text:
-                return word
-        return None
+        return next((word for word in self.named(question) if word not in self._text), None)
