@@ -176,9 +176,6 @@ def missing_max(ctx, q: str, text: str) -> float:
 # the decision judges the evidence, not which skill spoke or what was asked: skill and intent
 # indicators there acted as per-skill confidence offsets (and, beside `prior`, a computed skill's
 # constant, pulled against each other); the selector keeps them to rank candidates
-# nor how the question is worded: `unknown_share` (words the corpus never has) learned the opposite
-# of its purpose, because residents' answerable questions are colloquial and the hard unanswerable
-# ones share the gazette's words, so a question in the gazette's own words was doubted
 DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "top_same_doc", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
                      "sim_gap", "sim_known", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
                      "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "atype_missing",
