@@ -12,6 +12,7 @@ from typing import Callable
 
 from qa.dates import RELATIVE_YEARS, date_spans
 from qa.personal import strip as strip_personal
+from qa.places import LEVEL_SUFFIXES
 from qa.text import cn_to_int, content, int_to_cn
 
 _DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?|\d{1,2}\.\d{1,2})")
@@ -19,8 +20,7 @@ _DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{
 _LEVEL = re.compile(r"(全市|市级|县级|乡镇|街道|村里|市里|县里|乡里|市|县|乡|镇|村)")
 # a named place: two characters and a level suffix (开化县); which of them are places is the corpus's
 # say (`known_place`), so that no place is written here
-_NAMED = re.compile(r"(?![里在的和与各本全该每我这那其])[\u4e00-\u9fff]{2}[省市县区]")
-_SUFFIXES = "县市区省"
+_NAMED = re.compile(rf"(?![里在的和与各本全该每我这那其])[\u4e00-\u9fff]{{2}}[{LEVEL_SUFFIXES}]")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(轮|批|阶段|条|章|个|项|名)")
 _YEAR = re.compile(r"20\d\d\s*年(?:度)?")
 _ELLIPSIS_START = re.compile(r"^(那么?|那个|还有|另外|这个|它|其中|再问|然后)")
@@ -160,7 +160,7 @@ def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> st
     if _NAMED.fullmatch(name) and known_place(name):
         new = name
     else:
-        new = next((name + s for s in _SUFFIXES if 2 <= len(name) <= 3 and known_place(name + s)), None)
+        new = next((name + s for s in LEVEL_SUFFIXES if 2 <= len(name) <= 3 and known_place(name + s)), None)
     last = old[-1]
     if new is None or new == last.group(0):
         return None

@@ -24,6 +24,13 @@ from qa.limits import capped
 # a name and its suffix (金华市, 龙泉县) or a 州 city (温州); not a fragment the tagger glued to a
 # suffix ("先进集体里市本级" → 里市)
 PLACE_NAME = re.compile(r"(?![里在的和与各本全该每我这那])[\u4e00-\u9fff]{2,6}[省市县区镇乡村]|[\u4e00-\u9fff]{1,3}州")
+# the level a place name ends in (开化县, 杭州市); people and texts also say the name without it
+LEVEL_SUFFIXES = "县市区省"
+
+
+def place_stem(name: str) -> str:
+    """"杭州市" is printed as 杭州 too; a two-character name keeps its suffix (龙游县 → 龙游, 城区 stays)."""
+    return name[:-1] if len(name) > 2 and name[-1] in LEVEL_SUFFIXES else name
 
 
 class PlaceNames:

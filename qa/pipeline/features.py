@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from qa.pipeline import answer_types
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.places import place_stem
 from qa.question import attribute_supported, form_bonus, measure_supported, place_supported, unit_supported
 from qa.score import informative_bigrams
 
@@ -113,9 +114,9 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["multi_doc"] = 1.0 if len({c.doc_key for c in cand.citations}) > 1 else 0.0
     # a place the question names that the cited document never mentions: "杭州的扶贫健康保险…" is
     # about another city's scheme, though 杭州 stands elsewhere in the corpus
-    docs = [ctx.doc_text(k) for k in dict.fromkeys(c.doc_key for c in cand.citations)]
     places = ctx.places_named(part.focus or q)  # not where the asker says they live ("我是衢江区的,…")
-    f["place_in_doc"] = 1.0 if all(any(_place_stem(p) in t for t in docs) for p in places) else 0.0
+    docs = [ctx.doc_text(k) for k in dict.fromkeys(c.doc_key for c in cand.citations)] if places else []
+    f["place_in_doc"] = 1.0 if all(any(place_stem(p) in t for t in docs) for p in places) else 0.0
     # the specifics the question asks about, named in the answer itself
     flat = _SPACE.sub("", said)
     day = plan.slots.get("date")
@@ -138,11 +139,6 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         if k in cand.features:
             f[k] = float(cand.features[k])
     return f
-
-
-def _place_stem(name: str) -> str:
-    """"杭州市" is printed as 杭州 too; a two-character name keeps its suffix (龙游县 → 龙游, 城区 stays)."""
-    return name[:-1] if len(name) > 2 and name[-1] in "省市县区" else name
 
 
 def _piece_ids(ctx, cand: Candidate) -> list[str]:

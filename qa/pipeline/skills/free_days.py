@@ -46,8 +46,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if not ctx.free_rules or re.search(r"一共|共计|合计|总共|总计", q):
         return []
     # asked about the activity in its words, or about a place it lists ("国庆去根宫佛国要钱吗?")
-    names_spot = any(spots and any(s in q for s in spots[0]) for _, _, spots in ctx.free_rules)
-    if not re.search(r"免费|景区|票|游", q) and not names_spot:
+    if not (re.search(r"免费|景区|票|游", q)
+            or any(spots and any(s in q for s in spots[0]) for _, _, spots in ctx.free_rules)):
         return []
     out = []
     for rule, chunk, spots in ctx.free_rules:
