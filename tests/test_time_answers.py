@@ -185,3 +185,20 @@ def test_the_deadline_asked_about_is_said_first(engine):
     assert a.found and "2018年8月31日" in a.answer
     notes = re.findall(r"其中所定期限即(\d{4}年\d{1,2}月\d{1,2}日)", a.answer)
     assert notes and notes[0] == "2018年8月31日", a.answer
+
+
+def test_a_day_that_is_not_free_still_confirms_the_named_spot_is_listed(engine):
+    """"明天去三衢石林要门票吗" on a Monday: Tuesday is not free, and the answer cites the spot list that
+    names 三衢石林 (the negative answer used to quote only the rule and be doubted for it)."""
+    a = ask(on(engine, dt.date(2017, 11, 27)), "明天去三衢石林要门票吗?")
+    assert a.found and "2017年11月28日(星期二)" in a.answer and "不是免费日" in a.answer
+    assert "三衢石林是该活动的13个参与景区之一" in a.answer
+    assert any("三衢石林" in c.quote for c in a.citations)
+
+
+def test_an_effective_date_asked_as_a_day_is_answered_from_the_date_line(engine):
+    """"明天…就生效了吗": the deadline skill quotes "本办法自…起施行", a date line whose wording says
+    nothing of the question; its similarity is neutral, as for the document-date skills."""
+    a = ask(on(engine, dt.date(2017, 5, 24)), "明天地质灾害防治暂行办法就生效了吗？")
+    assert a.found and "本办法自2017年5月25日起施行" in a.answer and "2017年5月25日(星期四)" in a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政发〔2017〕17号"}

@@ -92,7 +92,8 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     # printed line ("江山市 18 18"), whose vector says little; an answer from a document's dates
     # (its validity, when it was issued or took effect) quotes date lines ("本办法自…起施行"), which
     # say nothing of what it answers ("现在还有效吗", "哪天起施行"): the similarity of both is unknown too
-    sims = ([] if cand.kind == "table" or cand.skill in _DATED_BY_DOCUMENT
+    by_document = cand.skill in _DATED_BY_DOCUMENT or cand.features.get("dated_by_document", 0.0) > 0
+    sims = ([] if cand.kind == "table" or by_document
             else [view.sims.get(pid) for pid in _piece_ids(ctx, cand)])
     sims = [s for s in sims if s is not None]
     # a computed answer quoting a document's head has no sentence vector: say so (sim_known), and

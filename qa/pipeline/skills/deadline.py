@@ -73,7 +73,9 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         # described as the extractive skill describes its seed: the quoted sentence's match and rank
         out.append(cand.with_features({
             "seed_lexical": min(cov, 1.0), "seed_rank": 1.0 / (hit_rank.get(chunk_id, 9) + 1),
-            "sentences": float(said.count("“") or 1), "table_row": 1.0 if _is_row(chunk_id) else 0.0}))
+            "sentences": float(said.count("“") or 1), "table_row": 1.0 if _is_row(chunk_id) else 0.0,
+            # "本办法自…起施行" is the document's own date line, judged as doc_dates judges it
+            "dated_by_document": 1.0 if recs[0].kind == "effective" else 0.0}))
     if LIST_Q.search(q) and scored:
         doc_key = ctx.chunks[scored[0][1]].doc_key
         listed = [(c, t, r) for _, c, t, r in sorted(scored, key=lambda x: (x[3][0].line_start))

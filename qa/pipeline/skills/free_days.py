@@ -118,7 +118,11 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
                 cites.append(make_citation(chunk, sent))
         if line:
             cites.insert(0, make_citation(chunk, line))
-        if spots and rule.covers(day):
+        # the spot the question names is confirmed on the list, whether the day is free or not
+        named = bool(spots) and any(s in q for s in spots[0])
+        if not rule.covers(day) and named:
+            text += _spots_named(q, spots)
+        if spots and (rule.covers(day) or named):
             cites.append(make_citation(spots[1], spots[2]))
         return Candidate(NAME, "date", text + _arrangement(asked, day), tuple(cites), 1.0)
     asked_year = got[0]
