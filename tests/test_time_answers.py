@@ -184,7 +184,21 @@ def test_the_deadline_asked_about_is_said_first(engine):
     a = ask(e, "菜市场分类推进阶段要在哪天之前搞完？")
     assert a.found and "2018年8月31日" in a.answer
     notes = re.findall(r"其中所定期限即(\d{4}年\d{1,2}月\d{1,2}日)", a.answer)
-    assert notes and notes[0] == "2018年8月31日", a.answer
+    # one asked part, one note: the other stage's passed deadline would contradict "尚未到期"
+    assert notes == ["2018年8月31日"], a.answer
+    assert "尚未到期" in a.answer and "已过" not in a.answer
+
+
+def test_a_question_about_each_stage_dates_every_stage(engine):
+    a = ask(on(engine, dt.date(2017, 4, 1)), "来电人问:市区菜市场转型升级分几个阶段,各到哪天")
+    notes = re.findall(r"其中所定期限即(\d{4}年\d{1,2}月\d{1,2}日)", a.answer)
+    assert notes == ["2017年3月31日", "2018年8月31日", "2018年12月31日"], a.answer
+
+
+def test_a_quoted_term_is_counted_from_the_year_the_asker_registered(engine):
+    """Whichever candidate quotes "有效期为5年", the answer counts the term from the asker's 2017年5月."""
+    a = ask(on(engine, dt.date(2026, 6, 1)), "我2017年5月办的电瓶车临时牌，有效期5年，现在是不是早过期了呀？")
+    assert a.found and "有效期至2022年5月前后" in a.answer and "已过有效期" in a.answer
 
 
 def test_a_day_that_is_not_free_still_confirms_the_named_spot_is_listed(engine):

@@ -19,7 +19,7 @@ DUE_Q = re.compile(
     r"什么时候|啥时候|啥时侯|何时|哪天|哪一天|几号|哪年|哪一年|几月|期限|时限|截止|截至|到期|过期|过了|完成|建好|弄完|办完|改造好|"
     r"整改好|整改完|时间节点|时间跨度|哪几年|哪三年|多长|多久|从.{0,8}到|期间|阶段|汛期|结束|之前|以前|以后|之后|开始|培育期|"
     r"还搞|还在|算不算|还算|是不是.{0,4}(?:就|已|要)|前要|前全部|季度|还会")
-LIST_Q = re.compile(r"时间节点|哪些时间|每个阶段|各到什么时候|几个阶段")
+LIST_Q = re.compile(r"时间节点|哪些时间|每个阶段|各(?:自|到|在)?(?:什么时候|啥时候|哪天|何时)|几个阶段")
 _TIME_WORDS = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|[今明后去]年|[今明后]天|大后天|[这下本上]+个?(?:周|星期|礼拜)[一二三四五六日天]?"
                          r"|下个?月|这个?月|元旦|春节|清明|端午|中秋|国庆|劳动节|五一|圣诞|节")
 _KINDS = ("deadline", "target", "period", "start", "term", "review", "date", "effective")
@@ -286,16 +286,26 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     if skills & set(_SELF_TIMED) or not (timed or asked is not None):
         return ""
     notes = []
-    # the quote the question is about speaks first ("分类推进阶段要在哪天之前" quoted after 前期部署阶段)
-    quotes = sorted(quotes, key=lambda cq: -ctx.cov(plan.match, cq[1]))
+    # one note per asked part, from the quote the part is about ("分类推进阶段要在哪天之前" quoted after
+    # 前期部署阶段 dates the stage it names, not both); a question about each stage dates them all, in order
+    each = bool(LIST_Q.search(plan.match))
+    cap = len(quotes) if each else max(1, len(plan.parts))
+    if not each:
+        quotes = sorted(quotes, key=lambda cq: -ctx.cov(plan.match, cq[1]))
     for chunk_id, quote in quotes:
         flat = re.sub(r"\s", "", quote)
         for text, recs in ctx.dates_by_chunk.get(chunk_id, {}).items():
+            if re.sub(r"\s", "", text) not in flat:
+                continue
+            # a stated term ("有效期为5年") against the year the asker says they registered
+            terms = [t for r in recs if r.kind == "term" and (t := _term(r, plan.today, plan.match))]
+            if terms:
+                notes.append(terms[0])
             recs = [r for r in recs if r.kind in _NOTE_KINDS and r.end is not None]
-            if recs and re.sub(r"\s", "", text) in flat:
+            if recs:
                 said = statement(ctx, plan.today, recs, asked, plan.match)
                 label = "施行日期" if recs[0].kind == "effective" else "期限"
-                notes.append((label, said[len(_quote(recs)):].lstrip(",,即")))
-        if len(notes) >= 2:
+                notes.append(f"其中所定{label}即{said[len(_quote(recs)):].lstrip(',,即')}")
+        if len(notes) >= cap:
             break
-    return "".join(f"其中所定{label}即{n}" for label, n in dict.fromkeys(notes))
+    return "".join(dict.fromkeys(notes))
