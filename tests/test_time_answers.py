@@ -216,3 +216,9 @@ def test_an_effective_date_asked_as_a_day_is_answered_from_the_date_line(engine)
     a = ask(on(engine, dt.date(2017, 5, 24)), "明天地质灾害防治暂行办法就生效了吗？")
     assert a.found and "本办法自2017年5月25日起施行" in a.answer and "2017年5月25日(星期四)" in a.answer
     assert {c.doc_key for c in a.citations} == {"衢政发〔2017〕17号"}
+
+
+def test_a_year_later_than_every_quoted_date_is_said_to_be_unstated(engine):
+    """"到2027年要建成什么样" answered by a sentence that sets 到2020年: the answer says 2027 is not covered."""
+    a = ask(on(engine, dt.date(2026, 3, 16)), "扶贫健康保险到2027年要建成什么样?")
+    assert a.found and "到2020年" in a.answer and "公报未载明2027年的安排" in a.answer

@@ -276,6 +276,21 @@ _NOTE_KINDS = ("deadline", "target", "period", "start", "effective")
 _SELF_TIMED = (NAME, "validity", "doc_dates", "free_days")
 
 
+def _later_year(ctx, q: str, quotes: list[tuple[str, str]]) -> str:
+    """"扶贫健康保险到2027年要建成什么样?" answered by "到2020年,…": a year the question names that is
+    later than every date the quoted lines set is a year the gazette says nothing of."""
+    years = [int(y) for y in re.findall(r"(\d{4})\s*年", q)]
+    if not years:
+        return ""
+    ends = []
+    for chunk_id, quote in quotes:
+        flat = re.sub(r"\s", "", quote)
+        for text, recs in ctx.dates_by_chunk.get(chunk_id, {}).items():
+            if re.sub(r"\s", "", text) in flat:
+                ends += [r.end.year for r in recs if r.end is not None and not r.recurring]
+    return f"公报未载明{max(years)}年的安排。" if ends and max(years) > max(ends) else ""
+
+
 def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[str]) -> str:
     """What an answer quoting a dated deadline must add when the question is about time: the date
     with its year and weekday, and where today (or the day asked) stands against it. `quotes` are
@@ -283,8 +298,10 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     came from a time skill), when the question is not about time, or when nothing quoted is dated."""
     asked = question_date(plan.match, plan.today)
     timed = DUE_Q.search(plan.match) or _IN_FORCE_Q.search(plan.match) or plan.intent in ("valid", "date", "when")
-    if skills & set(_SELF_TIMED) or not (timed or asked is not None):
+    if skills & set(_SELF_TIMED):
         return ""
+    if not (timed or asked is not None):
+        return _later_year(ctx, plan.match, quotes)
     notes = []
     # one note per asked part, from the quote the part is about ("分类推进阶段要在哪天之前" quoted after
     # 前期部署阶段 dates the stage it names, not both); a question about each stage dates them all, in order
