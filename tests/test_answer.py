@@ -64,7 +64,7 @@ def test_market_lookup(engine):
 
 def test_complete_list(engine):
     a = ask(engine, "2016年度优秀种粮大户有哪些?")
-    assert a.kind == "list" and "共20项" in a.answer and "吴越" in a.answer and "蒋寿富" in a.answer
+    assert a.kind == "list" and "共20名" in a.answer and "吴越" in a.answer and "蒋寿富" in a.answer
 
 
 def test_extractive_fact_cites_verbatim(engine):
@@ -246,3 +246,13 @@ def test_a_question_of_two_parts_answers_each_part_or_names_it(engine, question)
         best = out.scored[n][0].candidate if out.scored[n] else None
         answered = best is not None and any(c.quote in quoted for c in best.citations)
         assert answered or f"关于“{part.text.rstrip('?？')}”" in text, (part.text, text)
+
+
+def test_counted_lists_say_what_they_count_in_the_gazettes_words(engine):
+    """A heading that states its count names its document (the year stands in the title), and a list
+    whose heading says "市本级(13家)" is counted in 家, not in the asker's 人."""
+    texts = [s.candidate.text for s in engine.ask("2016年度安全生产先进个人总共评了多少人").outcome.scored[0]
+             if s.candidate.skill == "enumeration"]
+    assert any("2016年度全市安全生产工作先进集体和先进个人的通报》所列:二、先进个人(50名)" in t for t in texts), texts
+    assert any(t.startswith("共13家:市西区管委会") for t in texts), texts
+    assert not any(t.startswith("共13人") for t in texts), texts

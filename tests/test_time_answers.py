@@ -222,3 +222,11 @@ def test_a_year_later_than_every_quoted_date_is_said_to_be_unstated(engine):
     """"到2027年要建成什么样" answered by a sentence that sets 到2020年: the answer says 2027 is not covered."""
     a = ask(on(engine, dt.date(2026, 3, 16)), "扶贫健康保险到2027年要建成什么样?")
     assert a.found and "到2020年" in a.answer and "公报未载明2027年的安排" in a.answer
+
+
+def test_a_day_in_another_year_cites_the_list_naming_the_spot(engine):
+    """An answer that says "龙游石窟是该活动的13个参与景区之一" cites the list that says so, in every
+    branch (here a 2026 holiday, which the 2017 list does not cover)."""
+    a = ask(on(engine, dt.date(2026, 8, 12)), "我们几个老姐妹约好中秋节去龙游石窟看看，不知道那天进去还要不要钱？")
+    assert "龙游石窟是该活动的13个参与景区之一" in a.answer and "公报未载明2026年的安排" in a.answer
+    assert any("龙游石窟" in c.quote for c in a.citations)

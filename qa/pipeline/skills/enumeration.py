@@ -105,12 +105,20 @@ def _text(q: str, e) -> str:
     items = e.items
     sep = ";" if any("、" in i for i in items) else "、"  # keep the gazette's own separator
     if e.kind == "declared":
-        return e.extra + (":" + sep.join(items) if items else "") + "。"
+        # a heading that states its count ("一、先进集体(36家)") says what it counts through its
+        # document: the year and the subject stand in the title
+        title = e.cites[0].title if e.cites else ""
+        lead = f"《{title}》所列:" if title and title not in e.extra else ""
+        return lead + e.extra + (":" + sep.join(items) if items else "") + "。"
     # counted in the question's own word ("占几家" → 共13家), unless the gazette's own lead-in
     # already states the count ("分以下三个阶段进行:")
     word = re.search(r"(?:几|多少)(个|家|名|项|处|人|件|条|种|类)", q)
     stated = re.search(rf"(?:{int_to_cn(len(items))}|(?<!\d){len(items)}(?!\d))\s*(?:个|项|家|名|大|类|种|条|处)", e.extra)
-    count = "" if stated else f"共{len(items)}{word.group(1) if word else '项'}:"
+    # …in the gazette's own word where its heading states this count ("市本级(13家)": 家, not the
+    # asker's 人), which names what the items are
+    own = re.search(rf"(?<!\d){len(items)}\s*(个|家|名|处|人|件|条|种|类)", e.name)
+    unit = own.group(1) if own else word.group(1) if word else "项"
+    count = "" if stated else f"共{len(items)}{unit}:"
     return e.extra + count + sep.join(items) + "。"
 
 

@@ -95,7 +95,7 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
         if yearless and day.year != year:
             day = day.replace(year=year)  # "6月12日" in a question about this activity means its year
         if day.year != year:
-            text = (f"{_named(asked, day)}:{period}。{_spots_named(q, spots)}"
+            text = (f"{_named(asked, day)}:{period}。{_spots_named(q, spots, cites)}"
                     f"{_outside(ctx, chunk, day.year, year, cites)}")
             return Candidate(NAME, "date", text + _arrangement(asked, day), tuple(cites), 1.0, part=0)
         line = month_line(chunk, day.month)
@@ -118,12 +118,10 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
                 cites.append(make_citation(chunk, sent))
         if line:
             cites.insert(0, make_citation(chunk, line))
-        # the spot the question names is confirmed on the list, whether the day is free or not
-        named = bool(spots) and any(s in q for s in spots[0])
-        if not rule.covers(day) and named:
-            text += _spots_named(q, spots)
-        if spots and (rule.covers(day) or named):
+        if spots and rule.covers(day):
             cites.append(make_citation(spots[1], spots[2]))
+        else:  # the spot the question names is confirmed on the list, free day or not
+            text += _spots_named(q, spots, cites)
         return Candidate(NAME, "date", text + _arrangement(asked, day), tuple(cites), 1.0)
     asked_year = got[0]
     if asked_year is not None and asked_year != year:
@@ -131,7 +129,7 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
         listed = f"公报所列{year}年{month}月:“{line.rstrip(';;。')}”。" if line else ""
         if line:
             cites.append(make_citation(chunk, line))
-        text = f"{period}。{_spots_named(q, spots)}{listed}{_outside(ctx, chunk, asked_year, year, cites)}"
+        text = f"{period}。{_spots_named(q, spots, cites)}{listed}{_outside(ctx, chunk, asked_year, year, cites)}"
         return Candidate(NAME, "date", text, tuple(cites), 1.0)
     line = month_line(chunk, month)
     days = [d for d in rule.days if d.month == month]
@@ -146,6 +144,9 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
             if sent:
                 text += f"公报载明:“{sent}”即{year}年{month}月全月均为免费日。"
                 cites.append(make_citation(chunk, sent))
+        if spots:  # where the days are free, as a free day's answer says it
+            text += f"参与的景区共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
+            cites.append(make_citation(spots[1], spots[2]))
     else:
         text = f"{year}年{month}月没有免费日。" + why_not(dt.date(year, month, 1), rule)
     return Candidate(NAME, "date", text, tuple(cites), 1.0)
@@ -160,8 +161,11 @@ def _named(asked, day: dt.date) -> str:
     return full_date(day)
 
 
-def _spots_named(q: str, spots) -> str:
+def _spots_named(q: str, spots, cites: list) -> str:
+    """That the spots the question names take part, with the list cited (added to `cites`)."""
     named = [x for x in spots[0] if x in q] if spots else []
+    if named:
+        cites.append(make_citation(spots[1], spots[2]))
     return f"{'、'.join(named)}是该活动的{len(spots[0])}个参与景区之一。" if named else ""
 
 
