@@ -246,12 +246,18 @@ _ASK = re.compile(r"谁|什么|哪|多少|多大|多久|几|怎么|如何|是否
 
 def combine(question: str, previous: str) -> str:
     """Carry the previous topic (the previous question before its own ask) into a question that
-    names only part of it: "什么时候要完成?" after "“衢州有礼”区域品牌课题谁牵头?"."""
+    names only part of it: "什么时候要完成?" after "“衢州有礼”区域品牌课题谁牵头?".
+
+    >>> combine("那保费要我们自己出吗?", "扶贫健康保险都保哪些情况?")
+    '扶贫健康保险保费要我们自己出吗?'
+    """
     prev = _Q_TAIL.sub("", previous)
     m = _ASK.search(prev)
     topic = prev[: m.start()] if m and m.start() >= 4 else prev
     topic = topic.rstrip("分有是要的在和,,")
     # the previous ask's own verb is not topic: "电动自行车上牌要带(什么材料)" → 电动自行车上牌
     topic = re.sub(r"(?:需要|应当|要|需|应|得)?(?:带|交|提交|准备|办)?$", "", topic) or topic
+    # …nor an adverb and the one-character verb after it: "扶贫健康保险都保(哪些情况)" → 扶贫健康保险
+    topic = re.sub(r"(?:都|也|还|又|就|才|主要|具体|一般|到底|究竟|一共|总共)[\u4e00-\u9fff]?$", "", topic) or topic
     q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip()))
     return f"{topic}{q}?" if topic not in q else f"{q}?"
