@@ -295,7 +295,8 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     """What an answer quoting a dated deadline must add when the question is about time: the date
     with its year and weekday, and where today (or the day asked) stands against it. `quotes` are
     (chunk id, quoted text) of the answer's citations. Empty when the answer already says it (it
-    came from a time skill), when the question is not about time, or when nothing quoted is dated."""
+    came from a time skill) or when nothing quoted is dated; a question not about time gets only the
+    note that a year it names lies beyond every quoted date."""
     asked = question_date(plan.match, plan.today)
     timed = DUE_Q.search(plan.match) or _IN_FORCE_Q.search(plan.match) or plan.intent in ("valid", "date", "when")
     if skills & set(_SELF_TIMED):
