@@ -135,11 +135,16 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
             text += "本公报未载明其后的完成情况。"
     elif r.kind == "term":
         text += _term(r, today, q)
-    years = [int(y) for y in re.findall(r"(\d{4})\s*年", q)]
-    ends = [x.end for x in dated if not x.recurring]
-    if asked is None and years and ends and max(years) > max(ends).year:
-        text += f"公报未载明{max(years)}年的安排。"
+    if asked is None:
+        text += _unstated_year(q, [x.end for x in dated if not x.recurring])
     return text
+
+
+def _unstated_year(q: str, ends: list[dt.date]) -> str:
+    """A year the question names that is later than every date a statement sets is a year the
+    gazette says nothing of."""
+    years = [int(y) for y in re.findall(r"(\d{4})\s*年", q)]
+    return f"公报未载明{max(years)}年的安排。" if years and ends and max(years) > max(ends).year else ""
 
 
 def _following(ctx, r: DateRecord) -> str:
@@ -276,19 +281,10 @@ _NOTE_KINDS = ("deadline", "target", "period", "start", "effective")
 _SELF_TIMED = (NAME, "validity", "doc_dates", "free_days")
 
 
-def _later_year(ctx, q: str, quotes: list[tuple[str, str]]) -> str:
-    """"扶贫健康保险到2027年要建成什么样?" answered by "到2020年,…": a year the question names that is
-    later than every date the quoted lines set is a year the gazette says nothing of."""
-    years = [int(y) for y in re.findall(r"(\d{4})\s*年", q)]
-    if not years:
-        return ""
-    ends = []
-    for chunk_id, quote in quotes:
-        flat = re.sub(r"\s", "", quote)
-        for text, recs in ctx.dates_by_chunk.get(chunk_id, {}).items():
-            if re.sub(r"\s", "", text) in flat:
-                ends += [r.end.year for r in recs if r.end is not None and not r.recurring]
-    return f"公报未载明{max(years)}年的安排。" if ends and max(years) > max(ends) else ""
+def _quoted_statements(ctx, chunk_id: str, quote: str) -> list[list[DateRecord]]:
+    """The records of each dated statement of the chunk that the quote contains."""
+    flat = re.sub(r"\s", "", quote)
+    return [recs for text, recs in ctx.dates_by_chunk.get(chunk_id, {}).items() if re.sub(r"\s", "", text) in flat]
 
 
 def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[str]) -> str:
@@ -297,12 +293,14 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     (chunk id, quoted text) of the answer's citations. Empty when the answer already says it (it
     came from a time skill) or when nothing quoted is dated; a question not about time gets only the
     note that a year it names lies beyond every quoted date."""
-    asked = question_date(plan.match, plan.today)
-    timed = DUE_Q.search(plan.match) or _IN_FORCE_Q.search(plan.match) or plan.intent in ("valid", "date", "when")
     if skills & set(_SELF_TIMED):
         return ""
+    asked = question_date(plan.match, plan.today)
+    timed = DUE_Q.search(plan.match) or _IN_FORCE_Q.search(plan.match) or plan.intent in ("valid", "date", "when")
     if not (timed or asked is not None):
-        return _later_year(ctx, plan.match, quotes)
+        # "扶贫健康保险到2027年要建成什么样?" answered by "到2020年,…": say 2027 is not covered
+        return _unstated_year(plan.match, [r.end for cid, quote in quotes for recs in _quoted_statements(ctx, cid, quote)
+                                           for r in recs if r.end is not None and not r.recurring])
     notes = []
     # one note per asked part, from the quote the part is about ("分类推进阶段要在哪天之前" quoted after
     # 前期部署阶段 dates the stage it names, not both); a question about each stage dates them all, in order
@@ -311,10 +309,7 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     if not each:
         quotes = sorted(quotes, key=lambda cq: -ctx.cov(plan.match, cq[1]))
     for chunk_id, quote in quotes:
-        flat = re.sub(r"\s", "", quote)
-        for text, recs in ctx.dates_by_chunk.get(chunk_id, {}).items():
-            if re.sub(r"\s", "", text) not in flat:
-                continue
+        for recs in _quoted_statements(ctx, chunk_id, quote):
             # a stated term ("有效期为5年") against the year the asker says they registered
             terms = [t for r in recs if r.kind == "term" and (t := _term(r, plan.today, plan.match))]
             if terms:

@@ -104,7 +104,7 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
         if rule.covers(day):
             text = f"{lead}{_named(asked, day)}是免费日。{printed}"
             if spots:
-                text += f"参与的景区共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
+                text += _all_spots(spots)
             note = holiday_note(day)
             if note and day in rule.days:
                 text += f"注意:该日为{note},但公报所列免费日包含此日(以公报所列为准)。"
@@ -145,7 +145,7 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
                 text += f"公报载明:“{sent}”即{year}年{month}月全月均为免费日。"
                 cites.append(make_citation(chunk, sent))
         if spots:  # where the days are free, as a free day's answer says it
-            text += f"参与的景区共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
+            text += _all_spots(spots)
             cites.append(make_citation(spots[1], spots[2]))
     else:
         text = f"{year}年{month}月没有免费日。" + why_not(dt.date(year, month, 1), rule)
@@ -159,6 +159,10 @@ def _named(asked, day: dt.date) -> str:
     if asked.how == "relative":  # "今天(2026年11月30日(星期一))": the day the word means, against today
         return f"{asked.words}({full_date(day)})"
     return full_date(day)
+
+
+def _all_spots(spots) -> str:
+    return f"参与的景区共{len(spots[0])}个:" + "、".join(spots[0]) + "。"
 
 
 def _spots_named(q: str, spots, cites: list) -> str:
