@@ -13,6 +13,7 @@ from typing import Callable
 from qa.dates import RELATIVE_YEARS, date_spans
 from qa.personal import strip as strip_personal
 from qa.places import LEVEL_SUFFIXES
+from qa.question import FORMS
 from qa.text import cn_to_int, content, int_to_cn
 
 _DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?|\d{1,2}\.\d{1,2})")
@@ -241,6 +242,8 @@ def _swap_head(fragment: str, previous: str) -> str | None:
     return None
 
 
+# an adverb ending a question's topic, with the one-character verb after it ("…都保(哪些情况)")
+_TOPIC_ADVERB = re.compile(rf"(?:{FORMS['topic_adverb']})[\u4e00-\u9fff]?$")
 _ASK = re.compile(r"谁|什么|哪|多少|多大|多久|几|怎么|如何|是否|有没有|吗")
 
 
@@ -258,6 +261,6 @@ def combine(question: str, previous: str) -> str:
     # the previous ask's own verb is not topic: "电动自行车上牌要带(什么材料)" → 电动自行车上牌
     topic = re.sub(r"(?:需要|应当|要|需|应|得)?(?:带|交|提交|准备|办)?$", "", topic) or topic
     # …nor an adverb and the one-character verb after it: "扶贫健康保险都保(哪些情况)" → 扶贫健康保险
-    topic = re.sub(r"(?:都|也|还|又|就|才|主要|具体|一般|到底|究竟|一共|总共)[\u4e00-\u9fff]?$", "", topic) or topic
+    topic = _TOPIC_ADVERB.sub("", topic) or topic
     q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip()))
     return f"{topic}{q}?" if topic not in q else f"{q}?"
