@@ -56,10 +56,17 @@ DUE_WORDS = re.compile(r"期限|时限|完成|截止|要在|过了没|什么时�
 TERM_Q = re.compile(r"[管搞干弄执实施行]{1,2}(?:几|多少|哪几)年|哪几年|多少年|管多久|管多长|到哪年结束|哪年结束|什么时候结束|啥时候结束")
 
 
+# a span asked by its two ends ("从哪天开始到什么时候结束", "从哪年算到哪年"): when something runs,
+# which a dated line or period answers, not whether a document is in force
+SPAN_Q = re.compile(r"从(?:什么时候|啥时候|哪天|哪年|几月|何时|哪一天|几号)[^??]{0,8}(?:到|至)(?:什么时候|啥时候|哪天|哪年|几月|何时|哪一天|几号)")
+
+
 def asks_validity(q: str) -> bool:
     """The question asks whether a document is in force, or how long it runs (its term or years); a
     deadline question ("啥时候要完成?现在过期了没有?") is the deadline skill's, unless it names
     validity itself."""
+    if SPAN_Q.search(q):
+        return False
     if TERM_Q.search(q):
         return True
     rest = EFFECTIVE_Q.sub(" ", ISSUED_Q.sub(" ", q))  # "哪天发的" asks the issue date, not a deadline

@@ -20,7 +20,7 @@ from qa.limits import capped
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, parse_question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
-    AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
+    AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, SPAN_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
     asked_clauses, asked_noun, asks_validity, split_question,
 )
 from qa.synonyms import gazette_words
@@ -118,6 +118,8 @@ def intent_of(q: str) -> str:
     """The form of answer a question wants, first match wins (a count is a list question too)."""
     if COUNT_Q.search(q):
         return "count"
+    if SPAN_Q.search(q):  # "从哪年算到哪年": when something runs, by its two ends
+        return "when"
     if asks_validity(q):  # in force now, or for how long ("管哪几年"): a document's dates answer it
         return "valid"
     if LIST_Q.search(q):
