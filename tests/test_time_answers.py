@@ -77,6 +77,14 @@ def test_is_the_flood_rule_still_in_force(engine_2026):
     assert all(c.line_start <= c.line_end for c in a.citations)
 
 
+def test_the_day_asked_about_is_judged_with_its_date(engine_2026):
+    """"下周三还有效吗": the status on that day, not only today's, with the day's date and weekday."""
+    a = ask(engine_2026, "到下周三，畜牧业绿色发展三年行动方案还有效吗？")
+    assert a.found and "所问的2026年12月9日(星期三)已在该期限之后" in a.answer, a.answer
+    b = ask(engine_2026, "防汛防台管理工作暂行办法明天还有效吗")  # no stated term: the gazette cannot say
+    assert b.found and "2026年12月1日(星期二)是否仍然有效,本公报未载明" in b.answer, b.answer
+
+
 def test_when_does_the_three_year_plan_end(engine_2026):
     a = ask(engine_2026, "除险安居三年行动计划哪年结束")
     assert a.found and "2019" in a.answer and "2017—2019年" in a.answer

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from qa.cite import make_citation
+from qa.dates import question_date
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import DUE_WORDS, TERM_Q, VALID_Q, asks_validity
 from qa.score import informative_bigrams
@@ -79,7 +80,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
             return out
         doc, cov = ctx.docs[hits[0].chunk.doc_key], 0.3
     prior = cov * (0.8 if DUE_WORDS.search(q) else 1.0)
-    cand = document_status(ctx, doc.key, plan.today, q)
+    asked_day = question_date(plan.match, plan.today)
+    cand = document_status(ctx, doc.key, plan.today, q, asked_day.day if asked_day else None)
     if cand is not None:
         text, cites = cand
         out.append(Candidate(NAME, "date", text, cites, prior).with_features(
@@ -87,8 +89,10 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     return out
 
 
-def document_status(ctx, doc_key: str, today: dt.date, q: str = "") -> tuple[str, tuple] | None:
-    """The dated status of one document, in words, with what it rests on."""
+def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
+                    day: dt.date | None = None) -> tuple[str, tuple] | None:
+    """The dated status of one document, in words, with what it rests on; `day`: the day the
+    question asks about ("下周一还管用吗"), judged as well as today."""
     timeline = ctx.corpus.timeline
     doc = ctx.docs[doc_key]
     dates = timeline.docs.get(doc_key)
@@ -119,6 +123,10 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "") -> tuple[str
         state = "已过" if today > title_period.end else "尚未到期"
         text += (f"文件所定期限为{title_period.phrase},至{full_date(title_period.end)}止;"
                  f"截至今天{full_date(today)},该期限{state}。")
+        if day is not None and day != today:
+            where = ("已在该期限之后" if day > title_period.end else "在该期限之前" if day < title_period.start
+                     else "在该期限之内")
+            text += f"所问的{full_date(day)}{where}。"
     latest = max((r for r in recs if r.kind in ("deadline", "target", "start") and r.end
                   and not r.chunk_id.rsplit("/", 1)[-1].startswith("r")), key=lambda r: r.end, default=None)
     if latest is not None and _bare(latest.text) not in text and title_period is None:
@@ -141,6 +149,9 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "") -> tuple[str
             text += "该文件为暂行(试行)文件,公报未载明其暂行期限。"
         text += (f"发布于{dates.issued.year}年{dates.issued.month}月,{age(dates.issued, today)},"
                  "本公报未载明其后是否修订或废止。")
+        if day is not None and title_period is None:
+            # the day asked is said with its date: what the gazette cannot settle is settled for no day
+            text += f"{'今天' if day == today else '所问的'}{full_date(day)}是否仍然有效,本公报未载明。"
     beyond = outside_years(doc, q)
     if beyond:
         text += f"本公报未载明{'、'.join(map(str, beyond))}年的安排。"
