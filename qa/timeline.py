@@ -97,6 +97,41 @@ def full_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日({weekday_cn(d)})"
 
 
+def meaning(recs: list[DateRecord]) -> str:
+    """What a dated statement's dates mean, each with its year and weekday: ",即2017年5月19日(星期五)",
+    ",即2017年5月底(至2017年5月31日(星期三))"; empty when none is dated."""
+    parts = []
+    for r in recs:
+        if r.end is None:
+            continue
+        if r.recurring:
+            parts.append(f"每年{r.start.month}月{r.start.day}日至{r.end.month}月{r.end.day}日" if r.kind == "period"
+                         else f"每年{r.end.month}月{r.end.day}日前")
+        elif r.point:
+            parts.append(full_date(r.end) + ("前" if r.kind == "deadline" else ""))
+        elif r.precision in ("years",):
+            parts.append(f"{r.start.year}年至{r.end.year}年(于{full_date(r.end)}结束)")
+        else:
+            parts.append(f"{label(r)}(至{full_date(r.end)})")
+    return ",即" + "、".join(dict.fromkeys(parts)) if parts else ""
+
+
+def label(r: DateRecord) -> str:
+    """A range in the words the gazette uses for it: 2017年底, 2017年下半年, 2017年5月底."""
+    s, e = r.start, r.end
+    if r.precision == "year":
+        return f"{e.year}年"
+    if r.precision == "half":
+        return f"{e.year}年{'上' if e.month == 6 else '下'}半年"
+    if r.precision == "quarter":
+        return f"{e.year}年第{'一二三四'[(e.month - 1) // 3]}季度"
+    if r.precision == "part":
+        if s.month == 12 and s.day == 1 and e.day == 31 and s.month == e.month and "年底" in r.phrase:
+            return f"{e.year}年底"
+        return f"{e.year}年{e.month}月" + ("底" if s.day == 21 else "初" if s.day == 1 else "中旬")
+    return f"{e.year}年{e.month}月"
+
+
 def cn_number(s: str) -> float | None:
     """"三" → 3, "两" → 2, "3—5" → 3 (the lower bound), "5" → 5 (cn2an for the Chinese numerals)."""
     s = re.split(r"[—\-－]", s)[0].strip()

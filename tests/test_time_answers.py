@@ -85,6 +85,12 @@ def test_the_day_asked_about_is_judged_with_its_date(engine_2026):
     assert b.found and "2026年12月1日(星期二)是否仍然有效,本公报未载明" in b.answer, b.answer
 
 
+def test_a_quoted_arrangement_in_a_status_answer_carries_its_weekday(engine_2026):
+    a = ask(engine_2026, "免费游衢州活动如今还在进行吗")
+    assert a.found and "2017年5月19日开始" in a.answer
+    assert "”,即2017年5月19日(星期五)" in a.answer, a.answer
+
+
 def test_when_does_the_three_year_plan_end(engine_2026):
     a = ask(engine_2026, "除险安居三年行动计划哪年结束")
     assert a.found and "2019" in a.answer and "2017—2019年" in a.answer

@@ -12,7 +12,7 @@ from qa.dates import AskedDate, question_date
 from qa.pipeline.skills.validity import age, known_cov
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.text import bigrams, squeeze
-from qa.timeline import DateRecord, full_date
+from qa.timeline import DateRecord, full_date, meaning
 
 NAME = "deadline"
 DUE_Q = re.compile(
@@ -81,7 +81,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         listed = [(c, t, r) for _, c, t, r in sorted(scored, key=lambda x: (x[3][0].line_start))
                   if ctx.chunks[c].doc_key == doc_key and r[0].kind in ("deadline", "target", "period", "start")]
         if len(listed) >= 2:
-            text = "".join(f"{n}. {_quote(r)}{_meaning(r)}。" for n, (_, _, r) in enumerate(listed, 1))
+            text = "".join(f"{n}. {_quote(r)}{meaning(r)}。" for n, (_, _, r) in enumerate(listed, 1))
             cites = tuple(_cite(ctx, r[0]) for _, _, r in listed)
             out.append(Candidate(NAME, "date", text, cites, scored[0][0], items=tuple(t for _, t, _ in listed)))
     return out
@@ -112,7 +112,7 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
     """One dated statement in words: the quote, what its dates mean, and where today (or the asked day)
     stands against them."""
     r = recs[0]
-    text = _quote(recs) + _meaning(recs) + "。"
+    text = _quote(recs) + meaning(recs) + "。"
     if r.kind == "period" and r.recurring:
         text += _following(ctx, r)
     if r.kind == "period" and r.subject == "title":
@@ -175,38 +175,6 @@ def _quote(recs: list[DateRecord]) -> str:
     if len(r.text) < 24 and r.subject and r.subject not in r.text:  # "完成时限:2017年6月底": name its item
         said = f"{r.subject}:{said}"
     return said
-
-
-def _meaning(recs: list[DateRecord]) -> str:
-    parts = []
-    for r in recs:
-        if r.end is None:
-            continue
-        if r.recurring:
-            parts.append(f"每年{r.start.month}月{r.start.day}日至{r.end.month}月{r.end.day}日" if r.kind == "period"
-                         else f"每年{r.end.month}月{r.end.day}日前")
-        elif r.point:
-            parts.append(full_date(r.end) + ("前" if r.kind == "deadline" else ""))
-        elif r.precision in ("years",):
-            parts.append(f"{r.start.year}年至{r.end.year}年(于{full_date(r.end)}结束)")
-        else:
-            parts.append(f"{_label(r)}(至{full_date(r.end)})")
-    return ",即" + "、".join(dict.fromkeys(parts)) if parts else ""
-
-
-def _label(r: DateRecord) -> str:
-    s, e = r.start, r.end
-    if r.precision == "year":
-        return f"{e.year}年"
-    if r.precision == "half":
-        return f"{e.year}年{'上' if e.month == 6 else '下'}半年"
-    if r.precision == "quarter":
-        return f"{e.year}年第{'一二三四'[(e.month - 1) // 3]}季度"
-    if r.precision == "part":
-        if s.month == 12 and s.day == 1 and e.day == 31 and s.month == e.month and "年底" in r.phrase:
-            return f"{e.year}年底"
-        return f"{e.year}年{e.month}月" + ("底" if s.day == 21 else "初" if s.day == 1 else "中旬")
-    return f"{e.year}年{e.month}月"
 
 
 def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.date) -> str:

@@ -11,7 +11,7 @@ from qa.dates import question_date
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import DUE_WORDS, TERM_Q, VALID_Q, asks_validity
 from qa.score import informative_bigrams
-from qa.timeline import DateRecord, full_date
+from qa.timeline import DateRecord, full_date, meaning
 
 NAME = "validity"
 
@@ -130,7 +130,7 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
     latest = max((r for r in recs if r.kind in ("deadline", "target", "start") and r.end
                   and not r.chunk_id.rsplit("/", 1)[-1].startswith("r")), key=lambda r: r.end, default=None)
     if latest is not None and _bare(latest.text) not in text and title_period is None:
-        text += f"文件所定时间安排:“{_bare(latest.text)}”。"
+        text += f"文件所定时间安排:“{_bare(latest.text)}”{meaning([latest])}。"
         cites.append(_cite(ctx, latest))
     for r in recs:
         if r.kind == "repeal":
