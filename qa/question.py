@@ -41,7 +41,8 @@ def asked_extreme(q: str, corpus_text: str) -> str | None:
 EFFECTIVE_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,6}(施行|执行|实施|生效)|(施行|执行|生效)(日期|时间)|起施行|开始施行|开始执行")
 
 
-ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发)|(发文|印发|成文)(日期|时间)"
+# "啥时候出的", "哪天下的": the colloquial verbs of issuing, with the 的 that makes them past
+ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发|出的|下的)|(发文|印发|成文)(日期|时间)"
                       r"|(哪个|谁)先(发|印发|出台)|先后(印发|发布|出台)")
 
 

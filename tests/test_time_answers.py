@@ -91,6 +91,15 @@ def test_a_quoted_arrangement_in_a_status_answer_carries_its_weekday(engine_2026
     assert "”,即2017年5月19日(星期五)" in a.answer, a.answer
 
 
+def test_a_part_naming_no_topic_is_answered_about_the_questions_document(engine):
+    """"…方案啥时候出的?计划弄几年?": the second part names no document; it is the first part's, and the
+    answer that covers both parts leaves neither named as unstated."""
+    a = ask(on(engine, dt.date(2017, 10, 1)), "知识产权示范城市培育方案啥时候出的？计划弄几年？")
+    assert a.found and "2017年4月14日(星期五)" in a.answer and "通过三年的努力" in a.answer, a.answer
+    assert "未作规定" not in a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕17号"}
+
+
 def test_when_does_the_three_year_plan_end(engine_2026):
     a = ask(engine_2026, "除险安居三年行动计划哪年结束")
     assert a.found and "2019" in a.answer and "2017—2019年" in a.answer

@@ -102,7 +102,9 @@ def test_a_year_named_relative_to_today_is_a_year_slot(understander, question, y
     ("除险安居三年行动计划管哪几年?", "valid"),  # its term
     ("电动自行车登记规定哪天起施行?", "date"),  # one date, not whether it still holds
     ("地质灾害隐患点整改什么时候要完成?现在过期了没有?", "when"),  # a deadline, the deadline skill's
-    ("免费游活动从哪天开始到什么时候结束?", "when"),  # a span by its two ends, not a document's term
+    ("免费游活动从哪天开始到什么时候结束?", "when"),
+    ("除险安居三年行动计划是啥时候出的?", "date"),  # issued, in the colloquial verb
+    ("蔡方林免职的通知哪天下的?", "date"),  # a span by its two ends, not a document's term
     ("每年新增高新技术企业这个是从哪年算到哪年?", "when"),
 ])
 def test_a_question_about_being_in_force_has_its_own_intent(understander, question, intent):

@@ -224,6 +224,8 @@ def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = N
             best = scored[i][0] if scored[i] else None
             if best is not None and any(c.quote in quoted for c in best.candidate.citations):
                 continue
+            if conf[i] < tau and any(x.candidate.text == whole.candidate.text for x in scored[i]):
+                continue  # the whole's answer was proposed for this part too: it answers it
             if best is not None and conf[i] >= tau:
                 extra.append(best)
                 quoted |= {c.quote for c in best.candidate.citations}

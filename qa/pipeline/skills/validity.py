@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from qa.cite import make_citation
+from qa.conversation import is_elliptical
 from qa.dates import question_date
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import DUE_WORDS, TERM_Q, VALID_Q, asks_validity
@@ -68,7 +69,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     doc, cov = ctx.best_document(q)
     if part is not plan.parts[0]:  # "…哪天印发的?现在还管用吗": the part's document is the question's
         whole, whole_cov = ctx.best_document(plan.match)
-        if whole is not None and whole_cov > cov:
+        # a part naming no topic of its own ("…方案是啥时候出的?计划搞几年?") is about the question's
+        if whole is not None and (whole_cov > cov or is_elliptical(part.text)):
             doc, cov = whole, whole_cov
     if not asked:  # a year the document's title does not cover: what it covers, and that the rest is unsaid
         if doc is None or cov < 0.3 or not outside_years(doc, q):
