@@ -100,6 +100,13 @@ def test_a_part_naming_no_topic_is_answered_about_the_questions_document(engine)
     assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕17号"}
 
 
+def test_a_target_asked_by_its_year_is_dated_against_today(engine_2026):
+    """"到2020年…目标是多少" asks no "when", but its target is dated: the answer says it has passed."""
+    a = ask(engine_2026, "1238计划到2020年全市发明专利授权量目标是多少")
+    assert a.found and "857件" in a.answer
+    assert "2020年12月31日(星期四)" in a.answer and "该期限已过" in a.answer, a.answer
+
+
 def test_when_does_the_three_year_plan_end(engine_2026):
     a = ask(engine_2026, "除险安居三年行动计划哪年结束")
     assert a.found and "2019" in a.answer and "2017—2019年" in a.answer

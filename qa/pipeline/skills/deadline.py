@@ -266,9 +266,14 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     asked = question_date(plan.match, plan.today)
     timed = DUE_Q.search(plan.match) or _IN_FORCE_Q.search(plan.match) or plan.intent in ("valid", "date", "when")
     if not (timed or asked is not None):
-        # "扶贫健康保险到2027年要建成什么样?" answered by "到2020年,…": say 2027 is not covered
-        return _unstated_year(plan.match, [r.end for cid, quote in quotes for recs in _quoted_statements(ctx, cid, quote)
-                                           for r in recs if r.end is not None and not r.recurring])
+        dated = [r for cid, quote in quotes for recs in _quoted_statements(ctx, cid, quote)
+                 for r in recs if r.end is not None and not r.recurring]
+        # "到2020年发明专利授权量目标是多少" asks about a target by its year: the target is dated like a
+        # deadline (where today stands against it), though no word asks "when"
+        years = set(plan.slots.get("years") or ())
+        if not any(r.kind in ("target", "deadline") and str(r.end.year) in years for r in dated):
+            # "扶贫健康保险到2027年要建成什么样?" answered by "到2020年,…": say 2027 is not covered
+            return _unstated_year(plan.match, [r.end for r in dated])
     notes = []
     # one note per asked part, from the quote the part is about ("分类推进阶段要在哪天之前" quoted after
     # 前期部署阶段 dates the stage it names, not both); a question about each stage dates them all, in order
