@@ -186,6 +186,15 @@ def test_a_quoted_effective_date_is_said_with_its_weekday(engine):
     assert a.found and "2017年4月29日(星期六)" in a.answer
 
 
+def test_the_citys_scenic_areas_are_no_unlisted_spot(engine):
+    """"8月份去衢州景区": the city's spots, all of them, and "进景区" no spot at all, not a place the
+    activity's list lacks."""
+    for q in ("8月份去衢州景区,哪几天免费?", "8月份哪几天是免费的,能进景区吗?"):
+        a = ask(on(engine, dt.date(2017, 7, 20)), q)
+        assert a.found and "8.7、8.14、8.21、8.28" in a.answer, a.answer
+        assert "不在公报所列" not in a.answer
+
+
 def test_the_word_scenic_area_beside_a_listed_spot_is_that_spot(engine_2026):
     """"去江郎山…到时候景区免票吗": 景区 names 江郎山 again, not an unlisted place called 时候景区."""
     a = ask(on(engine_2026, dt.date(2026, 9, 20)), "国庆想去江郎山玩，到时候景区免票吗？")

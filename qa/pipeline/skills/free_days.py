@@ -24,8 +24,15 @@ SPOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:山|湖|景区|寺|庙|村|园|
 SPAN_Q = re.compile(r"开始|结束|截止|到什么时候|到啥时候|到哪天|到几月|持续|多久|多长时间")
 
 
-def _unlisted(q: str, spots) -> list[str]:
-    """Spot-like names in the question that are not on the activity's list: "西湖" is no part of it."""
+# what ends the words before a place's name: a verb of going or doing, or 的 ("8月份去衢州景区",
+# "能免费进景区", "去江郎山爬爬山")
+_BEFORE_NAME = re.compile(r".*(?:去|到|在|进|游|玩|逛|爬|的|月份)")
+
+
+def _unlisted(q: str, spots, known_place=lambda name: False) -> list[str]:
+    """Spot-like names in the question that are not on the activity's list: "西湖" is no part of it.
+    `known_place`: whether a name is a place the corpus prints ("衢州景区" are the city's spots, all
+    of them, not one spot the list lacks)."""
     if not spots:
         return []
     names = spots[0]
@@ -33,8 +40,8 @@ def _unlisted(q: str, spots) -> list[str]:
     generic_ok = not any(n in q for n in names)
     out = []
     for m in SPOT_NAME.finditer(re.sub(r"\d+月\d+日|免费|门票|景区免费", " ", q)):
-        name = re.sub(r"^(?:去|到|在|游|玩|逛|的)+", "", m.group(0))
-        if name.endswith("景区") and not generic_ok:
+        name = _BEFORE_NAME.sub("", m.group(0))
+        if name.endswith("景区") and (not generic_ok or known_place(name[:-2])):
             continue
         if len(name) >= 2 and not any(name in n or n in name for n in names) and name not in ("景区", "公园"):
             out.append(name)
@@ -51,7 +58,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         return []
     out = []
     for rule, chunk, spots in ctx.free_rules:
-        unlisted = _unlisted(q, spots)
+        unlisted = _unlisted(q, spots, ctx.knows_place)
         if unlisted and spots:
             # a computed answer about a named thing first confirms the thing is on the cited list
             text = (f"{'、'.join(unlisted)}不在公报所列参与“免费游”活动的{len(spots[0])}个景区之中"
