@@ -20,13 +20,14 @@ def understander():
     "你好,请问", "您好,麻烦问一下,", "你好!想咨询一下:", "请问一下,", "打扰一下,我想问问", "您好,我想了解一下,",
     "问一下", "问下,", "咨询下", "请问问", "嗯,", "那个,就是", "就是那个", "喂,在吗?请问",
     "来电人咨询:", "工号1234,", "企业问:", "景区老板来电问:", "有企业咨询:",
+    "游客问", "有养殖户来电问 ", "村干部来电问", "县国土局问 ", "我问一下,",  # relayed without a colon
 ])
 def test_openers_leave_the_matching_form(understander, opener):
     assert understander.plan(opener + Q, TODAY, None, ()).match == Q
 
 
 @pytest.mark.parametrize("question", ["问题清单有哪些?", "了解情况的部门是谁?", "咨询电话是多少?", "下岗职工有什么补助?",
-                                      "群众反映的问题谁来处理?"])
+                                      "群众反映的问题谁来处理?", "村民问题怎么解决?", "谁问的?", "学问大不大?", "法律顾问怎么请?", "慰问金多少钱?"])
 def test_content_that_looks_like_courtesy_stays(understander, question):
     assert understander.plan(question, TODAY, None, ()).match == question
 
