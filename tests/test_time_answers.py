@@ -107,6 +107,15 @@ def test_a_target_asked_by_its_year_is_dated_against_today(engine_2026):
     assert "2020年12月31日(星期四)" in a.answer and "该期限已过" in a.answer, a.answer
 
 
+def test_has_it_passed_asked_after_the_deadline_is_answered_by_one_note(engine):
+    """"…几月底前要完成?现在过了没?": one note for the one deadline asked, and the second part, which
+    names nothing of its own, is answered by it rather than said to be unstated."""
+    a = ask(on(engine, dt.date(2017, 6, 14)), "最多跑一次专项督查几月底前要完成？现在过了没？")
+    assert a.found and "2017年5月底前" in a.answer
+    assert a.answer.count("其中所定期限") <= 1 and "该期限已过" in a.answer, a.answer
+    assert "未作规定" not in a.answer and "尚未到期" not in a.answer
+
+
 def test_when_does_the_three_year_plan_end(engine_2026):
     a = ask(engine_2026, "除险安居三年行动计划哪年结束")
     assert a.found and "2019" in a.answer and "2017—2019年" in a.answer

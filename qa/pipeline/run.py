@@ -14,7 +14,7 @@ from qa.pipeline.context import AnswerContext
 from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
-from qa.pipeline.skills.deadline import time_note
+from qa.pipeline.skills.deadline import asks_only_passed, time_note
 from qa.pipeline.skills.doc_dates import earlier_note
 from qa.pipeline.types import Candidate, Decision, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander
@@ -155,7 +155,10 @@ class Pipeline:
         # a quoted deadline, asked about, is said against today (year, weekday, passed or not)
         texts.append(time_note(self.ctx, plan, [(c.chunk_id, c.quote) for c in cites],
                                {s.candidate.skill for s in decision.chosen}))
+        dated = any(w in "".join(texts) for w in ("已过", "尚未到期", "期限已过"))
         for part in decision.unanswered_parts:
+            if dated and asks_only_passed(part):
+                continue  # "现在过了没?": the answer already says where today stands
             # as a refusal says it: not stated, or not found (a part may be below τ, not absent)
             texts.append(f"关于“{part.rstrip('??')}”,本期公报未作规定/未找到直接相关的内容。")
         for c in cites:

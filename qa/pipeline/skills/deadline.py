@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 
 from qa.cite import make_citation
+from qa.conversation import is_elliptical
 from qa.dates import AskedDate, question_date
 from qa.pipeline.skills.validity import age, known_cov
 from qa.pipeline.types import Candidate, Part, QueryPlan
@@ -246,6 +247,12 @@ def _cite(ctx, r: DateRecord):
 
 
 _NOTE_KINDS = ("deadline", "target", "period", "start", "effective")
+# a part asking only whether the date has passed ("现在过了没?", "到期没有?"): a dated note answers it
+PASSED_Q = re.compile(r"过了|过期|到期")
+
+
+def asks_only_passed(part: str) -> bool:
+    return is_elliptical(part) and bool(PASSED_Q.search(part))
 _SELF_TIMED = (NAME, "validity", "doc_dates", "free_days")
 
 
@@ -278,7 +285,9 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     # one note per asked part, from the quote the part is about ("分类推进阶段要在哪天之前" quoted after
     # 前期部署阶段 dates the stage it names, not both); a question about each stage dates them all, in order
     each = bool(LIST_Q.search(plan.match))
-    cap = len(quotes) if each else max(1, len(plan.parts))
+    # a part that names nothing of its own ("…几月底前搞完?现在过了没?") asks about the same date
+    own = [p for p in plan.parts[1:] if not is_elliptical(p.text)]
+    cap = len(quotes) if each else max(1, len(own))
     if not each:
         quotes = sorted(quotes, key=lambda cq: -ctx.cov(plan.match, cq[1]))
     for chunk_id, quote in quotes:
