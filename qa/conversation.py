@@ -94,6 +94,14 @@ def is_elliptical(question: str) -> bool:
             or bool(re.search(r"那个|这个|该项|上述|上一版|上一批|上一轮|上次", q)))
 
 
+# a part asking only whether a date has passed ("现在过了没?", "到期没有?"): about the date the rest asks
+_PASSED_Q = re.compile(r"过了|过期|到期")
+
+
+def asks_only_passed(part: str) -> bool:
+    return is_elliptical(part) and bool(_PASSED_Q.search(part))
+
+
 def rewrite(question: str, previous: str | None, known_place: Callable[[str], bool] | None = None) -> str:
     """Standalone form of a follow-up, given the previous standalone question; `known_place` says
     whether a name ("开化县") is a place the corpus prints (without it, only levels are swapped).

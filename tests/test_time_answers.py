@@ -116,6 +116,14 @@ def test_has_it_passed_asked_after_the_deadline_is_answered_by_one_note(engine):
     assert "未作规定" not in a.answer and "尚未到期" not in a.answer
 
 
+def test_has_it_passed_brings_in_no_other_documents_status(engine):
+    """"过期了没有?" names no document: it asks about the target the rest of the question names, and
+    the status of whichever document its words best match is no part of the answer."""
+    a = ask(on(engine, dt.date(2020, 3, 10)), "规模养殖场比重达到85%是哪年的目标？过期了没有？")
+    assert a.found and "到2019年" in a.answer and "该期限已过" in a.answer, a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕16号"}
+
+
 def test_when_does_the_three_year_plan_end(engine_2026):
     a = ask(engine_2026, "除险安居三年行动计划哪年结束")
     assert a.found and "2019" in a.answer and "2017—2019年" in a.answer

@@ -14,7 +14,8 @@ from qa.pipeline.context import AnswerContext
 from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
-from qa.pipeline.skills.deadline import asks_only_passed, time_note
+from qa.conversation import asks_only_passed
+from qa.pipeline.skills.deadline import time_note
 from qa.pipeline.skills.doc_dates import earlier_note
 from qa.pipeline.types import Candidate, Decision, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander

@@ -247,12 +247,7 @@ def _cite(ctx, r: DateRecord):
 
 
 _NOTE_KINDS = ("deadline", "target", "period", "start", "effective")
-# a part asking only whether the date has passed ("现在过了没?", "到期没有?"): a dated note answers it
-PASSED_Q = re.compile(r"过了|过期|到期")
 
-
-def asks_only_passed(part: str) -> bool:
-    return is_elliptical(part) and bool(PASSED_Q.search(part))
 _SELF_TIMED = (NAME, "validity", "doc_dates", "free_days")
 
 

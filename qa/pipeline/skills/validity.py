@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from qa.cite import make_citation
-from qa.conversation import is_elliptical
+from qa.conversation import asks_only_passed, is_elliptical
 from qa.dates import question_date
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import DUE_WORDS, TERM_Q, VALID_Q, asks_validity
@@ -58,6 +58,8 @@ def outside_years(doc, q: str) -> list[int]:
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
+    if part is not plan.parts[0] and asks_only_passed(q):
+        return []  # "…哪年完成?过期了没有?": the date the rest asks about, not a document's status
     asked = asks_validity(q)
     if not asked and not re.search(r"20\d\d\s*年", q):
         return []
