@@ -124,6 +124,14 @@ def test_has_it_passed_brings_in_no_other_documents_status(engine):
     assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕16号"}
 
 
+def test_a_day_that_names_the_document_is_said_as_its_issue_date(engine):
+    """"上周五发的…行动计划": the day the asker names is the day the cited plan was issued; the answer
+    says so, with the day's date and weekday."""
+    a = ask(on(engine, dt.date(2017, 4, 27)), "上周五发的除险安居三年行动计划，领导小组办公室设在哪？")
+    assert a.found and "市国土局" in a.answer
+    assert "于上周五(2017年4月21日(星期五))印发" in a.answer, a.answer
+
+
 def test_when_does_the_three_year_plan_end(engine_2026):
     a = ask(engine_2026, "除险安居三年行动计划哪年结束")
     assert a.found and "2019" in a.answer and "2017—2019年" in a.answer

@@ -141,6 +141,20 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
     return text
 
 
+def _issued_on(ctx, asked: AskedDate, quotes: list[tuple[str, str]]) -> str:
+    """A day the question names that is the day a cited document was issued ("这周二市政府发的免职
+    通知", "3月31号市里发的行动计划"): the day names the document, and the answer says so, dated."""
+    timeline = ctx.corpus.timeline
+    for key in dict.fromkeys(ctx.chunks[cid].doc_key for cid, _ in quotes if cid in ctx.chunks):
+        dates = timeline.docs.get(key)
+        if dates is not None and dates.issued == asked.day:
+            doc = ctx.docs[key]
+            name = re.sub(r"\s+(?=[((])", "", doc.subtitle or doc.title)
+            said = f"{asked.words}({full_date(asked.day)})" if asked.how in ("relative", "holiday") else full_date(asked.day)
+            return f"《{name}》({doc.number})于{said}印发。"
+    return ""
+
+
 def _unstated_year(q: str, ends: list[dt.date]) -> str:
     """A year the question names that is later than every date a statement sets is a year the
     gazette says nothing of."""
@@ -276,6 +290,7 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
         if not any(r.kind in ("target", "deadline") and str(r.end.year) in years for r in dated):
             # "扶贫健康保险到2027年要建成什么样?" answered by "到2020年,…": say 2027 is not covered
             return _unstated_year(plan.match, [r.end for r in dated])
+    issued = _issued_on(ctx, asked, quotes) if asked is not None else ""
     notes = []
     # one note per asked part, from the quote the part is about ("分类推进阶段要在哪天之前" quoted after
     # 前期部署阶段 dates the stage it names, not both); a question about each stage dates them all, in order
@@ -298,4 +313,4 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
                 notes.append(f"其中所定{label}即{said[len(_quote(recs)):].lstrip(',,即')}")
         if len(notes) >= cap:
             break
-    return "".join(dict.fromkeys(notes))
+    return issued + "".join(dict.fromkeys(notes))
