@@ -116,6 +116,10 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     '龙游县2020年研发经费目标多少?'
     >>> rewrite("那龙游的呢?", "先进个人里江山市的有哪几位?", lambda name: name in "江山市 龙游县")
     '先进个人里龙游县的有哪几位?'
+    >>> rewrite("那10月9号呢?", "国庆节去龙游石窟要门票吗?")
+    '10月9号去龙游石窟要门票吗?'
+    >>> rewrite("那这周日呢?", "12月去景区哪几天免费?")
+    '这周日去景区哪几天免费?'
     """
     if not previous or not is_elliptical(question):
         return question
@@ -128,7 +132,12 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     new_days, old_days = date_spans(q), date_spans(previous)
     if new_days and old_days:
         (a, b), (c, d) = new_days[-1], old_days[-1]
+        d += previous[d:d + 1] == "节"  # "国庆节": the holiday's name with its 节
         return previous[:c] + q[a:b] + previous[d:]
+    # a day after a month: "那这周日呢?" after "12月去景区哪几天免费?"
+    if new_days and old_date:
+        a, b = new_days[-1]
+        return previous[: old_date.start()] + q[a:b] + previous[old_date.end():]
     # another year of the same thing: "那2020年呢?" after "…2018年研发经费目标多少?"
     new_year, old_year = _YEAR.fullmatch(q), _YEAR.search(previous)
     if new_year and old_year:
