@@ -24,9 +24,9 @@ SPOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:山|湖|景区|寺|庙|村|园|
 SPAN_Q = re.compile(r"开始|结束|截止|到什么时候|到啥时候|到哪天|到几月|持续|多久|多长时间")
 
 
-# what ends the words before a place's name: a verb of going or doing, or 的 ("8月份去衢州景区",
-# "能免费进景区", "去江郎山爬爬山")
-_BEFORE_NAME = re.compile(r".*(?:去|到|在|进|游|玩|逛|爬|的|月份)")
+# what ends the words before a place's name: a verb of going, 的, or the month asked ("8月份去衢州景区",
+# "能免费进景区")
+_BEFORE_NAME = re.compile(r".*(?:去|到|在|进|游|玩|逛|的|月份)")
 
 
 def _unlisted(q: str, spots, known_place=lambda name: False) -> list[str]:
