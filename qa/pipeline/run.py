@@ -8,13 +8,13 @@ import time
 from dataclasses import dataclass
 
 from qa.cite import make_citation, verify
+from qa.conversation import asks_only_passed
 from qa.model import Answer, Hit
 from qa.pipeline import features as F
 from qa.pipeline.context import AnswerContext
 from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
-from qa.conversation import asks_only_passed
 from qa.pipeline.skills.deadline import time_note
 from qa.pipeline.skills.doc_dates import earlier_note
 from qa.pipeline.types import Candidate, Decision, QueryPlan, Scored, Trace
@@ -156,7 +156,7 @@ class Pipeline:
         # a quoted deadline, asked about, is said against today (year, weekday, passed or not)
         texts.append(time_note(self.ctx, plan, [(c.chunk_id, c.quote) for c in cites],
                                {s.candidate.skill for s in decision.chosen}))
-        dated = any(w in "".join(texts) for w in ("已过", "尚未到期", "期限已过"))
+        dated = any(w in "".join(texts) for w in ("已过", "尚未到期"))
         for part in decision.unanswered_parts:
             if dated and asks_only_passed(part):
                 continue  # "现在过了没?": the answer already says where today stands

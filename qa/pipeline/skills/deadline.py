@@ -10,7 +10,7 @@ from dataclasses import replace
 from qa.cite import make_citation
 from qa.conversation import is_elliptical
 from qa.dates import AskedDate, question_date
-from qa.pipeline.skills.validity import age, known_cov
+from qa.pipeline.skills.validity import age, known_cov, plain_title
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.text import bigrams, squeeze
 from qa.timeline import DateRecord, full_date, meaning
@@ -149,7 +149,7 @@ def _issued_on(ctx, asked: AskedDate, quotes: list[tuple[str, str]]) -> str:
         dates = timeline.docs.get(key)
         if dates is not None and dates.issued == asked.day:
             doc = ctx.docs[key]
-            name = re.sub(r"\s+(?=[((])", "", doc.subtitle or doc.title)
+            name = plain_title(doc.subtitle or doc.title)
             said = f"{asked.words}({full_date(asked.day)})" if asked.how in ("relative", "holiday") else full_date(asked.day)
             return f"《{name}》({doc.number})于{said}印发。"
     return ""
@@ -207,7 +207,7 @@ def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.da
         text = f"按此规定,{full_date(day)}{word}。"
         if issued and day.year != issued.year and (doc_dates.expires is None or day > doc_dates.expires):
             doc = ctx.docs[r.doc_key]
-            name = re.sub(r"\s+(?=[((])", "", doc.subtitle or doc.title)
+            name = plain_title(doc.subtitle or doc.title)
             period = f"(文件所定期限至{doc_dates.expires.year}年)" if doc_dates.expires else ""
             text += (f"但该规定出自《{name}》{period},发布于{issued.year}年{issued.month}月,{age(issued, today)},"
                      f"本公报未载明其后是否修订或废止,也未载明{day.year}年的安排。")

@@ -104,7 +104,7 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
         return None
     recs = timeline.of(doc_key)
     cites = []
-    name = f"《{_plain(doc.subtitle or doc.title)}》"
+    name = f"《{plain_title(doc.subtitle or doc.title)}》"
     issued = next(r for r in recs if r.kind == "issued")
     text = f"{name}({doc.number})于{full_date(dates.issued)}印发"
     cites.append(_cite(ctx, issued))
@@ -142,7 +142,7 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
             cites.append(_cite(ctx, r))
     if status.state == "repealed":
         later = ctx.docs[timeline.docs[doc_key].repealed_by[0]]
-        text += (f"本公报所收《{_plain(later.subtitle or later.title)}》({later.number})已将其废止,"
+        text += (f"本公报所收《{plain_title(later.subtitle or later.title)}》({later.number})已将其废止,"
                  f"应以后者为准。")
         by = next(r for r in timeline.of(later.key, "repeal"))
         cites.append(_cite(ctx, by))
@@ -176,7 +176,7 @@ def _repealed_named(ctx, q: str) -> Candidate | None:
     if best_cov <= max(ctx.cov(q, doc.title), ctx.cov(q, doc.subtitle or "")):
         return None  # the question names the repealing document itself
     dates = ctx.corpus.timeline.docs[doc.key]
-    text = (f"《{_plain(doc.subtitle or doc.title)}》({doc.number})于{full_date(dates.issued)}印发,其中规定:"
+    text = (f"《{plain_title(doc.subtitle or doc.title)}》({doc.number})于{full_date(dates.issued)}印发,其中规定:"
             f"“{_bare(best.text)}”,即{best.names}已废止,应以{doc.number}为准。")
     issued = next(r for r in ctx.corpus.timeline.of(doc.key, "issued"))
     return Candidate(NAME, "date", text, (_cite(ctx, best), _cite(ctx, issued)), best_cov)
@@ -218,5 +218,6 @@ def _bare(text: str) -> str:
     return text.rstrip("。;;")
 
 
-def _plain(title: str) -> str:
+def plain_title(title: str) -> str:
+    """A title without the space a line break left before its bracket: "…计划 (2017—2019年)" → "…计划(2017—2019年)"."""
     return re.sub(r"\s+(?=[((])", "", title)
