@@ -11,7 +11,7 @@ from qa.places import place_stem
 from qa.question import attribute_supported, form_bonus, measure_supported, place_supported, unit_supported
 from qa.score import informative_bigrams
 
-SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "list_member", "enumeration", "extractive",
+SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "table_filter", "list_member", "enumeration", "extractive",
                "validity", "deadline")
 INTENTS = ("count", "list", "valid", "date", "when", "who", "where", "amount", "yesno", "fact")
 # which candidate kinds answer which intents (question type ↔ candidate type)

@@ -1,13 +1,18 @@
 """Which row of a table has the most/least of a column ("哪个县最多")."""
 from __future__ import annotations
 
+import re
+
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import asked_extreme
-from qa.tables import is_amount, num, pick_columns, row_text
+from qa.tables import is_amount, num, pick_columns, row_name_in, row_text
 
 NAME = "table_extreme"
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
+_TOTAL_COLUMN = re.compile(r"总数|合计|总计")
+# what follows a word leaving something out, up to the next punctuation
+_EXCLUDE = re.compile(r"(?:不算|不含|不包括|除了|除去|扣除)([^,,。??()()]{1,12})")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -24,19 +29,44 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if best is None:
         return []
     cov, doc, t_no, table = best
-    cols = pick_columns(q, table)
+    # no column named beyond the table's own words ("哪个县最多"): the table's total, if it has one
+    cols = pick_columns(q, table) or [j for j, c in enumerate(table.columns) if _TOTAL_COLUMN.search(c)][:1]
     if not cols:
         return []
     col = cols[0]
-    rows = [(n, r) for n, r in enumerate(table.rows, 1) if r.header not in AGGREGATE_ROWS and num(r.cells[col]) is not None]
+    left_out = excluded(q, table, ctx.place_heads)
+    rows = [(n, r) for n, r in enumerate(table.rows, 1)
+            if r.header not in AGGREGATE_ROWS and r.header not in left_out and num(r.cells[col]) is not None]
+    # rows the question names: two or more are compared ("龙游县和江山市哪个多"); one alone is where
+    # the asker looks inside ("开化县哪个乡镇最多"), which a ranking of the rows does not answer
+    asked = part.focus or q  # not where the asker says they are from ("我是开化县退休的老教师,…")
+    named = [(n, r) for n, r in rows if row_name_in(asked, r.header, ctx.place_heads)]
+    if len(named) == 1:
+        return []
+    if named:
+        rows = named
     if not rows:
         return []
     low = extreme == "least"
-    n, row = (min if low else max)(rows, key=lambda nr: num(nr[1].cells[col]))
-    chunk = ctx.by_id_suffix.get((doc.key, f"{t_no}/r{n}"))
-    if chunk is None:
+    top = (min if low else max)(num(r.cells[col]) for _, r in rows)
+    winners = [(n, r) for n, r in rows if num(r.cells[col]) == top]  # a tie names every row that holds it
+    chunks = [ctx.by_id_suffix.get((doc.key, f"{t_no}/r{n}")) for n, _ in winners]
+    if any(c is None for c in chunks):
         return []
     word = "最少" if low else "最多"
     unit = table.unit if table.unit and is_amount(table.columns[col]) else ""
-    text = f"{table.columns[col]}{word}的是{row.header},为{row.cells[col]}{unit}({table.caption})。"
-    return [Candidate(NAME, "table", text, (make_citation(chunk, row_text(row)),), cov)]
+    names = "、".join(r.header for _, r in winners)
+    both = "均" if len(winners) > 1 else ""
+    scope = f"(不含{'、'.join(left_out)})" if left_out else ""
+    text = f"{table.columns[col]}{word}的是{names}{scope},{both}为{winners[0][1].cells[col]}{unit}({table.caption})。"
+    cites = tuple(make_citation(c, row_text(r)) for c, (_, r) in zip(chunks, winners))
+    return [Candidate(NAME, "table", text, cites, cov)]
+
+
+def excluded(q: str, table, heads: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Rows the question leaves out of a ranking: "不算集聚区", "(不含集聚区)", "除了柯城区以外"."""
+    out = []
+    for m in _EXCLUDE.finditer(q):
+        span = m.group(1)
+        out += [r.header for r in table.rows if row_name_in(span, r.header, heads)]
+    return tuple(dict.fromkeys(out))

@@ -1,0 +1,95 @@
+"""Table skills on the real gazette's parsed tables: rows a list question picks out (table_filter)
+and rankings (table_extreme), as the candidates they propose, before any selection."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qa.pipeline.skills import table_extreme, table_filter
+from qa.pipeline.understand import Understander
+
+TODAY = dt.date(2017, 6, 5)
+
+
+@pytest.fixture(scope="module")
+def propose(engine):
+    ctx = engine.pipeline.ctx
+    chunks = {c.id: c for c in engine.corpus.chunks}
+    understander = Understander()
+
+    def run(skill, q):
+        plan = understander.plan(q, TODAY)
+        cands = skill.propose(ctx, plan, plan.parts[0], [])
+        for c in cands:  # every quote stands verbatim in the chunk it cites
+            assert all(cit.quote in chunks[cit.chunk_id].text for cit in c.citations)
+        return cands
+
+    return run
+
+
+def _texts(cands):
+    return [c.text for c in cands]
+
+
+def test_rows_picked_by_two_named_values(propose):
+    cands = propose(table_filter, "开化县的消防类隐患有哪些?")
+    filtered = [c for c in cands if "隐患类别为消防" in c.text and "隐患所在辖区为开化县" in c.text]
+    assert filtered, _texts(cands)
+    c = filtered[0]
+    assert "共1处" in c.text and c.items == ("开化福瑞家具有限公司(开化县华埠镇工业功能区园区路2号)",)
+    assert c.citations[0].doc_number == "衢政办发〔2017〕19号"
+
+
+def test_a_place_is_named_by_its_stem_and_a_word_narrows_the_rows(propose):
+    cands = propose(table_filter, "柯城有哪些路口是重大安全隐患?")
+    narrowed = [c for c in cands if "含“路口”" in c.text]
+    assert narrowed, _texts(cands)
+    assert "隐患所在辖区为柯城区" in narrowed[0].text and "共5处" in narrowed[0].text
+    assert all("路口" in item for item in narrowed[0].items)
+
+
+def test_rows_that_fill_a_named_column(propose):
+    cands = propose(table_filter, "避灾安置场所有改建任务的是哪几个县?")
+    assert any("共2个:衢江区(5)、常山县(10)" in t for t in _texts(cands)), _texts(cands)
+
+
+def test_the_kinds_a_category_column_holds_with_their_counts(propose):
+    cands = propose(table_filter, "市级重大安全隐患分为哪几类?")
+    kinds = [t for t in _texts(cands) if "按隐患类别分为3类" in t]
+    assert kinds and "工矿(12处)、道路(13处)、消防(7处)" in kinds[0], _texts(cands)
+
+
+def test_the_labels_of_a_column_group(propose):
+    cands = propose(table_filter, "地质灾害隐患点按灾害类型分有哪几种?")
+    assert any("灾害类型(处)分为4类:滑坡、泥石流、崩塌、地面塌陷(合计分别为253、140、95、22)" in t
+               for t in _texts(cands)), _texts(cands)
+
+
+def test_where_the_asker_is_from_picks_no_rows(propose):
+    cands = propose(table_filter, "我是开化的,市级重大安全隐患分为哪几类?")
+    assert cands and not any("开化县" in t for t in _texts(cands))
+
+
+def test_a_value_named_alone_does_not_pick_rows_of_a_table_on_another_topic(propose):
+    assert not any("隐患" in t for t in _texts(propose(table_filter, "开化县有哪些景区免费?")))
+
+
+def test_a_ranking_leaves_out_the_rows_the_question_excludes(propose):
+    with_all = _texts(propose(table_extreme, "2018年发明专利授权量哪个最多?"))
+    assert any("集聚区" in t and "221" in t for t in with_all), with_all
+    without = _texts(propose(table_extreme, "2018年发明专利授权量哪个县最多(不含集聚区)?"))
+    assert any("柯城区(不含集聚区)" in t and "108件" in t for t in without), without
+
+
+def test_a_tie_names_every_row_that_holds_it(propose):
+    cands = propose(table_extreme, "2020年技术交易总额哪个地方最多?")
+    assert any("江山市、集聚区,均为1.54亿元" in t for t in _texts(cands)), _texts(cands)
+    assert len(cands[0].citations) == 2
+
+
+def test_two_named_rows_are_compared_and_one_is_looked_inside(propose):
+    cands = propose(table_extreme, "龙游县和江山市2018年研发经费支出哪个最多?")
+    assert any("江山市" in t and "4.70亿元" in t for t in _texts(cands)), _texts(cands)
+    # the table ranks counties, not the towns inside one
+    assert propose(table_extreme, "开化县哪个乡镇的地质灾害隐患点最多?") == []
