@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from qa.pipeline.skills import table_extreme, table_filter
+from qa.pipeline.skills import table_cell, table_extreme, table_filter
 from qa.pipeline.understand import Understander
 
 TODAY = dt.date(2017, 6, 5)
@@ -93,3 +93,14 @@ def test_two_named_rows_are_compared_and_one_is_looked_inside(propose):
     assert any("江山市" in t and "4.70亿元" in t for t in _texts(cands)), _texts(cands)
     # the table ranks counties, not the towns inside one
     assert propose(table_extreme, "开化县哪个乡镇的地质灾害隐患点最多?") == []
+
+
+def test_every_year_of_an_indicator_is_read_from_its_sub_rows(propose):
+    cands = propose(table_cell, "畜禽粪便综合利用率每年的目标分别是多少?")
+    per_year = [c for c in cands if c.features.get("sub_rows")]
+    assert per_year and "2017年98%;2018年99%;2019年99%" in per_year[0].text, _texts(cands)
+    assert len(per_year[0].citations) == 3
+    two = [c for c in propose(table_cell, "500头以上生猪规模养殖场比重2017年和2018年分别是多少?") if c.features.get("sub_rows")]
+    assert two and "2017年75%;2018年80%。" in two[0].text, _texts(two)
+    # one year asked: no per-year reading
+    assert not any(c.features.get("sub_rows") for c in propose(table_cell, "2018年畜禽粪便综合利用率是多少?"))

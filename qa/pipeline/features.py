@@ -35,7 +35,8 @@ _SPACE = re.compile(r"\s")
 _DATED_BY_DOCUMENT = ("validity", "doc_dates")
 _UNBRACKETED = re.compile(r"[\s()()]")
 
-SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted", "filtered")
+SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted", "filtered",
+                  "sub_rows")
 FEATURES = (
     ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "sim_known", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",

@@ -12,6 +12,10 @@ from qa.tables import (
 NAME = "table_cell"
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 MAX_ROWS = 3  # the best rows by name match; the selector chooses among them
+# asks for every year of an indicator, not one: "每年分别", "三年各是多少", "2017到2019年"
+SEVERAL_YEARS = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间|分别|各)|分别|20\d\d年?(?:到|至|—|-)20\d\d")
+_YEAR_LABEL = re.compile(r"20\d\d年|小计")
+_YEAR_SPAN = re.compile(r"(20\d\d)年?(?:到|至|—|-)(20\d\d)")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -38,7 +42,51 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         cand = _answer(ctx, q, doc, t_no, table, r_no, row)
         if cand is not None:
             out.append(cand)
+    if found and (SEVERAL_YEARS.search(q) or len(set(re.findall(r"20\d\d年", q))) >= 2):
+        seen = set()
+        for _, doc, t_no, table, r_no, row in found[:MAX_ROWS]:
+            if (doc.key, t_no, row.header) not in seen:
+                seen.add((doc.key, t_no, row.header))
+                cand = _per_year(ctx, q, doc, t_no, table, row)
+                if cand is not None:
+                    out.append(cand)
     return out
+
+
+def _year_of(row) -> str | None:
+    """The label of a per-year sub-row ("2017年", or its 小计), in whichever cell the PDF left it."""
+    return next((c for c in row.cells if _YEAR_LABEL.fullmatch(c)), None)
+
+
+def _per_year(ctx, q, doc, t_no, table, row) -> Candidate | None:
+    """"每年分别是多少", "2017到2019年": the sub-rows of one indicator, one per year, read together."""
+    subs = [(n, r) for n, r in enumerate(table.rows, 1) if r.header == row.header and _year_of(r)]
+    span = _YEAR_SPAN.search(q)
+    named = set(re.findall(r"20\d\d年", q))
+    if span:  # "2017到2019年": the years between
+        subs = [(n, r) for n, r in subs if (y := _year_of(r)[:4]).isdigit() and span[1] <= y <= span[2]]
+    elif len(named) >= 2:  # "2017年和2018年": only those
+        subs = [(n, r) for n, r in subs if _year_of(r) in named]
+    if len(subs) < 2:
+        return None
+    # the asked columns that these sub-rows fill (a total column they leave empty asks nothing)
+    cols = [j for j in pick_columns(q, table) if table.columns[j] != YEAR_COLUMN and any(r.cells[j] for _, r in subs)]
+    said, cites = [], []
+    for n, r in subs:
+        values = [(c, v) for j, (c, v) in enumerate(zip(table.columns, r.cells))
+                  if v and v != _year_of(r) and c not in INDEX_COLUMNS and (not cols or j in cols)]
+        if len(values) != (len(cols) or 1):
+            return None  # several values and none asked: a whole row per year, not an answer
+        chunk = ctx.by_id_suffix.get((doc.key, f"{t_no}/r{n}"))
+        if chunk is None:
+            return None
+        label = ",".join(f"{'' if PLACEHOLDER_COLUMN.match(c) or not cols else c}{v}" for c, v in values)
+        said.append(f"{_year_of(r)}{label}")
+        cites.append(make_citation(chunk, row_text(r)))
+    text = f"{row.header}({table.caption}):" + ";".join(said) + "。"
+    context = f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)} {row.header}"
+    cand = Candidate(NAME, "table", text, tuple(cites), ctx.cov(q, context))
+    return cand.with_features({"column_found": 1.0, "sub_rows": 1.0})
 
 
 def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
