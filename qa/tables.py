@@ -203,6 +203,15 @@ def row_record(table: Table, row: TableRow) -> str:
     return f"{sec}{table.row_header} {row.header} · " + " · ".join(parts)
 
 
+_COUNTED = re.compile(r"[((]共\d+\s*(处|个|家|项|名|条)[))]")
+
+
+def count_word(caption: str) -> str | None:
+    """The word a table's caption counts its rows in: "…整改计划表(共32处)" → 处."""
+    m = _COUNTED.search(caption)
+    return m.group(1) if m else None
+
+
 def is_amount(col: str) -> bool:
     """A column of amounts, which take the table's unit (not a growth rate or a share)."""
     return "%" not in col and "率" not in col and "增幅" not in col

@@ -104,3 +104,13 @@ def test_every_year_of_an_indicator_is_read_from_its_sub_rows(propose):
     assert two and "2017年75%;2018年80%。" in two[0].text, _texts(two)
     # one year asked: no per-year reading
     assert not any(c.features.get("sub_rows") for c in propose(table_cell, "2018年畜禽粪便综合利用率是多少?"))
+
+
+def test_the_earliest_and_latest_dated_rows(propose):
+    cands = propose(table_extreme, "重大安全隐患整改最早的是哪一家,最晚的呢,分别几月底?")
+    assert cands, "no candidate"
+    text = cands[0].text
+    assert "最早的是2017年6月底前(开化远兴机械设备有限公司)" in text and "最晚的是2017年11月底前" in text
+    assert "等17处" in text  # a date many rows share: three named, the rest counted in the caption's word
+    # "最晚…完成" alone asks one deadline at its latest, not a ranking of rows
+    assert propose(table_extreme, "威胁10人以下的隐患点综合治理最晚哪年底完成?") == []

@@ -6,17 +6,26 @@ import re
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import asked_extreme
-from qa.tables import is_amount, num, pick_columns, row_name_in, row_text
+from qa.tables import count_word, is_amount, num, pick_columns, row_name_in, row_text
 
 NAME = "table_extreme"
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 _TOTAL_COLUMN = re.compile(r"总数|合计|总计")
+# the earliest or latest of a table's dated cells ("整改最早几月底要完成,最晚几月底")
+_DATE_EXTREME = re.compile(r"最早|最晚|最迟")
+_WHEN = re.compile(r"哪|几月|几号|什么时候|啥时候|何时|时间|日期|期限|时限")
+_WHICH_ROW = re.compile(r"哪(?:一|个|家|些|几|处|项)")
+MAX_NAMED = 3  # rows named beside a date many rows share; the rest are counted
 # what follows a word leaving something out, up to the next punctuation
 _EXCLUDE = re.compile(r"(?:不算|不含|不包括|除了|除去|扣除)([^,,。??()()]{1,12})")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
+    # a ranking of dated rows asks for both ends or for which row ("最早的是哪一家"); "最晚哪年底
+    #完成" alone asks for one deadline at its latest
+    if _DATE_EXTREME.search(q) and _WHEN.search(q) and (len(set(_DATE_EXTREME.findall(q))) > 1 or _WHICH_ROW.search(q)):
+        return _by_date(ctx, q, part)
     extreme = asked_extreme(q, ctx.corpus_text)
     if extreme is None:
         return []
@@ -70,3 +79,38 @@ def excluded(q: str, table, heads: frozenset[str] = frozenset()) -> tuple[str, .
         span = m.group(1)
         out += [r.header for r in table.rows if row_name_in(span, r.header, heads)]
     return tuple(dict.fromkeys(out))
+
+
+def _by_date(ctx, q: str, part: Part) -> list[Candidate]:
+    """The rows of a table whose dated cells (the timeline's records of its rows) come first or last:
+    both ends when both are asked."""
+    best = None
+    for doc in ctx.corpus.documents:
+        records = [r for r in ctx.corpus.timeline.records
+                   if r.doc_key == doc.key and r.end is not None and "/t" in r.chunk_id and "/r" in r.chunk_id]
+        for t_no, table in enumerate(doc.tables, 1):
+            dated = [r for r in records if f"/t{t_no}/r" in r.chunk_id and r.subject not in AGGREGATE_ROWS]
+            if len(dated) < 2:
+                continue
+            cov = ctx.cov(q, f"{doc.title} {table.caption} {' '.join(table.columns)}")
+            if best is None or cov > best[0]:
+                best = (cov, table, dated)
+    if best is None:
+        return []
+    cov, table, dated = best
+    ends = [("最早", min)] if "最早" in q else []
+    ends += [("最晚", max)] if re.search(r"最晚|最迟", q) else []
+    said, cites = [], []
+    for word, pick in ends:
+        day = pick(r.end for r in dated)
+        rows = list({r.chunk_id: r for r in dated if r.end == day}.values())
+        names = "、".join(r.subject for r in rows[:MAX_NAMED]) + (f"等{len(rows)}{count_word(table.caption) or '项'}" if len(rows) > MAX_NAMED else "")
+        said.append(f"{rows[0].names}{word}的是{rows[0].phrase}({names})")
+        for r in rows[:MAX_NAMED]:
+            chunk = ctx.chunks.get(r.chunk_id)
+            if chunk is not None and r.text in chunk.text:
+                cites.append(make_citation(chunk, r.text))
+    if not cites:
+        return []
+    text = ";".join(said) + f"({table.caption})。"
+    return [Candidate(NAME, "table", text, tuple(dict.fromkeys(cites)), cov)]

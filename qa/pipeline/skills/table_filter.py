@@ -13,7 +13,7 @@ from qa.pipeline.skills.enumeration import qualifier
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.places import place_stem
 from qa.question import COUNT_Q, LIST_Q
-from qa.tables import num, row_name_in, row_text
+from qa.tables import count_word, num, row_name_in, row_text
 from qa.text import bigrams, content
 
 NAME = "table_filter"
@@ -25,7 +25,6 @@ MAX_CATEGORY_LEN = 14  # longer cells are prose (隐患主要内容), not catego
 KINDS_Q = re.compile(r"(?:哪几|哪些|几|什么)(?:大)?(?:类|种|样)|分[成为]?(?:哪|几|什么)|类型|类别")
 # a column telling where a row's thing stands, shown beside its name
 _WHERE_COLUMN = re.compile(r"位置|地址|地点|所在地|住所")
-_COUNTED = re.compile(r"[((]共\d+\s*(处|个|家|项|名|条)[))]")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -156,8 +155,7 @@ def _kinds(q: str, table: Table, rows, cats: list[int]):
         counts = Counter(r.cells[j] for _, r in rows if r.cells[j])
         kinds = list(counts)  # in the order the table first lists them
         first = [next((n, r) for n, r in rows if r.cells[j] == k) for k in kinds]
-        unit = _COUNTED.search(table.caption)  # the kinds count rows, not kinds
-        unit = unit.group(1) if unit else "项"
+        unit = count_word(table.caption) or "项"  # the kinds count rows, not kinds
         text = (f"{table.caption}按{table.columns[j]}分为{len(kinds)}类:"
                 + "、".join(f"{k}({counts[k]}{unit})" for k in kinds) + "。")
         return text, first, [], {}
@@ -190,8 +188,8 @@ def _item(table: Table, row: TableRow) -> str:
 
 
 def _unit(q: str, table: Table) -> str:
-    m = _COUNTED.search(table.caption) or re.search(r"(?:几|多少)(个|家|名|项|处|条|种|类)", q)
-    return m.group(1) if m else "项"
+    m = re.search(r"(?:几|多少)(个|家|名|项|处|条|种|类)", q)
+    return count_word(table.caption) or (m.group(1) if m else "项")
 
 
 def _cites(ctx, doc_key: str, t_no: int, picked) -> tuple:
