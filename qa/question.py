@@ -309,6 +309,30 @@ def wh_noun(q: str) -> str | None:
     return None
 
 
+# "哪几种权", "哪几类综合窗口", "重点排查哪几类": kinds asked by a classifier, with the noun they are kinds of
+_KINDS_ASKED = re.compile(r"(?:哪几|哪些|几)(类|种)([\u4e00-\u9fff]{0,4}?)(?:的|呢|啊|呀|吗|[?,。\s]|$)")
+
+
+@lru_cache(maxsize=1024)
+def kind_suffix(q: str) -> str | None:
+    """How the items of an answer to a kinds question end: the noun's last characters ("哪几种权" →
+    权, "哪几类综合窗口" → 窗口), or the classifier itself when no noun follows ("哪几类" → 类:
+    商品类、文化类)."""
+    m = _KINDS_ASKED.search(q)
+    if not m:
+        return None
+    noun = m.group(2)
+    return noun[-2:] if len(noun) >= 2 else noun or m.group(1)
+
+
+def kind_items(q: str, text: str) -> bool:
+    """The text names two or more items of the asked kind ("用能权、用水权", "商品类、文化类")."""
+    suffix = kind_suffix(q)
+    if not suffix:
+        return False
+    return len(re.findall(rf"[\u4e00-\u9fff]{{1,8}}{re.escape(suffix)}(?=[、,;和及与等])", text)) >= 2
+
+
 @lru_cache(maxsize=1024)
 def amount_noun(q: str) -> str | None:
     """What a how-much/where question asks about: "奖金多少" → 奖金, "多少家企业" → 企业,

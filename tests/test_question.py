@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from qa.places import PlaceNames
-from qa.question import asked_extreme, asked_noun, form_bonus, measure_supported, place_supported, unit_supported
+from qa.question import (
+    asked_extreme, asked_noun, form_bonus, kind_items, kind_suffix, measure_supported, place_supported, unit_supported,
+)
 from qa.synonyms import gazette_words
 
 
@@ -108,3 +110,20 @@ def test_asked_extreme(q, asked, source_lines):
 ])
 def test_a_count_takes_the_classifier_of_what_is_counted(q, text, ok):
     assert unit_supported(q, text) is ok
+
+
+@pytest.mark.parametrize("q,suffix", [
+    ("这次交易场所回头看,重点排查哪几类?", "类"),
+    ("交易制度改革涉及哪几种权?", "权"),
+    ("打算整合成哪几类综合窗口", "窗口"),
+    ("电动自行车号牌分哪几种", "种"),
+    ("有哪些部门负责?", None),
+])
+def test_kind_suffix(q, suffix):
+    assert kind_suffix(q) == suffix
+
+
+def test_kind_items_needs_two_items_of_the_asked_kind():
+    assert kind_items("重点排查哪几类?", "排查的重点是商品类、文化类、金融类交易场所")
+    assert not kind_items("重点排查哪几类?", "重点排查类资产证券化业务")
+    assert not kind_items("有哪些部门负责?", "市商务局、市金融办")

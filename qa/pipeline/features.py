@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from qa.pipeline import answer_types
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.places import place_stem
-from qa.question import attribute_supported, form_bonus, measure_supported, place_supported, unit_supported
+from qa.question import (
+    attribute_supported, form_bonus, kind_items, measure_supported, place_supported, unit_supported,
+)
 from qa.score import informative_bigrams
 
 SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "table_filter", "list_member", "enumeration", "extractive",
@@ -40,7 +42,7 @@ SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sent
 FEATURES = (
     ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "sim_known", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
-     "multi_doc", "asked_date", "asked_year", "asked_noun", "place_in_doc")
+     "multi_doc", "asked_date", "asked_year", "asked_noun", "place_in_doc", "kind_items")
     + tuple(f"skill_{s}" for s in SKILL_NAMES)
     + tuple(f"intent_{i}" for i in INTENTS)
     + SKILL_FEATURES
@@ -134,6 +136,8 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     noun = plan.slots.get("noun")
     if noun:
         f["asked_noun"] = 1.0 if noun in flat else 0.0
+    # "重点排查哪几类?": an answer naming two or more items of the asked kind (商品类、文化类)
+    f["kind_items"] = 1.0 if kind_items(q, said) else 0.0
     f.update(answer_types.features(q, said))
     f[f"skill_{cand.skill}"] = 1.0
     f[f"intent_{plan.intent}"] = 1.0
