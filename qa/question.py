@@ -90,6 +90,12 @@ _JOINED = re.compile(rf"[,,\s]+(?=(?:{FORMS['connective']}|{FORMS['next_item']})
 # what makes a clause a question of its own: a question word, or an attribute asked for by name
 _ASKS = re.compile(rf"谁|什么|啥|咋|哪|几|多少|多久|多长|吗|是否|是不是|有没有|能不能|要不要|怎么|如何"
                    rf"|(?:{FORMS['asked_attribute']})$")
+# a clause that ends asking: a question word among its last few characters ("…是多少", "哪天发的")
+# ("那几处", "好几年" point and count, they ask nothing)
+_ENDS_ASKING = re.compile(r"(?:谁|什么时候|啥时候|什么|啥|咋|哪[天年个里些位家种类儿]?|(?<![那这好十])几[处个家名项年天次步]?"
+                          r"|多少[人元个家处件项天]?|多久|多长时间|吗|了没有?|是否|是不是|有没有|能不能|要不要|怎么[样办]?|如何)"
+                          r"[^,,\s]{0,4}$")
+_PAUSE = re.compile(r"[,,\s]+")
 # how a clause is introduced, not what it asks: "两件事:一是", "另外", "还有"
 _CLAUSE_LEAD = re.compile(rf"^(?:问)?(?:(?:{FORMS['matters']})[::]?)?"
                           rf"(?:{FORMS['first_item']}|{FORMS['next_item']}|{FORMS['connective']})?")
@@ -137,6 +143,12 @@ def split_question(q: str) -> list[str]:
         clauses = [c.strip() for c in _JOINED.split(p)]
         if len(clauses) > 1 and not all(_ASKS.search(c) and len(content(c).replace("|", "")) >= 4 for c in clauses):
             clauses = [p.strip()]
+        if len(clauses) == 1:
+            # questions after a bare pause ("通知哪天发的 从哪天开始免费", "利率是多少,最多能贷几年"):
+            # every clause ends asking, else the pause only sets out the topic ("消防那几处隐患,…")
+            paused = [c.strip() for c in _PAUSE.split(p) if c.strip()]
+            if len(paused) > 1 and all(_ENDS_ASKING.search(c) and len(content(c).replace("|", "")) >= 4 for c in paused):
+                clauses = paused
         parts += [x for c in clauses for x in _coordinated(c)]
     parts = [p for p in parts if len(content(p).replace("|", "")) >= 2]
     return [_CLAUSE_LEAD.sub("", p).strip(" ,,:") or p for p in parts] if len(parts) > 1 else [q]

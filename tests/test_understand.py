@@ -62,6 +62,9 @@ def test_the_cap_applies_after_personal_details_go(understander):
     # one question asked of two things
     ("防汛防台管理办法和地质灾害防治管理办法哪个先施行?", ["防汛防台管理办法什么时候施行", "地质灾害防治管理办法什么时候施行"]),
     ("2016年度粮食生产先进县和乡村休闲旅游一等奖分别是谁?", ["2016年度粮食生产先进县是谁", "乡村休闲旅游一等奖是谁"]),
+    # a bare pause between clauses that each end asking
+    ("免费游的通知哪天发的 从哪天开始免费?", ["免费游的通知哪天发的", "从哪天开始免费"]),
+    ("搬迁贷款利率是多少,最多能贷几年?", ["搬迁贷款利率是多少", "最多能贷几年"]),
 ])
 def test_a_question_of_several_questions_has_a_part_for_each(understander, question, parts):
     assert split_question(question) == parts
@@ -117,3 +120,12 @@ def test_a_year_named_relative_to_today_is_a_year_slot(understander, question, y
 ])
 def test_a_question_about_being_in_force_has_its_own_intent(understander, question, intent):
     assert understander.plan(question, TODAY, None, ()).intent == intent
+
+
+@pytest.mark.parametrize("question", [
+    "消防那几处重大隐患,一般要求什么时候前整改好?",  # 那几处 points, it asks nothing
+    "我们村搬迁的事拖了好几年了,三年行动计划到今年是不是已经结束了?",
+    "我是低保户,扶贫健康保险都保哪些?",
+])
+def test_a_pause_that_sets_out_the_topic_does_not_split(question):
+    assert split_question(question) == [question]
