@@ -294,3 +294,19 @@ def test_a_day_in_another_year_cites_the_list_naming_the_spot(engine):
     a = ask(on(engine, dt.date(2026, 8, 12)), "我们几个老姐妹约好中秋节去龙游石窟看看，不知道那天进去还要不要钱？")
     assert "龙游石窟是该活动的13个参与景区之一" in a.answer and "公报未载明2026年的安排" in a.answer
     assert any("龙游石窟" in c.quote for c in a.citations)
+
+
+@pytest.mark.parametrize("q", ["2026年还有全球免费游衢州活动吗?", "今年景区还按每周一免费那个规矩来吗?",
+                               "2026年12月衢州景区是否还全月免费?"])
+def test_a_year_the_free_tour_does_not_cover_is_answered_by_its_own_words_on_later_years(engine, q):
+    """Asked by its year alone (or a month of it), the activity of 2017 says what it said of later
+    years; a time word before 景区 ("12月衢州景区", "今年景区") names no spot off its list."""
+    from qa.pipeline.skills import free_days
+    from qa.pipeline.understand import Understander
+
+    plan = Understander().plan(q, dt.date(2026, 11, 30))
+    cands = free_days.propose(engine.pipeline.ctx, plan, plan.parts[0], [])
+    assert cands and not any(c.features.get("unlisted") for c in cands), [c.text for c in cands]
+    text = cands[0].text
+    assert "此项活动将持续开展,2018年度视情况" in text and "公报未载明2026年的安排" in text
+    assert_weekdays_right(text)

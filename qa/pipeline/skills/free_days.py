@@ -24,6 +24,8 @@ SPOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:山|湖|景区|寺|庙|村|园|
 SPAN_Q = re.compile(r"开始|结束|截止|到什么时候|到啥时候|到哪天|到几月|持续|多久|多长时间")
 
 
+# what names a time, not a place, before "景区" ("2019年12月衢州景区", "今年景区"); and the activity's own words
+_TIME_WORDS = re.compile(r"\d+\s*(?:年|月份?|日|号)|[今明去前后本]年|[今明后]天|景区免费|免费|门票")
 # what ends the words before a place's name: a verb of going, 的, or the month asked ("8月份去衢州景区",
 # "能免费进景区")
 _BEFORE_NAME = re.compile(r".*(?:去|到|在|进|游|玩|逛|的|月份)")
@@ -39,7 +41,7 @@ def _unlisted(q: str, spots, known_place=lambda name: False) -> list[str]:
     # beside a listed spot, "景区" names it again ("去江郎山走走,到时候景区也免费吧"), not another place
     generic_ok = not any(n in q for n in names)
     out = []
-    for m in SPOT_NAME.finditer(re.sub(r"\d+月\d+日|免费|门票|景区免费", " ", q)):
+    for m in SPOT_NAME.finditer(_TIME_WORDS.sub(" ", q)):
         name = _BEFORE_NAME.sub("", m.group(0))
         if name.endswith("景区") and (not generic_ok or known_place(name[:-2])):
             continue
@@ -84,6 +86,12 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
     ends = list(rule.days) + [dt.date(y, m, calendar.monthrange(y, m)[1]) for y, m in rule.whole_months]
     last = max(ends) if ends else dt.date(year, 12, 31)
     period = f"本次活动时间为{full_date(first)}至{full_date(last)}"
+    other = [int(y) for y in plan.slots.get("years", []) if int(y) != year]
+    if day is None and got is None and other:
+        # "2026年还有免费游吗", "今年还按每周一免费来吗": a year the activity does not cover
+        cites = [make_citation(chunk, rule_sentence(chunk))]
+        text = f"{period}。{_spots_named(q, spots, cites)}{_outside(ctx, chunk, other[0], year, cites)}"
+        return Candidate(NAME, "date", text, tuple(cites), 1.0)
     if day is None and got is None:
         if SPAN_Q.search(q):  # "活动从哪天开始到什么时候结束": the span its free days make, in its own words
             rules = [x for x in sentences(chunk.text) if re.search(r"免费[::]", x)]
