@@ -132,7 +132,11 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         # "2017年度…先进集体" asks for the list of that year: an answer printed in 2017 about the
         # 2016年度 list does not name it, however often "2017" stands in its dates
         scope = _SPACE.sub("", f"{said} {context}")
-        f["asked_year"] = 1.0 if all((f"{y}年度" in scope) if f"{y}年度" in q else (y in flat) for y in years) else 0.0
+        # today's date, which a computed answer states ("截至今天2017年5月2日"), names no year asked
+        # about ("今年的…最晚什么时候办完"): every dated answer would hold it
+        t = plan.today
+        own = flat.replace(f"{t.year}年{t.month}月{t.day}日", "")
+        f["asked_year"] = 1.0 if all((f"{y}年度" in scope) if f"{y}年度" in q else (y in own) for y in years) else 0.0
     noun = plan.slots.get("noun")
     if noun:
         f["asked_noun"] = 1.0 if noun in flat else 0.0
