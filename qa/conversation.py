@@ -218,7 +218,15 @@ def _item_name(item: str) -> str:
 
 def _swap_phrase(fragment: str, previous: str) -> str | None:
     """"副主任呢?" after "…管委会主任是谁?" → "…管委会副主任是谁?"; "防汛防台的办法呢?" after
-    "地质灾害防治管理办法什么时候施行?" → "防汛防台的办法什么时候施行?" (the shared head noun)."""
+    "地质灾害防治管理办法什么时候施行?" → "防汛防台的办法什么时候施行?" (the shared head noun).
+    The phrase replaced starts after a word that ends a phrase (的, 里, 中…), and takes in the things
+    coordinated with it ("金融资产、股权类的" is one phrase).
+
+    >>> _swap_phrase("“浙江制造”认证的产品", "知识产权示范城市方案里浙江名牌产品要新增多少个?")
+    '知识产权示范城市方案里“浙江制造”认证的产品要新增多少个?'
+    >>> _swap_phrase("商品类的", "金融资产、股权类的交易场所,啥样的人才能参与交易?")
+    '商品类的交易场所,啥样的人才能参与交易?'
+    """
     f = fragment
     for k in range(min(len(f), 6), 1, -1):
         tail = f[-k:]
@@ -228,11 +236,14 @@ def _swap_phrase(fragment: str, previous: str) -> str | None:
         if len(f) - k <= 1:  # a modifier in front of the same noun: 副主任 for 主任
             return previous[:at] + f + previous[at + k:]
         start = at
-        while start > 0 and at - start < 12 and re.match(r"[\u4e00-\u9fff“”]", previous[start - 1]) \
-                and previous[start - 1] not in "的是在和与及":
+        while start > 0 and at - start < 12 and re.match(r"[\u4e00-\u9fff“”、]", previous[start - 1]) \
+                and previous[start - 1] not in _PHRASE_END:
             start -= 1
         return previous[:start] + f + previous[at + k:]
     return None
+
+
+_PHRASE_END = "的是在和与及里中"
 
 
 def _swap_head(fragment: str, previous: str) -> str | None:
