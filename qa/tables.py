@@ -258,25 +258,11 @@ def _row_forms(header: str, place_heads: frozenset[str]) -> tuple[str, tuple[str
         if trimmed == short:
             break
         short = trimmed
+    # a row that is a place ("江山市") is named by its stem too ("江山那边…"), as the corpus prints it
+    # with its level elsewhere
+    if len(header) == 3 and header[:2] in place_heads and header[2] in "省市县区":
+        shorts.append(header[:2])
     return words, grams, tuple(shorts)
-    if header in q:
-        return header
-    words = re.sub(r"[((][^))]*[))]", "", header)
-    grams = bigrams(words)
-    if len(words) >= 8 and grams:
-        found = sum(1 for b in grams if b in q) / len(grams)
-        if found >= 0.7:
-            return words[: max(3, int(len(words) * found))]
-    short = re.sub(r"(股份有限公司|有限责任公司|有限公司|公司)$", "", header)
-    # callers drop the province, the city and often the county: 浙江开山铸造 → 开山铸造
-    for _ in range(3):
-        if len(short) >= 3 and short in q:
-            return short
-        trimmed = _drop_leading_place(short, place_heads)
-        if trimmed == short:
-            break
-        short = trimmed
-    return None
 
 
 _PLACE_WITH_LEVEL = re.compile(r"([\u4e00-\u9fff]{2})(?:省|市|县|区)")

@@ -74,7 +74,8 @@ def _answers(ctx, q: str, table: Table, rows: list[tuple[int, TableRow]]):
                 fewer = [(n, r) for n, r in picked if word in _item(table, r)]
                 yield (_listing(q, table, f"{where}、含“{word}”", fewer), fewer, named + [word],
                        {"filtered": 1.0})
-    filled = _filled_column(ctx, q, table, rows)
+    # a row the question names asks for its own cell ("江山那边地面塌陷的有几个"), not for the rows
+    filled = None if any(row_name_in(q, r.header, ctx.place_heads) for _, r in rows) else _filled_column(ctx, q, table, rows)
     if filled is not None:
         j, label, picked = filled
         yield (_listing(q, table, f"{table.columns[j]}有任务", picked, value_col=j), picked, [],
