@@ -310,3 +310,13 @@ def test_a_year_the_free_tour_does_not_cover_is_answered_by_its_own_words_on_lat
     text = cands[0].text
     assert "此项活动将持续开展,2018年度视情况" in text and "公报未载明2026年的安排" in text
     assert_weekdays_right(text)
+
+
+def test_who_goes_free_is_answered_by_the_notices_own_line_and_pointing_words_name_no_spot(engine):
+    from qa.pipeline.skills import free_days
+    from qa.pipeline.understand import Understander
+
+    plan = Understander().plan("我不是衢州本地人,去那些景区也能不要门票吗?", dt.date(2017, 6, 1))
+    cands = free_days.propose(engine.pipeline.ctx, plan, plan.parts[0], [])
+    assert not any(c.features.get("unlisted") for c in cands), [c.text for c in cands]
+    assert any("免费对象:海内外游客" in c.text for c in cands), [c.text for c in cands]

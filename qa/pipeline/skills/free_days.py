@@ -42,7 +42,8 @@ def _unlisted(q: str, spots, known_place=lambda name: False) -> list[str]:
     generic_ok = not any(n in q for n in names)
     out = []
     for m in SPOT_NAME.finditer(_TIME_WORDS.sub(" ", q)):
-        name = _BEFORE_NAME.sub("", m.group(0))
+        # "那些景区", "这个景区" point back at the spots, they name none
+        name = re.sub(r"^[那这哪](?:些|个|几个|几家)?", "", _BEFORE_NAME.sub("", m.group(0)))
         if name.endswith("景区") and (not generic_ok or known_place(name[:-2])):
             continue
         if len(name) >= 2 and not any(name in n or n in name for n in names) and name not in ("景区", "公园"):
@@ -103,7 +104,7 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
                     + ("公报所列:" + "".join(f"“{ln.rstrip(';;。')}”" for ln in lines) + "。" if lines else ""))
             cites = tuple(make_citation(chunk, x) for x in rules + lines)
             return Candidate(NAME, "date", text, cites, 1.0)
-        return _in_general(q, rule, chunk, spots)
+        return _for_whom(ctx, q, rule, chunk, spots) or _in_general(q, rule, chunk, spots)
     cites = [make_citation(chunk, rule_sentence(chunk))]
     if day is not None:
         yearless = asked.how == "yearless"
@@ -207,6 +208,25 @@ def _outside(ctx, chunk, year: int, rule_year: int, cites: list) -> str:
     title = f"《{doc.title}》" if doc else "公报"
     return (f"{title}所载免费安排为{rule_year}年的活动:{quoted}公报未载明{year}年的安排,"
             "不能按上述日期判断该日是否免费(免门票)。")
+
+
+# who the asker is, when the question is whether people like them go free ("外国游客也能免费进吗",
+# "不是衢州本地人,也能不要门票吗")
+_WHO_GOES = re.compile(r"游客|外国|外地|外省|本地|老人|学生|小孩|儿童|[^一-龥]?人[,,]?(?:也|能|可以|还)")
+
+
+def _for_whom(ctx, q: str, rule, chunk, spots) -> Candidate | None:
+    """Who the activity is free for, in the notice's own words (its 免费对象 line), with its free times."""
+    if not _WHO_GOES.search(q):
+        return None
+    for c in ctx.by_doc.get(chunk.doc_key, []):
+        line = next((x for x in sentences(c.text) if re.match(r"^(?:[((][一二三四五六七八九十][))])?免费对象[::]", x)), None)
+        if line:
+            rules = [x for x in sentences(chunk.text) if re.search(r"免费[::]", x)]
+            text = f"公报所载:“{line.rstrip('。')}”。免费时间:" + "".join(rules)
+            cites = (make_citation(c, line),) + tuple(make_citation(chunk, r) for r in rules)
+            return Candidate(NAME, "date", text, cites, 1.0)
+    return None
 
 
 def _in_general(q: str, rule, chunk, spots) -> Candidate | None:
