@@ -212,6 +212,14 @@ def count_word(caption: str) -> str | None:
     return m.group(1) if m else None
 
 
+_NO_FIGURE = ("-", "—", "–", "--", "——", "/", "/")
+
+
+def has_value(cell: str) -> bool:
+    """A cell that states something: not empty, and not the dash a table prints where it has no figure."""
+    return bool(cell) and cell.strip() not in _NO_FIGURE
+
+
 def is_amount(col: str) -> bool:
     """A column of amounts, which take the table's unit (not a growth rate or a share)."""
     return "%" not in col and "率" not in col and "增幅" not in col

@@ -114,3 +114,11 @@ def test_the_earliest_and_latest_dated_rows(propose):
     assert "等17处" in text  # a date many rows share: three named, the rest counted in the caption's word
     # "最晚…完成" alone asks one deadline at its latest, not a ranking of rows
     assert propose(table_extreme, "威胁10人以下的隐患点综合治理最晚哪年底完成?") == []
+
+
+def test_an_empty_or_dashed_cell_of_the_asked_year_is_not_an_answer(propose):
+    # the indicator table prints "-" for 2015 where it had no figure, and leaves 2020/2025 empty
+    # for a rate it only states for 2015
+    assert not propose(table_cell, "2015年生产性服务业增加值占地区生产总值的比重是多少?")
+    assert not propose(table_cell, "工业主要污染物排放量下降幅度2025年要降多少?")
+    assert any("28" in c.text for c in propose(table_cell, "生产性服务业增加值占地区生产总值的比重2020年要到多少?"))

@@ -6,7 +6,8 @@ import re
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.tables import (
-    ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, is_amount, num, pick_columns, row_name_in, row_text,
+    ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, has_value, is_amount, num, pick_columns, row_name_in,
+    row_text,
 )
 
 NAME = "table_cell"
@@ -93,11 +94,15 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
     chunk = ctx.by_id_suffix.get((doc.key, f"{t_no}/r{r_no}"))
     if chunk is None:
         return None
-    cols = [j for j in pick_columns(q, table) if row.cells[j]]  # an empty cell answers nothing
+    picked = pick_columns(q, table)
+    cols = [j for j in picked if has_value(row.cells[j])]  # an empty cell (or a dash) answers nothing
+    years = re.findall(r"20\d\d年", q)
+    if years and not cols and any(y in table.columns[j] for j in picked for y in years):
+        return None  # the asked year's cell of this row is empty: the table does not state it
     # an unnamed column (列5: the PDF lost its heading) shows its value alone
     full = ";".join(f"{'' if PLACEHOLDER_COLUMN.match(c) else c + ' '}{v}"
                     f"{table.unit if table.unit and is_amount(c) and num(v) is not None else ''}"
-                    for c, v in zip(table.columns, row.cells) if v)
+                    for c, v in zip(table.columns, row.cells) if has_value(v))
     if cols:
         parts = []
         for col in cols:
