@@ -212,6 +212,8 @@ def count_word(caption: str) -> str | None:
     return m.group(1) if m else None
 
 
+# rows that sum the others up: no row of their own to rank, list or filter
+AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 _NO_FIGURE = ("-", "—", "–", "--", "——", "/", "/")
 
 

@@ -7,7 +7,8 @@ from qa.pipeline.skills import (
     validity,
 )
 
-SKILLS = (free_days, doc_dates, validity, deadline, table_cell, table_extreme, table_filter, list_member, enumeration, extractive)
+SKILLS = (free_days, doc_dates, validity, deadline, table_cell, table_extreme, table_filter, list_member, enumeration,
+          extractive)
 SKILL_NAMES = tuple(s.NAME for s in SKILLS)
 
 

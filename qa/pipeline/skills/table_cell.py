@@ -6,12 +6,11 @@ import re
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.tables import (
-    ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, has_value, is_amount, num, pick_columns, row_name_in,
-    row_text,
+    AGGREGATE_ROWS, ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, has_value, is_amount, num,
+    pick_columns, row_name_in, row_text,
 )
 
 NAME = "table_cell"
-AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 MAX_ROWS = 3  # the best rows by name match; the selector chooses among them
 # asks for every year of an indicator, not one: "每年分别", "三年各是多少", "2017到2019年"
 SEVERAL_YEARS = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间|分别|各)|分别|20\d\d年?(?:到|至|—|-)20\d\d")

@@ -6,10 +6,9 @@ import re
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import asked_extreme
-from qa.tables import count_word, is_amount, num, pick_columns, row_name_in, row_text
+from qa.tables import AGGREGATE_ROWS, count_word, is_amount, num, pick_columns, row_name_in, row_text
 
 NAME = "table_extreme"
-AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 _TOTAL_COLUMN = re.compile(r"总数|合计|总计")
 # the earliest or latest of a table's dated cells ("整改最早几月底要完成,最晚几月底")
 _DATE_EXTREME = re.compile(r"最早|最晚|最迟")

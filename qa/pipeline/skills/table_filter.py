@@ -1,6 +1,6 @@
 """Rows of a table a list question picks out, computed over the parsed table: by a value it names in
 a category column ("开化县的消防隐患有哪些" → 隐患所在辖区 = 开化县, 隐患类别 = 消防), by a column it
-names that only some rows fill ("有改建任务的是哪几个县"), or the kinds a category column or a
+names that only some rows fill ("有改建任务的是哪几个县": 改建 not 0), or the kinds a category column or a
 column group holds ("隐患分成哪几类", "按灾害类型分有哪几种")."""
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from qa.pipeline.skills.enumeration import qualifier
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.places import place_stem
 from qa.question import COUNT_Q, LIST_Q
-from qa.tables import count_word, num, row_name_in, row_text
+from qa.tables import AGGREGATE_ROWS, count_word, num, row_name_in, row_text
 from qa.text import bigrams, content
 
 NAME = "table_filter"
-AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 MIN_TABLE_COV = 0.15  # the rest of the question must fit the table: a value alone ("开化县") picks rows anywhere
 MAX_CITES = 12
 MAX_CATEGORY_LEN = 14  # longer cells are prose (隐患主要内容), not categories
@@ -75,10 +74,11 @@ def _answers(ctx, q: str, table: Table, rows: list[tuple[int, TableRow]]):
                 yield (_listing(q, table, f"{where}、含“{word}”", fewer), fewer, named + [word],
                        {"filtered": 1.0})
     # a row the question names asks for its own cell ("江山那边地面塌陷的有几个"), not for the rows
-    filled = None if any(row_name_in(q, r.header, ctx.place_heads) for _, r in rows) else _filled_column(ctx, q, table, rows)
+    named_row = any(row_name_in(q, r.header, ctx.place_heads) for _, r in rows)
+    filled = None if named_row else _filled_column(ctx, q, table, rows)
     if filled is not None:
-        j, label, picked = filled
-        yield (_listing(q, table, f"{table.columns[j]}有任务", picked, value_col=j), picked, [],
+        j, picked = filled
+        yield (_listing(q, table, f"{table.columns[j]}不为0", picked, value_col=j), picked, [],
                {"filtered": 1.0})
     if KINDS_Q.search(q) and not conds:
         kinds = _kinds(q, table, rows, cats)
@@ -125,7 +125,7 @@ def _filled_column(ctx, q: str, table: Table, rows):
             continue
         vals = [(n, r) for n, r in rows if j < len(r.cells) and r.cells[j] and num(r.cells[j]) != 0]
         if 0 < len(vals) < len(rows) and (best is None or len(label) > best[0]):
-            best = (len(label), j, label, vals)
+            best = (len(label), j, vals)
     return None if best is None else best[1:]
 
 
