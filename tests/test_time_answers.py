@@ -320,3 +320,21 @@ def test_who_goes_free_is_answered_by_the_notices_own_line_and_pointing_words_na
     cands = free_days.propose(engine.pipeline.ctx, plan, plan.parts[0], [])
     assert not any(c.features.get("unlisted") for c in cands), [c.text for c in cands]
     assert any("免费对象:海内外游客" in c.text for c in cands), [c.text for c in cands]
+
+
+def test_a_plans_section_for_the_year_asked_and_every_years_in_turn(engine):
+    from qa.pipeline.skills import year_units
+    from qa.pipeline.understand import Understander
+
+    understander = Understander()
+
+    def texts(q, today=dt.date(2018, 5, 21)):
+        plan = understander.plan(q, today)
+        return [c.text for c in year_units.propose(engine.pipeline.ctx, plan, plan.parts[0], [])]
+
+    one = texts("除险安居三年行动2019年主要做什么?")
+    assert len(one) == 1 and one[0].startswith("(三)2019年。") and "回头看" in one[0]
+    assert texts("那个除险安居行动明年要做到啥程度?")[0].startswith("(三)2019年。")  # 明年, asked in 2018
+    every = texts("除险安居三年行动每年主要干啥?")
+    assert every and all(y in every[0] for y in ("(一)2017年", "(二)2018年", "(三)2019年"))
+    assert texts("除险安居三年行动2021年做什么?") == []  # a year the plan has no section for

@@ -13,7 +13,7 @@ from qa.question import (
 )
 from qa.score import informative_bigrams
 
-SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "table_filter", "list_member", "enumeration", "extractive",
+SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "table_filter", "year_units", "list_member", "enumeration", "extractive",
                "validity", "deadline")
 INTENTS = ("count", "list", "valid", "date", "when", "who", "where", "amount", "yesno", "fact")
 # which candidate kinds answer which intents (question type ↔ candidate type)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from qa.pipeline.skills import (
     deadline, doc_dates, enumeration, extractive, free_days, list_member, table_cell, table_extreme, table_filter,
-    validity,
+    validity, year_units,
 )
 
 SKILLS = (free_days, doc_dates, validity, deadline, table_cell, table_extreme, table_filter, list_member, enumeration,
-          extractive)
+          year_units, extractive)
 SKILL_NAMES = tuple(s.NAME for s in SKILLS)
 
 

@@ -1,0 +1,63 @@
+"""What a plan sets for a year, where its outline has a section per year ("(一)2017年。全面启动…",
+"(二)2018年。…"): the section of the year asked ("2019年主要做什么", "明年要做到啥程度"), or every
+year's in turn ("三年各干些啥", "每年主要干啥")."""
+from __future__ import annotations
+
+import re
+
+from qa.cite import make_citation
+from qa.pipeline.types import Candidate, Part, QueryPlan
+
+NAME = "year_units"
+MIN_COV = 0.2  # the question must be about the plan, not only name one of its years
+# a heading that is a year and nothing else, numbered or not: "(一)2017年", "2018年度"
+_YEAR_HEADING = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)?\s*"
+                           r"(20\d\d)\s*年度?[。.]?\s*$")
+# asks for every year in turn
+EVERY_YEAR = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间)?(?:分别|各)|分几年|哪几年.{0,4}(?:干|做|搞)")
+
+
+def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
+    q = part.text
+    asked = [int(y) for y in plan.slots.get("years") or []]
+    every = bool(EVERY_YEAR.search(q))
+    if not asked and not every:
+        return []
+    out = []
+    for doc, parent, units in year_sections(ctx):
+        cov = ctx.cov(q, f"{doc.title} {doc.subtitle or ''} {parent}")
+        if cov < MIN_COV:
+            continue
+        chosen = units if every or not asked else [u for u in units if u[0] in asked]
+        if not chosen:
+            continue
+        texts, cites = [], []
+        for _, chunk, quote in chosen:
+            cites.append(make_citation(chunk, quote))
+            texts.append(f"{quote}[{len(cites)}]")
+        out.append(Candidate(NAME, "fact", "".join(texts), tuple(cites), cov,
+                             {"sentences": float(len(cites))}))
+    return out
+
+
+def year_sections(ctx) -> tuple:
+    """(document, parent heading, ((year, chunk, quote), …)) for every outline level whose sections
+    are headed by years, once per corpus."""
+    return ctx.lookup("year_units.sections", _year_sections)
+
+
+def _year_sections(ctx) -> tuple:
+    out, seen = [], set()
+    for doc in ctx.corpus.documents:
+        for u in doc.walk():
+            found = []
+            for kid in u.children:
+                m = _YEAR_HEADING.match(kid.heading)
+                chunk = ctx.by_path.get((doc.key, kid.path)) if m else None
+                if chunk is not None and chunk.text.strip():
+                    found.append((int(m.group(1)), chunk, chunk.text.strip()))
+            ids = tuple(c.id for _, c, _ in found)
+            if len(found) >= 2 and ids not in seen:  # one level, however often the outline walks to it
+                seen.add(ids)
+                out.append((doc, u.heading, tuple(found)))
+    return tuple(out)
