@@ -17,7 +17,8 @@ NAME = "free_days"
 
 
 # how a place people visit is named: 西湖, 灵隐寺, 千岛湖景区, 乌镇古镇
-SPOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:山|湖|景区|寺|庙|村|园|关|洞|石窟|石林|古镇|公园|岛|峡|谷|瀑布|街区)")
+# (the ending repeats: 千岛湖 ends in 岛 and then 湖)
+SPOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:山|湖|景区|寺|庙|村|园|关|洞|石窟|石林|古镇|公园|岛|峡|谷|瀑布|街区)+")
 
 
 # when an activity runs: from when, until when, for how long
@@ -25,7 +26,9 @@ SPAN_Q = re.compile(r"开始|结束|截止|到什么时候|到啥时候|到哪�
 
 
 # what names a time, not a place, before "景区" ("2019年12月衢州景区", "今年景区"); and the activity's own words
-_TIME_WORDS = re.compile(r"\d+\s*(?:年|月份?|日|号)|[今明去前后本]年|[今明后]天|景区免费|免费|门票")
+_TIME_WORDS = re.compile(r"\d+\s*(?:年|月份?|日|号|个|家|处)|[今明去前后本]年|[今明后]天|景区免费|免费|门票")
+# words that say which spots or what kind, naming none: "参与景区", "其他景区", "那些景区"
+_NOT_A_NAME = re.compile(r"^(?:参与|免费|其他|其它|别的|所有|全部|各个|各|周边|附近|收费|这些|那些|哪些|这个|那个|哪个)")
 # what ends the words before a place's name: a verb of going, 的, or the month asked ("8月份去衢州景区",
 # "能免费进景区")
 _BEFORE_NAME = re.compile(r".*(?:去|到|在|进|游|玩|逛|的|月份)")
@@ -42,9 +45,12 @@ def _unlisted(q: str, spots, known_place=lambda name: False) -> list[str]:
     generic_ok = not any(n in q for n in names)
     out = []
     for m in SPOT_NAME.finditer(_TIME_WORDS.sub(" ", q)):
-        # "那些景区", "这个景区" point back at the spots, they name none
-        name = re.sub(r"^[那这哪](?:些|个|几个|几家)?", "", _BEFORE_NAME.sub("", m.group(0)))
-        if name.endswith("景区") and (not generic_ok or known_place(name[:-2])):
+        # "那些景区", "这个景区" point back at the spots, they name none; "衢州那些景区" is the city's
+        name = _BEFORE_NAME.sub("", m.group(0))
+        name = re.split(r"[那这哪](?:些|个|几个|几家)", name)[-1]
+        if name.endswith("景区") and (not generic_ok or known_place(name[:-2]) or _NOT_A_NAME.match(name)):
+            continue
+        if known_place(name):  # a place the corpus prints ("江山" in "江山的大陈古村") is no spot off the list
             continue
         if len(name) >= 2 and not any(name in n or n in name for n in names) and name not in ("景区", "公园"):
             out.append(name)
