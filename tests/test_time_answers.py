@@ -338,3 +338,18 @@ def test_a_plans_section_for_the_year_asked_and_every_years_in_turn(engine):
     every = texts("除险安居三年行动每年主要干啥?")
     assert every and all(y in every[0] for y in ("(一)2017年", "(二)2018年", "(三)2019年"))
     assert texts("除险安居三年行动2021年做什么?") == []  # a year the plan has no section for
+
+
+def test_a_spot_off_the_list_is_said_to_be_off_it_on_the_day_asked(engine):
+    """"6月12日去西湖免费吗?": 西湖 is none of the 13 spots; the answer says so, names the day asked
+    (the activity's year, with its weekday) and never calls it a free day."""
+    from qa.pipeline.skills import free_days
+    from qa.pipeline.understand import Understander
+
+    q = "6月12日去西湖免费吗?"
+    plan = Understander().plan(q, dt.date(2017, 6, 1))
+    cands = free_days.propose(engine.pipeline.ctx, plan, plan.parts[0], [])
+    off = [c.text for c in cands if c.features.get("unlisted")]
+    assert off and off[0].startswith("西湖不在") and "2017年6月12日(星期一)的免费安排" in off[0], off
+    a = ask(engine, q)
+    assert "是免费日" not in a.answer and ("西湖不在" in a.answer or not a.found)

@@ -70,8 +70,14 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         unlisted = _unlisted(q, spots, ctx.knows_place)
         if unlisted and spots:
             # a computed answer about a named thing first confirms the thing is on the cited list
+            # the day asked, as it means here (a yearless day is the activity's year), with its weekday
+            asked = question_date(q, plan.today)
+            day = asked.day if asked else None
+            if day is not None and asked.how == "yearless" and rule.days:
+                day = day.replace(year=rule.days[0].year)
+            when = f"{full_date(day)}的" if day is not None else ""
             text = (f"{'、'.join(unlisted)}不在公报所列参与“免费游”活动的{len(spots[0])}个景区之中"
-                    f"({'、'.join(spots[0])}),公报未载明其免费安排。")
+                    f"({'、'.join(spots[0])}),公报未载明其{when}免费安排。")
             cand = Candidate(NAME, "date", text, (make_citation(spots[1], spots[2]),), 1.0)
             out.append(cand.with_features({"unlisted": 1.0}))
             continue
