@@ -353,3 +353,15 @@ def test_a_spot_off_the_list_is_said_to_be_off_it_on_the_day_asked(engine):
     assert off and off[0].startswith("西湖不在") and "2017年6月12日(星期一)的免费安排" in off[0], off
     a = ask(engine, q)
     assert "是免费日" not in a.answer and ("西湖不在" in a.answer or not a.found)
+
+
+def test_the_free_days_in_all_are_counted_from_the_list_and_checked_against_the_notice(engine):
+    from qa.pipeline.skills import free_days
+    from qa.pipeline.understand import Understander
+
+    understander = Understander()
+    for today, tail in ((dt.date(2017, 5, 15), ""), (dt.date(2026, 11, 30), "公报未载明2026年的安排。")):
+        plan = understander.plan("今年景区免费加起来一共多少天?", today)
+        text = free_days.propose(engine.pipeline.ctx, plan, plan.parts[0], [])[0].text
+        assert text.startswith("2017年活动的免费日共59天(逐日列明的28天、2017年12月全月31天)")
+        assert "“以上两项共计59天”" in text and text.endswith(tail or "。")

@@ -57,8 +57,14 @@ def _unlisted(q: str, spots, known_place=lambda name: False) -> list[str]:
     return out
 
 
+# how many free days in all: "一共免费多少天", "加起来几天"
+TOTAL_Q = re.compile(r"(?:一共|共计|合计|总共|总计|加起来|算下来).{0,8}(?:多少|几)天|(?:多少|几)天.{0,4}(?:一共|总共|加起来)")
+
+
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
+    if ctx.free_rules and TOTAL_Q.search(q) and re.search(r"免费|景区|游", q):
+        return [c for rule, chunk, _ in ctx.free_rules if (c := _total(plan, rule, chunk)) is not None]
     if not ctx.free_rules or re.search(r"一共|共计|合计|总共|总计", q):
         return []
     # asked about the activity in its words, or about a place it lists ("国庆去根宫佛国要钱吗?")
@@ -178,6 +184,29 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
     else:
         text = f"{year}年{month}月没有免费日。" + why_not(dt.date(year, month, 1), rule)
     return Candidate(NAME, "date", text, tuple(cites), 1.0)
+
+
+def _total(plan: QueryPlan, rule, chunk) -> Candidate | None:
+    """The free days counted from the parsed list (listed days plus whole free months), with the
+    notice's own total where it states one and agrees; a year asked that the list is not for is said
+    to be uncovered ("今年" asked in 2026)."""
+    whole = sum(calendar.monthrange(y, m)[1] for y, m in rule.whole_months)
+    n = len(rule.days) + whole
+    if not n:
+        return None
+    year = (rule.days[0].year if rule.days else rule.whole_months[0][0])
+    stated = next((x for x in sentences(chunk.text) if re.search(rf"共计?{n}天", x)), None)
+    parts = [f"逐日列明的{len(rule.days)}天"] if rule.days else []
+    parts += [f"{y}年{m}月全月{calendar.monthrange(y, m)[1]}天" for y, m in rule.whole_months]
+    text = f"{year}年活动的免费日共{n}天(" + "、".join(parts) + ")。"
+    cites = [make_citation(chunk, rule_sentence(chunk))]
+    if stated:
+        text += f"公报载明:“{stated.rstrip('。:: ')}”。"
+        cites.append(make_citation(chunk, stated))
+    other = sorted({int(y) for y in plan.slots.get("years", []) if int(y) != year})
+    if other:
+        text += f"公报未载明{'、'.join(map(str, other))}年的安排。"
+    return Candidate(NAME, "date", text, tuple(cites), 1.0, {"sentences": float(len(cites))})
 
 
 def _named(asked, day: dt.date) -> str:
