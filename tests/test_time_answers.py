@@ -365,3 +365,16 @@ def test_the_free_days_in_all_are_counted_from_the_list_and_checked_against_the_
         text = free_days.propose(engine.pipeline.ctx, plan, plan.parts[0], [])[0].text
         assert text.startswith("2017年活动的免费日共59天(逐日列明的28天、2017年12月全月31天)")
         assert "“以上两项共计59天”" in text and text.endswith(tail or "。")
+
+
+def test_a_months_free_days_say_which_monday_the_list_leaves_out_and_why(engine):
+    from qa.pipeline.skills import free_days
+    from qa.pipeline.understand import Understander
+
+    plan = Understander().plan("10月份哪几天免费?", dt.date(2017, 9, 20))
+    text = free_days.propose(engine.pipeline.ctx, plan, plan.parts[0], [])[0].text
+    assert text.startswith("2017年10月的免费日为 10.9、10.16、10.23、10.30,共4天。")
+    assert "2017年10月2日(星期一)未列入:该日为国家法定假日(国庆节)" in text and "除国家法定假日以外" in text
+    assert_weekdays_right(text)
+    plan = Understander().plan("6月份哪几天免费?", dt.date(2017, 5, 20))
+    assert "未列入" not in free_days.propose(engine.pipeline.ctx, plan, plan.parts[0], [])[0].text

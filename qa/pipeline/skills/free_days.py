@@ -173,6 +173,14 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
         text = (f"{year}年{month}月的免费日为 {line.split(':', 1)[-1].split(':', 1)[-1].rstrip(';;。')}"
                 + (f",共{n}天。" if n else "。"))
         cites = [make_citation(chunk, line)]
+        # the Mondays of the month a Monday rule leaves out, and why ("10月2日为国庆假期")
+        if days and not whole and "周一" in rule.rule_text:
+            skipped = [d for d in _mondays(year, month) if min(rule.days) <= d and d not in rule.days]
+            for d in skipped:
+                text += f"{full_date(d)}未列入:{why_not(d, rule)}"
+            if skipped:
+                text += f"公报规定:“{rule_sentence(chunk).rstrip('。')}”。"
+                cites.append(make_citation(chunk, rule_sentence(chunk)))
         if whole:
             sent = next((x for x in sentences(chunk.text) if f"{year}年{month}月" in x and "免费" in x), None)
             if sent:
@@ -184,6 +192,12 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
     else:
         text = f"{year}年{month}月没有免费日。" + why_not(dt.date(year, month, 1), rule)
     return Candidate(NAME, "date", text, tuple(cites), 1.0)
+
+
+def _mondays(year: int, month: int) -> list[dt.date]:
+    first = dt.date(year, month, 1)
+    return [first + dt.timedelta(days=k) for k in range(calendar.monthrange(year, month)[1])
+            if (first + dt.timedelta(days=k)).weekday() == 0]
 
 
 def _total(plan: QueryPlan, rule, chunk) -> Candidate | None:
