@@ -33,9 +33,9 @@ def test_content_that_looks_like_courtesy_stays(understander, question):
 
 
 @pytest.mark.parametrize("opener", ["请问下", "你好,请问下", "想问下", "麻烦问下"])
-@pytest.mark.parametrize("question", ["下周一去江郎山要门票吗?", "下个月景区免费吗?", "下午能办吗?", "下半年干啥?"])
+@pytest.mark.parametrize("question", ["下周一去江郎山要门票吗?", "下个月景区免费吗?", "下星期三能办吗?", "下半年干啥?"])
 def test_a_courtesy_down_does_not_take_the_next_week(understander, opener, question):
-    """"请问下" is courtesy, but the 下 of 下周一/下个月/下午 belongs to the question."""
+    """"请问下" is courtesy, but the 下 of 下周一/下个月/下星期/下半年 belongs to the question."""
     assert understander.plan(opener + question, TODAY, None, ()).match == understander.plan(question, TODAY, None, ()).match
 
 
