@@ -113,7 +113,7 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
         return Candidate(NAME, "date", text, tuple(cites), 1.0)
     if day is None and got is None:
         if SPAN_Q.search(q):  # "活动从哪天开始到什么时候结束": the span its free days make, in its own words
-            rules = [x for x in sentences(chunk.text) if re.search(r"免费[::]", x)]
+            rules = _free_time_lines(chunk)
             # the listed lines where the span ends: the last listed day's month, and whole free months
             months = dict.fromkeys([max(rule.days).month] if rule.days else [])
             months.update(dict.fromkeys(m for _, m in sorted(rule.whole_months)))
@@ -277,11 +277,16 @@ def _for_whom(ctx, q: str, rule, chunk, spots) -> Candidate | None:
     for c in ctx.by_doc.get(chunk.doc_key, []):
         line = next((x for x in sentences(c.text) if re.match(r"^(?:[((][一二三四五六七八九十][))])?免费对象[::]", x)), None)
         if line:
-            rules = [x for x in sentences(chunk.text) if re.search(r"免费[::]", x)]
+            rules = _free_time_lines(chunk)
             text = f"公报所载:“{line.rstrip('。')}”。免费时间:" + "".join(rules)
             cites = (make_citation(c, line),) + tuple(make_citation(chunk, r) for r in rules)
             return Candidate(NAME, "date", text, cites, 1.0)
     return None
+
+
+def _free_time_lines(chunk) -> list[str]:
+    """The notice's own lines of free time ("周一免费:…", "12月免费:…")."""
+    return [x for x in sentences(chunk.text) if re.search(r"免费[::]", x)]
 
 
 def _in_general(q: str, rule, chunk, spots) -> Candidate | None:
@@ -291,7 +296,7 @@ def _in_general(q: str, rule, chunk, spots) -> Candidate | None:
     named = [s for s in spots[0] if s in q]
     if not named:
         return None
-    rules = [s for s in sentences(chunk.text) if re.search(r"免费[::]", s)]
+    rules = _free_time_lines(chunk)
     text = f"{'、'.join(named)}是参与“免费游”的{len(spots[0])}个景区之一。免费时间:" + "".join(rules)
     cites = (make_citation(spots[1], spots[2]),) + tuple(make_citation(chunk, r) for r in rules)
     return Candidate(NAME, "date", text, cites, 1.0)

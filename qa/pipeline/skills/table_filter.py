@@ -11,7 +11,6 @@ from qa.cite import make_citation
 from qa.model import Table, TableRow
 from qa.pipeline.skills.enumeration import qualifier
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.places import place_stem
 from qa.question import COUNT_Q, LIST_Q
 from qa.tables import AGGREGATE_ROWS, count_word, num, row_name_in, row_text
 from qa.text import bigrams, content
@@ -57,7 +56,8 @@ def _answers(ctx, q: str, table: Table, rows: list[tuple[int, TableRow]]):
     conds = []
     for j in cats:
         values = sorted({r.cells[j] for _, r in rows if r.cells[j]}, key=len, reverse=True)
-        named = [(v, w) for v in values if (w := _named(ctx, q, v))]
+        # a place value is named by its stem too (柯城 for 柯城区): row_name_in's short forms
+        named = [(v, w) for v in values if (w := row_name_in(q, v, ctx.place_heads))]
         if named:
             conds.append((j, *named[0]))
     if conds:
@@ -84,15 +84,6 @@ def _answers(ctx, q: str, table: Table, rows: list[tuple[int, TableRow]]):
         kinds = _kinds(q, table, rows, cats)
         if kinds is not None:
             yield kinds
-
-
-def _named(ctx, q: str, value: str) -> str | None:
-    """How the question names a cell value: as a row name is named, or a place by its stem (柯城区 → 柯城)."""
-    found = row_name_in(q, value, ctx.place_heads)
-    if found:
-        return found
-    stem = place_stem(value)
-    return stem if stem != value and stem in ctx.place_heads and stem in q else None
 
 
 def category_columns(table: Table, rows: list[TableRow]) -> list[int]:
