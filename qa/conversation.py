@@ -31,6 +31,7 @@ _Q_TAIL = re.compile(r"[??!!。\s]+$")
 @dataclass(frozen=True)
 class Turn:
     question: str  # the standalone form that was answered
+    topic: str | None = None  # what the conversation is about, carried to follow-ups that name part of it
     doc_key: str | None = None
     items: tuple[str, ...] = ()  # the latest enumeration answered in this session ("第一个" points into it)
 
@@ -102,7 +103,8 @@ def asks_only_passed(part: str) -> bool:
     return is_elliptical(part) and bool(_PASSED_Q.search(part))
 
 
-def rewrite(question: str, previous: str | None, known_place: Callable[[str], bool] | None = None) -> str:
+def rewrite(question: str, previous: str | None, known_place: Callable[[str], bool] | None = None,
+            topic: str | None = None) -> str:
     """Standalone form of a follow-up, given the previous standalone question; `known_place` says
     whether a name ("开化县") is a place the corpus prints (without it, only levels are swapped).
 
@@ -164,7 +166,7 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     swapped = _swap_phrase(q, previous) or _swap_head(q, previous)
     if swapped:
         return swapped
-    return combine(q, previous)
+    return combine(q, previous, topic)
 
 
 def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> str | None:
@@ -275,20 +277,36 @@ _TOPIC_ADVERB = re.compile(rf"(?:{FORMS['topic_adverb']})[\u4e00-\u9fff]?$")
 _ASK = re.compile(r"谁|什么|哪|多少|多大|多久|几|怎么|如何|是否|有没有|吗")
 
 
-def combine(question: str, previous: str) -> str:
-    """Carry the previous topic (the previous question before its own ask) into a question that
-    names only part of it: "什么时候要完成?" after "“衢州有礼”区域品牌课题谁牵头?".
+def topic_of(question: str) -> str:
+    """What a question is about: its text before its own ask, without a clause in which the asker
+    speaks of themself ("我家是低保户,…": their circumstance, not the topic).
 
-    >>> combine("那保费要我们自己出吗?", "扶贫健康保险都保哪些情况?")
-    '扶贫健康保险保费要我们自己出吗?'
+    >>> topic_of("我家是低保户,扶贫健康保险都保哪些情况?")
+    '扶贫健康保险'
     """
-    prev = _Q_TAIL.sub("", previous)
+    prev = _Q_TAIL.sub("", question)
+    clauses = re.split(r"(?<=[,;])", prev)
+    while len(clauses) > 1 and re.match(FORMS["own"], clauses[0]):
+        clauses.pop(0)
+    prev = "".join(clauses)
     m = _ASK.search(prev)
     topic = prev[: m.start()] if m and m.start() >= 4 else prev
     topic = topic.rstrip("分有是要的在和,,")
     # the previous ask's own verb is not topic: "电动自行车上牌要带(什么材料)" → 电动自行车上牌
     topic = re.sub(r"(?:需要|应当|要|需|应|得)?(?:带|交|提交|准备|办)?$", "", topic) or topic
     # …nor an adverb and the one-character verb after it: "扶贫健康保险都保(哪些情况)" → 扶贫健康保险
-    topic = _TOPIC_ADVERB.sub("", topic) or topic
+    return _TOPIC_ADVERB.sub("", topic) or topic
+
+
+def combine(question: str, previous: str, topic: str | None = None) -> str:
+    """Carry the previous topic (`topic`, or the previous question's: `topic_of`) into a question that
+    names only part of it: "什么时候要完成?" after "“衢州有礼”区域品牌课题谁牵头?". The topic a
+    conversation carries is the one it started with: a follow-up's standalone form ("扶贫健康保险保费
+    要我们自己出吗?") is not the topic of the next.
+
+    >>> combine("那保费要我们自己出吗?", "扶贫健康保险都保哪些情况?")
+    '扶贫健康保险保费要我们自己出吗?'
+    """
+    topic = topic or topic_of(previous)
     q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip()))
     return f"{topic}{q}?" if topic not in q else f"{q}?"

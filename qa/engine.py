@@ -116,16 +116,16 @@ class Engine:
         if len(q) > MAX_QUESTION:
             raise InvalidQuery(f"the question is longer than {MAX_QUESTION} characters")
         session = self.sessions.get_or_create(session_id)
-        previous, prev_doc = None, None
+        previous, prev_doc, topic = None, None, None
         if session.last:
-            previous, prev_doc = session.last.question, session.last.doc_key
+            previous, prev_doc, topic = session.last.question, session.last.doc_key, session.last.topic
         elif history:
             previous = self._standalone_history(history)
         items = session.last.items if session.last else ()
         today = self.settings.today()
         pipe = self.pipeline
         cancel.check()
-        plan = pipe.understander.plan(q, today, previous, items)
+        plan = pipe.understander.plan(q, today, previous, items, topic)
         if self.llm and previous and is_elliptical(plan.standalone):
             cancel.check()
             condensed = self.llm.condense(q, [previous])
@@ -136,7 +136,7 @@ class Engine:
         if previous and not out.answer.found and not plan.follow_up and not is_elliptical(plan.standalone):
             cancel.check()
             # a follow-up that names only part of its topic: try it with the previous topic
-            retry = pipe.run(q, today, plan=pipe.understander.combined(plan, previous), prefer_doc=prev_doc,
+            retry = pipe.run(q, today, plan=pipe.understander.combined(plan, previous, topic), prefer_doc=prev_doc,
                              filters=filters, cancel=cancel)
             if retry.answer.found:
                 out = retry
@@ -149,7 +149,8 @@ class Engine:
         t2 = time.perf_counter()
         answer = replace(answer, timings={"parse": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2),
                                           "total": round((t2 - t0) * 1000, 2)})
-        self.sessions.record(session, Turn(out.plan.standalone, out.doc_key or prev_doc, out.items or items))
+        self.sessions.record(session, Turn(out.plan.standalone, out.plan.topic, out.doc_key or prev_doc,
+                                                out.items or items))
         return Reply(answer, session.id, out.trace, out)
 
     def _standalone_history(self, history: Sequence[str]) -> str | None:

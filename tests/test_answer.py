@@ -156,6 +156,16 @@ def test_follow_up_keeps_the_topic_not_the_previous_verb(engine):
     assert "承诺书" in second.answer
 
 
+def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
+    # the asker's own circumstance ("我家是低保户,") is no topic; a second follow-up carries the topic
+    # the conversation started with, not the first follow-up's standalone question with its ask
+    first = engine.ask("我家是低保户,扶贫健康保险都保哪些情况?")
+    second = engine.ask("那保费要我们自己出吗?", session_id=first.session_id).answer
+    assert second.rewritten_question == "扶贫健康保险保费要我们自己出吗?"
+    third = engine.ask("家里还有个智障的,看不懂宣传单咋办?", session_id=first.session_id).answer
+    assert third.rewritten_question == "扶贫健康保险家里还有个智障的,看不懂宣传单咋办?"
+
+
 def test_two_documents_dates_are_compared(engine):
     # computed from both documents' printed dates, not picked from one passage
     a = ask(engine, "电动自行车登记规定和防汛防台管理工作暂行办法,哪个先发的?")

@@ -32,6 +32,7 @@ class QueryPlan:
     intent: str  # list | count | date | when | who | where | amount | yesno | fact
     slots: dict[str, Any] = field(default_factory=dict)  # date, month, year, ordinal, measure, noun…
     follow_up: bool = False
+    topic: str | None = None  # what the question is about, carried to the conversation's next follow-up
 
 
 @dataclass(frozen=True)

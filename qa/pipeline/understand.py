@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from qa import personal
-from qa.conversation import combine, is_elliptical, resolve_ordinal, rewrite
+from qa.conversation import combine, is_elliptical, resolve_ordinal, rewrite, topic_of
 from qa.limits import capped
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, parse_question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
@@ -87,11 +87,12 @@ class Understander:
         return q + "?" if q else q
 
     def plan(self, asked: str, today: dt.date, previous: str | None = None,
-             items: tuple[str, ...] = ()) -> QueryPlan:
+             items: tuple[str, ...] = (), topic: str | None = None) -> QueryPlan:
         # capped once normalised, not before: personal details and courtesy in front of a long
         # question must not push its words out of the matching form (qa.limits bounds the cost)
         norm = capped(self.normalize(asked))
-        standalone = rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place) if previous else norm
+        standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic)
+                      if previous else norm)
         follow_up = bool(previous) and standalone != norm
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         focus = gazette_words(norm) if follow_up else asked_clauses(match)
@@ -99,15 +100,24 @@ class Understander:
         parts = [p for p in split_question(match) if len(re.sub(r"[|]|分别|各自|另外|还有|又", "", content(p))) >= 2]
         plan_parts = (Part(match, focus),) + (tuple(Part(p) for p in parts) if len(parts) > 1 else ())
         return QueryPlan(asked=asked, standalone=standalone, match=match, parts=plan_parts, today=today,
-                         intent=intent_of(match), slots=slots_of(match, today), follow_up=follow_up)
+                         intent=intent_of(match), slots=slots_of(match, today), follow_up=follow_up,
+                         topic=_carried(standalone, follow_up, topic))
 
-    def combined(self, plan: QueryPlan, previous: str) -> QueryPlan:
+    def combined(self, plan: QueryPlan, previous: str, topic: str | None = None) -> QueryPlan:
         """The same question with the previous topic carried over ("什么时候要完成?" after a topic)."""
         norm = self.normalize(plan.asked)
-        standalone = combine(norm, previous)
+        standalone = combine(norm, previous, topic)
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         return QueryPlan(plan.asked, standalone, match, (Part(match, gazette_words(norm)),), plan.today,
-                         intent_of(match), slots_of(match, plan.today), True)
+                         intent_of(match), slots_of(match, plan.today), True, _carried(standalone, True, topic))
+
+
+def _carried(standalone: str, follow_up: bool, topic: str | None) -> str:
+    """The topic the next follow-up carries: the conversation's, while a follow-up names only part of
+    it (its standalone form starts with that topic); else what this question is about."""
+    if follow_up and topic and standalone.startswith(topic):
+        return topic
+    return topic_of(standalone)
 
 
 def elliptical(plan: QueryPlan) -> bool:
