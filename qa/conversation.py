@@ -298,6 +298,14 @@ def topic_of(question: str) -> str:
     return _TOPIC_ADVERB.sub("", topic) or topic
 
 
+def carried_topic(standalone: str, follow_up: bool, topic: str | None) -> str:
+    """The topic the next follow-up carries: the conversation's, while a follow-up names only part of
+    it (its standalone form starts with that topic); else what this question is about."""
+    if follow_up and topic and standalone.startswith(topic):
+        return topic
+    return topic_of(standalone)
+
+
 def combine(question: str, previous: str, topic: str | None = None) -> str:
     """Carry the previous topic (`topic`, or the previous question's: `topic_of`) into a question that
     names only part of it: "什么时候要完成?" after "“衢州有礼”区域品牌课题谁牵头?". The topic a

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from qa.cancel import CancelToken
 from qa.config import Settings
-from qa.conversation import SessionStore, Turn, is_elliptical, rewrite
+from qa.conversation import SessionStore, Turn, carried_topic, is_elliptical, rewrite
 from qa.errors import IndexNotBuilt, InvalidQuery, QAError
 from qa.limits import MAX_QUESTION, capped
 from qa.llm import LLMPhraser, draft_units
@@ -120,7 +120,7 @@ class Engine:
         if session.last:
             previous, prev_doc, topic = session.last.question, session.last.doc_key, session.last.topic
         elif history:
-            previous = self._standalone_history(history)
+            previous, topic = self._standalone_history(history)
         items = session.last.items if session.last else ()
         today = self.settings.today()
         pipe = self.pipeline
@@ -153,13 +153,16 @@ class Engine:
                                                 out.items or items))
         return Reply(answer, session.id, out.trace, out)
 
-    def _standalone_history(self, history: Sequence[str]) -> str | None:
-        previous = None
+    def _standalone_history(self, history: Sequence[str]) -> tuple[str | None, str | None]:
+        """The last standalone question of a history sent with the ask, and the topic it carries."""
+        previous = topic = None
         for h in history:
             h = capped(clean_question(h))
             if h:
-                previous = capped(rewrite(h, previous, self.pipeline.ctx.knows_place if self.pipeline else None))
-        return previous
+                standalone = capped(rewrite(h, previous, self.pipeline.ctx.knows_place if self.pipeline else None, topic))
+                topic = carried_topic(standalone, previous is not None and standalone != h, topic)
+                previous = standalone
+        return previous, topic
 
 
 def _scorer(settings: Settings):

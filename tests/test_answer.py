@@ -164,6 +164,10 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     assert second.rewritten_question == "扶贫健康保险保费要我们自己出吗?"
     third = engine.ask("家里还有个智障的,看不懂宣传单咋办?", session_id=first.session_id).answer
     assert third.rewritten_question == "扶贫健康保险家里还有个智障的,看不懂宣传单咋办?"
+    # the same conversation sent as history, without a session
+    sent = engine.ask("家里还有个智障的,看不懂宣传单咋办?",
+                      history=["我家是低保户,扶贫健康保险都保哪些情况?", "那保费要我们自己出吗?"]).answer
+    assert sent.rewritten_question == third.rewritten_question
 
 
 def test_two_documents_dates_are_compared(engine):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from qa import personal
-from qa.conversation import combine, is_elliptical, resolve_ordinal, rewrite, topic_of
+from qa.conversation import carried_topic, combine, is_elliptical, resolve_ordinal, rewrite
 from qa.limits import capped
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, parse_question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
@@ -101,7 +101,7 @@ class Understander:
         plan_parts = (Part(match, focus),) + (tuple(Part(p) for p in parts) if len(parts) > 1 else ())
         return QueryPlan(asked=asked, standalone=standalone, match=match, parts=plan_parts, today=today,
                          intent=intent_of(match), slots=slots_of(match, today), follow_up=follow_up,
-                         topic=_carried(standalone, follow_up, topic))
+                         topic=carried_topic(standalone, follow_up, topic))
 
     def combined(self, plan: QueryPlan, previous: str, topic: str | None = None) -> QueryPlan:
         """The same question with the previous topic carried over ("什么时候要完成?" after a topic)."""
@@ -109,15 +109,8 @@ class Understander:
         standalone = combine(norm, previous, topic)
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         return QueryPlan(plan.asked, standalone, match, (Part(match, gazette_words(norm)),), plan.today,
-                         intent_of(match), slots_of(match, plan.today), True, _carried(standalone, True, topic))
+                         intent_of(match), slots_of(match, plan.today), True, carried_topic(standalone, True, topic))
 
-
-def _carried(standalone: str, follow_up: bool, topic: str | None) -> str:
-    """The topic the next follow-up carries: the conversation's, while a follow-up names only part of
-    it (its standalone form starts with that topic); else what this question is about."""
-    if follow_up and topic and standalone.startswith(topic):
-        return topic
-    return topic_of(standalone)
 
 
 def elliptical(plan: QueryPlan) -> bool:
