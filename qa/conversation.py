@@ -106,7 +106,8 @@ def asks_only_passed(part: str) -> bool:
 def rewrite(question: str, previous: str | None, known_place: Callable[[str], bool] | None = None,
             topic: str | None = None) -> str:
     """Standalone form of a follow-up, given the previous standalone question; `known_place` says
-    whether a name ("开化县") is a place the corpus prints (without it, only levels are swapped).
+    whether a name ("开化县") is a place the corpus prints (without it, only levels are swapped);
+    `topic` is the conversation's (`carried_topic`), combined with a question that names only part of it.
 
     >>> rewrite("那12月呢?", "6月12日哪些景区免费?")
     '12月哪些景区免费?'

@@ -112,7 +112,6 @@ class Understander:
                          intent_of(match), slots_of(match, plan.today), True, carried_topic(standalone, True, topic))
 
 
-
 def elliptical(plan: QueryPlan) -> bool:
     return is_elliptical(plan.standalone)
 
