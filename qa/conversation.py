@@ -123,6 +123,8 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     '10月9号去龙游石窟要门票吗?'
     >>> rewrite("那这周日呢?", "12月去景区哪几天免费?")
     '这周日去景区哪几天免费?'
+    >>> rewrite("那12月呢?", "下周一去江郎山能免门票吗?")
+    '12月去江郎山能免门票吗?'
     """
     if not previous or not is_elliptical(question):
         return question
@@ -141,6 +143,11 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     if new_days and old_date:
         a, b = new_days[-1]
         return previous[: old_date.start()] + q[a:b] + previous[old_date.end():]
+    # …and a month or a date after a day: "那12月呢?" after "下周一去江郎山能免门票吗?"
+    if new_date and old_days:
+        c, d = old_days[-1]
+        d += previous[d:d + 1] == "节"
+        return previous[:c] + new_date.group(0) + previous[d:]
     # another year of the same thing: "那2020年呢?" after "…2018年研发经费目标多少?"
     new_year, old_year = _YEAR.fullmatch(q), _YEAR.search(previous)
     if new_year and old_year:

@@ -170,6 +170,14 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     assert sent.rewritten_question == third.rewritten_question
 
 
+def test_a_month_follow_up_replaces_the_day_asked_before(engine):
+    # "那12月呢?" after a relative day asks about the month in its place, not after the question
+    first = engine.ask("下周一去江郎山能免门票吗?")
+    second = engine.ask("那12月呢?", session_id=first.session_id).answer
+    assert second.rewritten_question == "12月去江郎山能免门票吗?"
+    assert "12月" in second.answer
+
+
 def test_two_documents_dates_are_compared(engine):
     # computed from both documents' printed dates, not picked from one passage
     a = ask(engine, "电动自行车登记规定和防汛防台管理工作暂行办法,哪个先发的?")
