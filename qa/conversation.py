@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from qa.dates import RELATIVE_YEARS, date_spans
+from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, date_spans
 from qa.personal import strip as strip_personal
 from qa.places import LEVEL_SUFFIXES
 from qa.question import FORMS
@@ -117,6 +117,8 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     '明天去三衢石林要门票吗?'
     >>> rewrite("那2020年呢?", "龙游县2018年研发经费目标多少?")
     '龙游县2020年研发经费目标多少?'
+    >>> rewrite("那明年2027年呢?有说法吗?", "扶贫健康保险到2020年要建成什么样?")
+    '扶贫健康保险到2027年要建成什么样?'
     >>> rewrite("那龙游的呢?", "先进个人里江山市的有哪几位?", lambda name: name in "江山市 龙游县")
     '先进个人里龙游县的有哪几位?'
     >>> rewrite("那10月9号呢?", "国庆节去龙游石窟要门票吗?")
@@ -149,7 +151,11 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         d += previous[d:d + 1] == "节"
         return previous[:c] + new_date.group(0) + previous[d:]
     # another year of the same thing: "那2020年呢?" after "…2018年研发经费目标多少?"
-    new_year, old_year = _YEAR.fullmatch(q), _YEAR.search(previous)
+    # the year may come with the relative word it spells out, or before a second ask: "那明年2027年呢?
+    # 有说法吗?" names 2027
+    head = re.split(r"呢|[??]", q, maxsplit=1)[0]
+    new_year = _YEAR.fullmatch(q) or _YEAR.fullmatch(RELATIVE_YEAR_Q.sub("", head).strip())
+    old_year = _YEAR.search(previous)
     if new_year and old_year:
         return previous[: old_year.start()] + new_year.group(0) + previous[old_year.end():]
     if known_place is not None:
