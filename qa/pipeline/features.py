@@ -2,10 +2,12 @@
 candidate, retrieval view) → a dict of floats with a fixed set of names (FEATURES)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from qa.pipeline import answer_types
+from qa.pipeline.skills.deadline import time_note
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.places import place_stem
 from qa.question import (
@@ -42,7 +44,7 @@ SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sent
 FEATURES = (
     ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "sim_known", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
-     "multi_doc", "asked_date", "asked_year", "asked_noun", "place_in_doc", "kind_items")
+     "multi_doc", "asked_date", "asked_year", "asked_noun", "date_unmet", "year_unmet", "place_in_doc", "kind_items")
     + tuple(f"skill_{s}" for s in SKILL_NAMES)
     + tuple(f"intent_{i}" for i in INTENTS)
     + SKILL_FEATURES
@@ -127,6 +129,10 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     if day:
         _, mo, d = (int(x) for x in day.split("-"))
         f["asked_date"] = 1.0 if re.search(rf"(?<!\d){mo}(?:月|\.){d}(?:日|号|(?!\d))", flat) else 0.0
+        # a day that names the cited document ("上周五发的…计划") is met by citing it
+        issued = {ctx.corpus.timeline.docs[k].issued for k in {c.doc_key for c in cand.citations}
+                  if k in ctx.corpus.timeline.docs}
+        f["date_unmet"] = 0.0 if f["asked_date"] or dt.date.fromisoformat(day) in issued else 1.0
     years = plan.slots.get("years") or []
     if years:
         # "2017年度…先进集体" asks for the list of that year: an answer printed in 2017 about the
@@ -137,6 +143,17 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         t = plan.today
         own = flat.replace(f"{t.year}年{t.month}月{t.day}日", "")
         f["asked_year"] = 1.0 if all((f"{y}年度" in scope) if f"{y}年度" in q else (y in own) for y in years) else 0.0
+        # asked and absent, apart from not asked at all (both 0 above): "2017年度…名单" answered by
+        # the 2016年度 list. The title or heading may name the year the answer's own words leave out; an answer saying
+        # the gazette does not cover the year ("公报未载明2018年的安排") answers about it all the same
+        # …or the note the answer will carry ("到2027年…" quoting 到2020年: 公报未载明2027年的安排); a
+        # year's list (年度) is met only by that year's
+        note = ""
+        if any(f"{y}年度" not in q and y not in own and y not in context for y in years):
+            note = time_note(ctx, plan, [(c.chunk_id, c.quote) for c in cand.citations], {cand.skill})
+        f["year_unmet"] = 0.0 if all(((f"{y}年度" in scope) if f"{y}年度" in q else (y in own or y in context))
+                                     or re.search(rf"未载明[^。]*{y}年", flat if f"{y}年度" in q else flat + note)
+                                     for y in years) else 1.0
     noun = plan.slots.get("noun")
     if noun:
         f["asked_noun"] = 1.0 if noun in flat else 0.0
@@ -184,7 +201,8 @@ def missing_max(ctx, q: str, text: str) -> float:
 # constant, pulled against each other); the selector keeps them to rank candidates
 DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "top_same_doc", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
                      "sim_gap", "sim_known", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
-                     "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "atype_missing",
+                     "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "date_unmet", "year_unmet",
+                     "atype_missing",
                      "place_in_doc")
 
 
