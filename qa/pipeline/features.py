@@ -143,11 +143,10 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         t = plan.today
         own = flat.replace(f"{t.year}年{t.month}月{t.day}日", "")
         f["asked_year"] = 1.0 if all((f"{y}年度" in scope) if f"{y}年度" in q else (y in own) for y in years) else 0.0
-        # asked and absent, apart from not asked at all (both 0 above): "2017年度…名单" answered by
-        # the 2016年度 list. The title or heading may name the year the answer's own words leave out; an answer saying
-        # the gazette does not cover the year ("公报未载明2018年的安排") answers about it all the same
-        # …or the note the answer will carry ("到2027年…" quoting 到2020年: 公报未载明2027年的安排); a
-        # year's list (年度) is met only by that year's
+        # asked and absent, apart from not asked at all (both 0 above): "2017年度…名单" answered by the
+        # 2016年度 list. A year is met by the answer, by the cited title or heading, or by saying the
+        # gazette does not cover it, in the answer or in the note it will carry ("到2027年…" quoting
+        # 到2020年: 公报未载明2027年的安排); a year's list (年度) only by that year's
         note = ""
         if any(f"{y}年度" not in q and y not in own and y not in context for y in years):
             note = time_note(ctx, plan, [(c.chunk_id, c.quote) for c in cand.citations], {cand.skill})
