@@ -154,7 +154,7 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     # the year may come with the relative word it spells out, or before a second ask: "那明年2027年呢?
     # 有说法吗?" names 2027
     head = re.split(r"呢|[??]", q, maxsplit=1)[0]
-    new_year = _YEAR.fullmatch(q) or _YEAR.fullmatch(RELATIVE_YEAR_Q.sub("", head).strip())
+    new_year = _YEAR.fullmatch(RELATIVE_YEAR_Q.sub("", head).strip())
     old_year = _YEAR.search(previous)
     if new_year and old_year:
         return previous[: old_year.start()] + new_year.group(0) + previous[old_year.end():]
