@@ -93,8 +93,10 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
     seen: set[str] = set()
     seeds = [c for c in seeds if not (c[2] in seen or seen.add(c[2]))]
     out = []
-    # one question is answered from one document; a question in several parts may need several
-    multi = len(plan.parts) > 1
+    # one question is answered from one document; a question in several parts may need several as
+    # a whole, but each of its parts is one question again ("童炜鑫兼任什么职务" gains nothing from a
+    # sentence of another document that happens to hold 职务)
+    multi = len(plan.parts) > 1 and part is plan.parts[0]
     for seed in seeds:
         alone = _build(seed, cands, weight, total, q, ctx, glue=False)
         glued = _build(seed, cands, weight, total, q, ctx, glue=True, across=multi, own=by_chunk[seed[3].id])
