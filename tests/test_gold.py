@@ -525,3 +525,22 @@ def test_all_24_documents_covered(gold_questions, gold_dialogs, doc_numbers_in_s
     for doc in doc_numbers_in_source:
         minimum = MIN_PER_PERSONNEL_DOC if doc.startswith("衢政干") else MIN_PER_DOC
         assert per_doc[doc] >= minimum, (doc, per_doc[doc], minimum)
+
+
+@pytest.mark.parametrize("pool", ["train-j", "time-train-c"])
+def test_pooled_sets_are_grounded_and_about_train_documents_only(pool, source_text, source_lines):
+    """eval/pool holds authored sets not fitted on (eval/pool/README.md): each must stay ready to move
+    into its train split, so its must-strings stand verbatim in the source and on their listed lines,
+    and it names split-train documents only (else moving it would leak into dev or test)."""
+    folder = ROOT / "eval" / "pool" / pool
+    questions, dialogs = _load_jsonl(folder / "questions.jsonl"), _load_jsonl(folder / "dialogs.jsonl")
+    train_docs = {_norm_doc(d) for d in _set_meta("split-train")["documents"]}
+    bad = []
+    for label, unit in _evidence_units(questions, dialogs):
+        listed = [_nows(source_lines[ln - 1]) for ln in unit["lines"] if 1 <= ln <= len(source_lines)]
+        for m in unit["must"]:
+            if re.search(r"\s", m) or m not in source_text or not any(m in l for l in listed):
+                bad.append((label, m))
+        if not {_norm_doc(d) for d in unit["doc_numbers"] or []} <= train_docs:
+            bad.append((label, unit["doc_numbers"]))
+    assert len(questions) >= 100 and not bad, bad[:10]
