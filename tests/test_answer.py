@@ -292,3 +292,15 @@ def test_each_part_of_a_two_part_question_is_answered_from_one_document(engine):
         assert out.scored[n], out.plan.parts[n]
         for s in out.scored[n]:
             assert len({c.doc_key for c in s.candidate.citations}) == 1, s.candidate.text
+
+
+def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_leads_into(engine):
+    """"…具体名单如下:" closes its chunk; the lists stand under the headings that follow. An answer
+    quoting the lead-in alone promises what it does not give, so it carries those headings, each
+    cited where it stands ("二、先进个人(50名)" answers how many were named)."""
+    out = engine.ask("2016年安全生产先进个人一共多少名").outcome
+    led = [s.candidate for s in out.scored[0]
+           if s.candidate.skill == "extractive" and s.candidate.text.startswith("为表彰先进")]
+    assert led, [s.candidate.text[:40] for s in out.scored[0]]
+    assert "一、先进集体(36家)" in led[0].text and "二、先进个人(50名)" in led[0].text, led[0].text
+    assert {c.quote for c in led[0].citations} >= {"一、先进集体(36家)", "二、先进个人(50名)"}

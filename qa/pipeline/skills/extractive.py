@@ -11,7 +11,7 @@ from qa.cite import make_citation
 from qa.model import Hit
 from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.question import ITEM_START, LIST_Q, form_bonus, shape_bonus
+from qa.question import COUNT_Q, ITEM_START, LIST_Q, form_bonus, shape_bonus
 from qa.score import informative_bigrams
 from qa.text import bigrams, content
 
@@ -142,6 +142,9 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
                 chosen.append(nxt)
         if len(chosen) == 1 and (len(sent) < 25 or sent.endswith((":", ":"))) and i + 1 < len(sents):
             chosen.append(sents[i + 1])  # a heading-like sentence needs what follows it
+        # a lead-in that ends its passage answers "哪些/几个" by the parts it leads into
+        led = (_led_into(ctx, chunk) if len(chosen) == 1 and sent.endswith((":", ":")) and i + 1 == len(sents)
+               and (LIST_Q.search(q) or COUNT_Q.search(q)) else [])
         head = sents[0]
         if (i > 0 and _FIELD.match(sent) and len(head) <= 40 and chunk.path and chunk.path[-1].strip()[:6] in head
                 and head not in "".join(texts)):
@@ -151,6 +154,9 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
             texts.append(f"{head}[{len(cites)}]")
         cites.append(make_citation(chunk, _span(chunk.text, chosen)))
         texts.append("".join(chosen) + f"[{len(cites)}]")
+        for part_chunk, heading in led:
+            cites.append(make_citation(part_chunk, heading))
+            texts.append(f"{heading}[{len(cites)}]")
     kind = "list" if LIST_Q.search(q) else "fact"
     best_chunk = seed[3]
     unit = ctx.units.get((best_chunk.doc_key, best_chunk.path))
@@ -162,6 +168,30 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
     }
     return Candidate(NAME, kind, "".join(texts), tuple(cites), min(1.0, math.fsum([weight[b] for b in covered]) / total),
                      features, items=items)
+
+
+def _led_into(ctx, chunk, limit: int = 8) -> list:
+    """What a lead-in that ends its chunk ("具体名单如下:", "分以下三个阶段进行:") leads into: the
+    headings of the parts under it, or else of the parts that follow it ("一、先进集体(36家)",
+    "二、先进个人(50名)"), each quoted from the chunk it heads."""
+    chunks = ctx.by_doc.get(chunk.doc_key, [])
+    if chunk not in chunks:
+        return []
+    after = chunks[chunks.index(chunk) + 1:]
+    base = chunk.path
+    under = [(c, c.path[len(base)]) for c in after if len(c.path) > len(base) and c.path[: len(base)] == base]
+    beside = [(c, c.path[len(base) - 1]) for c in after
+              if base and len(c.path) >= len(base) and c.path[: len(base) - 1] == base[:-1] and c.path[len(base) - 1] != base[-1]]
+    out, seen = [], set()
+    for c, heading in under or beside:
+        heading = heading.strip()
+        if heading in seen or heading not in c.text:
+            continue
+        seen.add(heading)
+        out.append((c, heading))
+        if len(out) >= limit:
+            break
+    return out
 
 
 def _span(text: str, picked: list[str]) -> str:
