@@ -471,13 +471,20 @@ def test_lines_in_range(set_name, questions, dialogs, source_lines):
     _verdict(set_name, bad, "line out of range or empty")
 
 
-def test_must_strings_occur_in_source_and_listed_lines(set_name, questions, dialogs, source_text, source_lines):
+def _ungrounded_musts(questions, dialogs, source_text, source_lines) -> list:
+    """(label, must-string, lines) for every must-string with whitespace, not in the source, or on no
+    listed line."""
     bad = []
     for label, unit in _evidence_units(questions, dialogs):
         listed = [_nows(source_lines[ln - 1]) for ln in unit["lines"] if 1 <= ln <= len(source_lines)]
         for m in unit["must"]:
             if re.search(r"\s", m) or m not in source_text or not any(m in l for l in listed):
                 bad.append((label, m, unit["lines"]))
+    return bad
+
+
+def test_must_strings_occur_in_source_and_listed_lines(set_name, questions, dialogs, source_text, source_lines):
+    bad = _ungrounded_musts(questions, dialogs, source_text, source_lines)
     _verdict(set_name, bad, "must-string with whitespace, not in the source or not in a listed line", "must-strings")
 
 
@@ -535,12 +542,7 @@ def test_pooled_sets_are_grounded_and_about_train_documents_only(pool, source_te
     folder = ROOT / "eval" / "pool" / pool
     questions, dialogs = _load_jsonl(folder / "questions.jsonl"), _load_jsonl(folder / "dialogs.jsonl")
     train_docs = {_norm_doc(d) for d in _set_meta("split-train")["documents"]}
-    bad = []
-    for label, unit in _evidence_units(questions, dialogs):
-        listed = [_nows(source_lines[ln - 1]) for ln in unit["lines"] if 1 <= ln <= len(source_lines)]
-        for m in unit["must"]:
-            if re.search(r"\s", m) or m not in source_text or not any(m in l for l in listed):
-                bad.append((label, m))
-        if not {_norm_doc(d) for d in unit["doc_numbers"] or []} <= train_docs:
-            bad.append((label, unit["doc_numbers"]))
+    bad = _ungrounded_musts(questions, dialogs, source_text, source_lines)
+    bad += [(label, unit["doc_numbers"]) for label, unit in _evidence_units(questions, dialogs)
+            if not {_norm_doc(d) for d in unit["doc_numbers"] or []} <= train_docs]
     assert len(questions) >= 100 and not bad, bad[:10]

@@ -175,9 +175,10 @@ def _led_into(ctx, chunk, limit: int = 8) -> list:
     headings of the parts under it, or else of the parts that follow it ("一、先进集体(36家)",
     "二、先进个人(50名)"), each quoted from the chunk it heads."""
     chunks = ctx.by_doc.get(chunk.doc_key, [])
-    if chunk not in chunks:
+    pos = next((k for k, c in enumerate(chunks) if c.id == chunk.id), None)
+    if pos is None:
         return []
-    after = chunks[chunks.index(chunk) + 1:]
+    after = chunks[pos + 1:]
     base = chunk.path
     under = [(c, c.path[len(base)]) for c in after if len(c.path) > len(base) and c.path[: len(base)] == base]
     beside = [(c, c.path[len(base) - 1]) for c in after
