@@ -6,7 +6,7 @@ import math
 import re
 from functools import lru_cache
 
-from qa.text import bigrams, content
+from qa.text import bigrams, content, fold
 
 _SPACE = re.compile(r"\s")
 _SEGMENTS = re.compile(r"[|\s]+")
@@ -43,8 +43,9 @@ def weighted_coverage(weights: tuple[tuple[str, float], ...], text: str) -> floa
 
 @lru_cache(maxsize=4096)
 def _squeezed(text: str) -> str:
-    # the same chunk and dated-statement texts are compared with every candidate and every question
-    return _SPACE.sub("", text)
+    # the same chunk and dated-statement texts are compared with every candidate and every question;
+    # in the question's matching form (NFKC), so "Ⅳ级" and "（三）" as printed meet "IV级" and "(三)"
+    return _SPACE.sub("", fold(text))
 
 
 def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:
@@ -67,11 +68,10 @@ def informative_bigrams(question: str, idf: dict[str, float]) -> set[str]:
 
 
 def bigram_idf(texts: list[str]) -> dict[str, float]:
-
-
+    """Smoothed IDF of every character bigram of the texts, in the matching form (NFKC)."""
     df: dict[str, int] = {}
     for t in texts:
-        for b in bigrams(t):
+        for b in bigrams(fold(t)):
             df[b] = df.get(b, 0) + 1
     n = len(texts) + 1
     return {b: math.log(n / (1 + d)) + 1.0 for b, d in df.items()}

@@ -60,6 +60,23 @@ def test_unknown_place():
     assert places.unknown("2016年安全生产先进集体里市本级单位占几家?") is None  # 里市 is no place
 
 
+def test_evidence_is_compared_in_the_questions_matching_form():
+    # the question is matched in NFKC ("Ⅳ级" typed becomes "IV级"); a passage as printed must be
+    # compared in the same form, or the level that tells the four responses apart is never matched
+    import datetime as dt
+
+    from qa.pipeline.understand import Understander
+    from qa.score import bigram_idf, coverage
+
+    levels = ["当启动Ⅳ级响应时,水利部门分管负责人到同级防指办指挥;",
+              "当启动Ⅰ级响应时,政府主要负责人、分管负责人及有关部门负责人到同级防指办指挥。",
+              "各县（市、区）防指办应当报告。"]
+    idf = bigram_idf(levels)
+    q = Understander().plan("启动Ⅳ级响应时，谁到防指办指挥？", dt.date(2026, 11, 30)).parts[0].text
+    assert coverage(q, levels[0], idf) > coverage(q, levels[1], idf)
+    assert coverage("各县(市、区)", levels[2], idf) == 1.0  # full-width brackets as printed by other issuers
+
+
 def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     # set iteration order changes with PYTHONHASHSEED; a float sum in that order made near-tied
     # sentences swap between runs. The score must be bit-identical in every process.

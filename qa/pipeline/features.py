@@ -14,6 +14,7 @@ from qa.question import (
     attribute_supported, form_bonus, kind_items, measure_supported, place_supported, unit_supported,
 )
 from qa.score import informative_bigrams
+from qa.text import fold
 
 SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "table_filter", "year_units", "list_member", "enumeration", "extractive",
                "validity", "deadline")
@@ -190,7 +191,7 @@ def _piece_ids(ctx, cand: Candidate) -> list[str]:
 def missing_max(ctx, q: str, text: str) -> float:
     """The rarest question word the candidate lacks, as a share of the rarest weight: an answer that
     misses 保费 in "保费多少" is about something else."""
-    t = _UNBRACKETED.sub("", text)
+    t = _UNBRACKETED.sub("", fold(text))
     missing = [v for b, v in ctx.question_weights(q) if b not in t]
     return max(missing, default=0.0) / ctx.idf_top
 
