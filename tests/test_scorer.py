@@ -45,6 +45,19 @@ def test_train_splits_touch_no_test_split_document():
         assert not outside, (folder.name, outside[:5])
 
 
+def test_scorer_records_its_utility_on_unseen_documents():
+    """`make train` records how the scorer does on train questions whose document it was not fitted
+    on (grouped cross-validation): every train question decided once per grouping."""
+    from eval.harness import load_gold
+    from eval.train import TRAINS
+
+    cv = Scorer.load(MODEL_FILE).meta["grouped_cv"]
+    n = sum(len(qs) + sum(len(d.turns) for d in ds) for qs, ds in (load_gold(f) for f in TRAINS))
+    assert cv["n"] == n
+    assert abs(cv["right"] + cv["wrong"] + cv["refused_ok"] + cv["refused_bad"] - n) < 0.5
+    assert cv["folds"] >= 2 and cv["repeats"] >= 1
+
+
 def test_scorer_probabilities_are_probabilities():
     scorer = Scorer.load(MODEL_FILE)
     for feats in ({}, {name: 1.0 for name in FEATURES}, {name: -1.0 for name in FEATURES}):
