@@ -321,6 +321,18 @@ def wh_noun(q: str) -> str | None:
     return None
 
 
+_COUNTED_NOUN = re.compile(r"(?:多少|几)(?:个|家|名|项|处|件|条|种|类|位|批|所)([\u4e00-\u9fff]{2})")
+
+
+def counted_noun(q: str) -> str | None:
+    """What a how-many question counts, named after its classifier: "关闭了多少家交易场所" → 交易,
+    "分几个阶段" → 阶段; None when it names nothing there ("一共评了多少家")."""
+    m = _COUNTED_NOUN.search(q)
+    if m and not _GENERIC_NOUN.match(m.group(1)):
+        return m.group(1)
+    return None
+
+
 # "哪几种权", "哪几类综合窗口", "重点排查哪几类": kinds asked by a classifier, with the noun they are kinds of
 _KINDS_ASKED = re.compile(r"(?:哪几|哪些|几)(类|种)([\u4e00-\u9fff]{0,4}?)(?:的|呢|啊|呀|吗|[?,。\s]|$)")
 

@@ -1,6 +1,8 @@
 """Answers from the real engine (real index, real encoder): computed, extractive, refused, follow-ups."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from qa.errors import InvalidQuery
@@ -280,6 +282,17 @@ def test_counted_lists_say_what_they_count_in_the_gazettes_words(engine):
     assert any("2016年度全市安全生产工作先进集体和先进个人的通报》所列:二、先进个人(50名)" in t for t in texts), texts
     assert any(t.startswith("共13家:市西区管委会") for t in texts), texts
     assert not any(t.startswith("共13人") for t in texts), texts
+
+
+def test_a_count_is_of_the_thing_the_question_counts(engine):
+    """"多少家交易场所" counts 交易场所: the three stages of the 回头看 work are not three of them,
+    while "分几个阶段" is answered by the stages."""
+    def counts(q):
+        return [s.candidate.text for s in engine.ask(q).outcome.scored[0] if s.candidate.skill == "enumeration"]
+
+    closed = counts("这次交易场所回头看一共关闭了多少家交易场所?")
+    assert not any(re.search(r"共\d+家:\(一\)全面排查风险|共\d+家:一、工作目标", t) for t in closed), closed
+    assert any("分类推进阶段" in t for t in counts("农贸市场转型升级分几个阶段?"))
 
 
 def test_each_part_of_a_two_part_question_is_answered_from_one_document(engine):

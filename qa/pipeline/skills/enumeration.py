@@ -6,7 +6,7 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.question import COUNT_Q, LIST_Q, ORDINAL_Q, wh_noun
+from qa.question import COUNT_Q, LIST_Q, ORDINAL_Q, counted_noun, wh_noun
 from qa.text import cn_to_int, content, int_to_cn
 
 NAME = "enumeration"
@@ -35,6 +35,11 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if noun:
         # "带哪些资料" lists 资料: an enumeration that never names them is not that list
         scored = [(c, e) for c, e in scored if noun in e.name + e.extra + "".join(e.items)]
+    counted = counted_noun(q) if counting else None
+    if counted:
+        # "关闭了多少家交易场所" counts 交易场所, named by the list's own heading or items, not by the
+        # title of the plan it stands in: the stages of the 交易场所 work are not 交易场所
+        scored = [(c, e) for c, e in scored if counted in _heading(e) + e.extra + "".join(e.items)]
     scored.sort(key=lambda x: -x[0])
     # a heading that states its count competes with the lists under it, whose longer names match
     # more words: the best such headings are proposed whatever their rank
@@ -93,6 +98,12 @@ def _filtered(ctx, q: str, e):
         return None
     cites = tuple(make_citation(chunk, it) for it in items[:12])
     return f"{_own_heading(e)}中,含“{word}”的共{len(items)}项:{'、'.join(items)}。", cites, items
+
+
+def _heading(e) -> str:
+    """The heading an enumeration stands under, without the title of the document or plan its name
+    starts with ("…工作方案 二、工作安排" → "二、工作安排"; a plan's own parts have none)."""
+    return e.name.split(" ", 1)[1] if " " in e.name else ""
 
 
 def _own_heading(e) -> str:
