@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from qa.cancel import CancelToken
 from qa.config import Settings
-from qa.conversation import SessionStore, Turn, carried_topic, is_elliptical, rewrite
+from qa.conversation import SessionStore, Turn, is_elliptical
 from qa.errors import IndexNotBuilt, InvalidQuery, QAError
-from qa.limits import MAX_QUESTION, capped
+from qa.limits import MAX_QUESTION
 from qa.llm import LLMPhraser, draft_units
 from qa.model import Answer, Document, Hit
 from qa.retrieve import CHUNK_KINDS, SEARCH_MODES, SearchFilters
@@ -116,14 +116,14 @@ class Engine:
         if len(q) > MAX_QUESTION:
             raise InvalidQuery(f"the question is longer than {MAX_QUESTION} characters")
         session = self.sessions.get_or_create(session_id)
+        today = self.settings.today()
+        pipe = self.pipeline
         previous, prev_doc, topic = None, None, None
         if session.last:
             previous, prev_doc, topic = session.last.question, session.last.doc_key, session.last.topic
         elif history:
-            previous, topic = self._standalone_history(history)
+            previous, topic = self._standalone_history(history, today)
         items = session.last.items if session.last else ()
-        today = self.settings.today()
-        pipe = self.pipeline
         cancel.check()
         plan = pipe.understander.plan(q, today, previous, items, topic)
         if self.llm and previous and is_elliptical(plan.standalone):
@@ -153,15 +153,16 @@ class Engine:
                                                 out.items or items))
         return Reply(answer, session.id, out.trace, out)
 
-    def _standalone_history(self, history: Sequence[str]) -> tuple[str | None, str | None]:
-        """The last standalone question of a history sent with the ask, and the topic it carries."""
+    def _standalone_history(self, history: Sequence[str], today) -> tuple[str | None, str | None]:
+        """The last standalone question of a history sent with the ask, and the topic it carries: each
+        earlier question understood as a session's turn is (normalised, rewritten against the one
+        before it), so that a history and a session give the same answer."""
         previous = topic = None
         for h in history:
-            h = capped(clean_question(h))
+            h = clean_question(h)
             if h:
-                standalone = capped(rewrite(h, previous, self.pipeline.ctx.knows_place if self.pipeline else None, topic))
-                topic = carried_topic(standalone, previous is not None and standalone != h, topic)
-                previous = standalone
+                plan = self.pipeline.understander.plan(h, today, previous, (), topic)
+                previous, topic = plan.standalone, plan.topic
         return previous, topic
 
 

@@ -103,6 +103,19 @@ def test_follow_up_from_explicit_history(engine):
     assert a.rewritten_question.startswith("县")
 
 
+def test_a_history_is_understood_as_a_session_is(engine):
+    """A history sent with the ask (OpenAI-style clients) is typed as a chat is: full-width, with a
+    greeting and a phone number. Each earlier question is normalised as a session's turn is, so the
+    follow-up is rewritten and answered the same either way, and no phone number reaches it."""
+    first = "你好，我电话13905701234，市防指的防汛物资仓库要多大？"
+    session = engine.ask(first).session_id
+    by_session = engine.ask("县里呢？", session_id=session).answer
+    by_history = engine.ask("县里呢？", history=[first]).answer
+    assert by_history.rewritten_question == by_session.rewritten_question
+    assert "13905701234" not in by_history.rewritten_question
+    assert by_history.answer == by_session.answer
+
+
 def test_unknown_session_starts_a_new_one(engine):
     r = engine.ask("专利导航工程由谁负责?", session_id="no-such-session")
     assert r.session_id != "no-such-session"
