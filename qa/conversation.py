@@ -22,6 +22,7 @@ _LEVEL = re.compile(r"(全市|市级|县级|乡镇|街道|村里|市里|县里|�
 # a named place: two characters and a level suffix (开化县); which of them are places is the corpus's
 # say (`known_place`), so that no place is written here
 _NAMED = re.compile(rf"(?![里在的和与各本全该每我这那其])[\u4e00-\u9fff]{{2}}[{LEVEL_SUFFIXES}]")
+_YEAR_LEAD = re.compile(r"(?:到|至|截至|截止到?|在)?")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(轮|批|阶段|条|章|个|项|名)")
 _YEAR = re.compile(r"20\d\d\s*年(?:度)?")
 _ELLIPSIS_START = re.compile(r"^(那么?|那个|还有|另外|这个|它|其中|再问|然后)")
@@ -154,10 +155,16 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     # the year may come with the relative word it spells out, or before a second ask: "那明年2027年呢?
     # 有说法吗?" names 2027
     head = re.split(r"呢|[??]", q, maxsplit=1)[0]
-    new_year = _YEAR.fullmatch(RELATIVE_YEAR_Q.sub("", head).strip())
-    old_year = _YEAR.search(previous)
-    if new_year and old_year:
-        return previous[: old_year.start()] + new_year.group(0) + previous[old_year.end():]
+    # …with the word that marks it a target ("到2025年呢?" after "…到2020年比2015年要降多少?"): the
+    # previous year marked the same way is the one replaced
+    head = RELATIVE_YEAR_Q.sub("", head).strip()
+    new_year = _YEAR.search(head)
+    if new_year and _YEAR_LEAD.fullmatch(head[: new_year.start()]) and not head[new_year.end():]:
+        lead = head[: new_year.start()]
+        olds = list(_YEAR.finditer(previous))
+        old_year = next((o for o in olds if lead and previous[: o.start()].endswith(lead)), olds[0] if olds else None)
+        if old_year:
+            return previous[: old_year.start()] + new_year.group(0) + previous[old_year.end():]
     if known_place is not None:
         swapped = _swap_place(q, previous, known_place)
         if swapped:
@@ -247,10 +254,15 @@ def _swap_phrase(fragment: str, previous: str) -> str | None:
     for k in range(min(len(f), 6), 1, -1):
         tail = f[-k:]
         at = previous.find(tail)
-        if at < 0:
+        # a number's last digits are no phrase: "5年" in "2015年"
+        if at < 0 or (at > 0 and tail[0].isdigit() and previous[at - 1].isdigit()):
             continue
         if len(f) - k <= 1:  # a modifier in front of the same noun: 副主任 for 主任
             return previous[:at] + f + previous[at + k:]
+        # the fragment opens as the phrase it replaces does ("威胁20个人的" for "威胁150个人的"): from there
+        opens = previous.rfind(f[:2], 0, at)
+        if opens >= 0 and at - opens <= len(f):
+            return previous[:opens] + f + previous[at + k:]
         start = at
         while start > 0 and at - start < 12 and re.match(r"[\u4e00-\u9fff“”、]", previous[start - 1]) \
                 and previous[start - 1] not in _PHRASE_END:

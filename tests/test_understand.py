@@ -129,3 +129,16 @@ def test_a_question_about_being_in_force_has_its_own_intent(understander, questi
 ])
 def test_a_pause_that_sets_out_the_topic_does_not_split(question):
     assert split_question(question) == [question]
+
+
+@pytest.mark.parametrize("question, previous, standalone", [
+    # a target year with its 到: the year marked the same way is replaced, not the base year (2015年)
+    ("那到2025年呢?", "到2020年要培育国家级两化融合管理体系贯标试点企业多少家?",
+     "到2025年要培育国家级两化融合管理体系贯标试点企业多少家?"),
+    ("到2025年呢?", "单位工业增加值能耗2020年要比2015年降多少?", "单位工业增加值能耗2025年要比2015年降多少?"),
+    # a phrase with a number in it replaces the phrase it opens like, digits and all
+    ("那威胁20个人的呢?", "地质灾害隐患点威胁150个人的,治理完由谁核销?", "地质灾害隐患点威胁20个人的,治理完由谁核销?"),
+])
+def test_a_follow_up_replaces_the_year_or_number_phrase_it_names(understander, question, previous, standalone):
+    plan = understander.plan(question, dt.date(2017, 5, 2), previous)
+    assert plan.standalone == standalone
