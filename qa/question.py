@@ -16,7 +16,7 @@ LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|
 DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]")
 
 
-COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几位|几项|几处)|多少个|多少家|多少名|多少处|(?:一共|总共|共)[^,?]{0,6}多少人")
+COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几位|几项|几处|几步)|多少个|多少家|多少名|多少处|多少步|(?:一共|总共|共)[^,?]{0,6}多少人")
 
 
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
@@ -321,6 +321,7 @@ def wh_noun(q: str) -> str | None:
     return None
 
 
+_COUNTED_SELF = re.compile(r"(?:多少|几)(步)")
 _COUNTED_NOUN = re.compile(r"(?:多少|几)(?:个|家|名|项|处|件|条|种|类|位|批|所)([\u4e00-\u9fff]{2})")
 
 
@@ -330,7 +331,9 @@ def counted_noun(q: str) -> str | None:
     m = _COUNTED_NOUN.search(q)
     if m and not _GENERIC_NOUN.match(m.group(1)):
         return m.group(1)
-    return None
+    # a classifier that is itself the thing counted: "分几步走" counts 步 (a plan's 实施步骤)
+    m = _COUNTED_SELF.search(q)
+    return m.group(1) if m else None
 
 
 # "哪几种权", "哪几类综合窗口", "重点排查哪几类": kinds asked by a classifier, with the noun they are kinds of

@@ -308,6 +308,16 @@ def test_a_count_is_of_the_thing_the_question_counts(engine):
     assert any("分类推进阶段" in t for t in counts("农贸市场转型升级分几个阶段?"))
 
 
+
+def test_steps_are_counted_by_the_list_headed_as_steps(engine):
+    """"分几步走" counts steps: the stages under "三、实施步骤", not the plan's five parts, one of
+    which is that heading."""
+    texts = [s.candidate.text for s in engine.ask("“最多跑一次”改革分几步走?").outcome.scored[0]
+             if s.candidate.skill == "enumeration"]
+    assert any("梳理公布阶段" in t and "巩固提升阶段" in t for t in texts), texts
+    assert not any("总体要求" in t for t in texts), texts
+
+
 def test_each_part_of_a_two_part_question_is_answered_from_one_document(engine):
     """The whole of a two-part question may need two documents; each part is one question again, so
     no candidate of a part glues a sentence of another document that merely holds a word it asks

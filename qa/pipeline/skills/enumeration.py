@@ -39,7 +39,11 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if counted:
         # "关闭了多少家交易场所" counts 交易场所, named by the list's own heading or items, not by the
         # title of the plan it stands in: the stages of the 交易场所 work are not 交易场所
-        scored = [(c, e) for c, e in scored if counted in _heading(e) + e.extra + "".join(e.items)]
+        # a list whose own heading names it ("三、实施步骤" for 几步, "…阶段" for 几个阶段) is that
+        # thing's list; one whose items only mention it (the plan's parts, one of them 实施步骤) is not,
+        # while another names it
+        named = [(c, e) for c, e in scored if counted in _heading(e) + e.extra]
+        scored = named or [(c, e) for c, e in scored if counted in "".join(e.items)]
     scored.sort(key=lambda x: -x[0])
     # a heading that states its count competes with the lists under it, whose longer names match
     # more words: the best such headings are proposed whatever their rank
