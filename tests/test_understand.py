@@ -117,6 +117,10 @@ def test_a_year_named_relative_to_today_is_a_year_slot(understander, question, y
     ("除险安居三年行动计划是啥时候出的?", "date"),  # issued, in the colloquial verb
     ("蔡方林免职的通知哪天下的?", "date"),  # a span by its two ends, not a document's term
     ("每年新增高新技术企业这个是从哪年算到哪年?", "when"),
+    # whether a plan has run out is whether it is in force; a target's date stays the deadline skill's
+    ("1238创新平台的行动计划,现在是不是已经到期了?", "valid"),
+    ("除险安居三年行动计划到今年是不是已经结束了?", "valid"),
+    ("发明专利授权量的目标期限是哪年?现在是不是已经到期了?", "when"),
 ])
 def test_a_question_about_being_in_force_has_its_own_intent(understander, question, intent):
     assert understander.plan(question, TODAY, None, ()).intent == intent
