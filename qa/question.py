@@ -50,7 +50,8 @@ VALID_Q = re.compile(
     r"(?:还|仍|是否|现在|目前|如今|当前|依然|至今).{0,8}(?:有效|管用|作数|算数|执行|实施|适用|施行|生效|实施期|能用|在用|存在"
     r"|在搞|在做|在进行|在推进|按.{0,4}[来办])"
     r"|失效|废止|作废|还算数|还作数|还是.{0,16}吗|还能用|了没有"
-    # whether a plan has run out ("行动计划…是不是已经到期了", "…是不是已经结束了")
+    # whether a plan has run out ("行动计划…是不是已经到期了", "…是不是已经结束了"): its term answers it
+    # (衢政发〔2017〕12号 "到2020年…", 衢政办发〔2017〕24号 "(2017—2019年)"; two train questions ask so)
     r"|(?:是不是|是否)已经?(?:到期|结束)")
 # words that ask about validity itself, even beside a deadline word ("现在还有效吗 有没有期限")
 _EXPLICIT = re.compile(r"有效|失效|废止|作废|作数|算数|管用|还在执行|仍在执行|还在实施|实施期")
@@ -333,7 +334,8 @@ def counted_noun(q: str) -> str | None:
     m = _COUNTED_NOUN.search(q)
     if m and not _GENERIC_NOUN.match(m.group(1)):
         return m.group(1)
-    # a classifier that is itself the thing counted: "分几步走" counts 步 (a plan's 实施步骤)
+    # a classifier that is itself the thing counted: "分几步走" counts 步 (衢政发〔2017〕11号 "三、实施步骤";
+    # two train questions ask so)
     m = _COUNTED_SELF.search(q)
     return m.group(1) if m else None
 

@@ -308,7 +308,6 @@ def test_a_count_is_of_the_thing_the_question_counts(engine):
     assert any("分类推进阶段" in t for t in counts("农贸市场转型升级分几个阶段?"))
 
 
-
 def test_steps_are_counted_by_the_list_headed_as_steps(engine):
     """"分几步走" counts steps: the stages under "三、实施步骤", not the plan's five parts, one of
     which is that heading."""

@@ -37,11 +37,9 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         scored = [(c, e) for c, e in scored if noun in e.name + e.extra + "".join(e.items)]
     counted = counted_noun(q) if counting else None
     if counted:
-        # "关闭了多少家交易场所" counts 交易场所, named by the list's own heading or items, not by the
-        # title of the plan it stands in: the stages of the 交易场所 work are not 交易场所
-        # a list whose own heading names it ("三、实施步骤" for 几步, "…阶段" for 几个阶段) is that
-        # thing's list; one whose items only mention it (the plan's parts, one of them 实施步骤) is not,
-        # while another names it
+        # "关闭了多少家交易场所" counts 交易场所, not the stages of the plan whose title names them. A list
+        # whose own heading names the thing ("三、实施步骤" for 几步) is its list; failing one, a list
+        # whose items name it; never one that only the plan's title names
         named = [(c, e) for c, e in scored if counted in _heading(e) + e.extra]
         scored = named or [(c, e) for c, e in scored if counted in "".join(e.items)]
     scored.sort(key=lambda x: -x[0])
