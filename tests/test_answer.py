@@ -339,3 +339,11 @@ def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_leads_into(engin
     assert led, [s.candidate.text[:40] for s in out.scored[0]]
     assert "一、先进集体(36家)" in led[0].text and "二、先进个人(50名)" in led[0].text, led[0].text
     assert {c.quote for c in led[0].citations} >= {"一、先进集体(36家)", "二、先进个人(50名)"}
+
+
+@pytest.mark.parametrize("question", ["4月25号市政府那个免职的通知,免的是谁?", "4月25日发的免职通知免去了谁的职务?"])
+def test_a_document_named_by_its_date_of_issue_is_answered_from_it(engine, question):
+    """"4月25号那个免职通知": the date stands in the document's head, not in the sentence quoted, and is
+    met by citing the document issued that day; "25号" is read as the gazette writes a day (25日)."""
+    a = ask(engine, question)
+    assert a.kind != "not_found" and _cites(a, "衢政干〔2017〕5号") and "蔡方林" in a.answer, a.answer

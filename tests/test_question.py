@@ -46,6 +46,8 @@ def test_who_prefers_the_body_acting():
     ("每个县要有几个避灾中心,每个能装多少人?", "各县要有几个避灾中心,每个容量多少人?"),
     ("村里多久搞一次演练", "村级多久举行一次演练"),
     ("江郎山免费吗", "江郎山免费吗"),  # nothing colloquial: unchanged
+    ("4月25号那个通知", "4月25日那个通知"),  # a day is written 日 in the gazette
+    ("衢政干〔2017〕5号", "衢政干〔2017〕5号"),  # a 文号's 号 is no day
 ])
 def test_gazette_words(asked, matched):
     assert gazette_words(asked) == matched

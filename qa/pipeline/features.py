@@ -75,10 +75,15 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     q = part.text
     quotes = " ".join(c.quote for c in cand.citations)
     context = " ".join(f"{c.title} {c.section}" for c in cand.citations)
+    # a document is named by its date of issue as by its title ("4月25日那个免职通知"): the date
+    # stands in its head, not in the sentence quoted, and is met by citing the document
+    timeline = ctx.corpus.timeline.docs
+    issued = [timeline[k].issued for k in dict.fromkeys(c.doc_key for c in cand.citations) if k in timeline]
+    dated = "".join(f" {d.year}年{d.month}月{d.day}日" for d in issued if d is not None)
     said = cand.text
     f: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
     f["prior"] = float(cand.prior)
-    evidence = f"{said} {quotes} {context}"
+    evidence = f"{said} {quotes} {context}{dated}"
     f["coverage"] = ctx.cov(q, evidence)
     f["coverage_quote"] = ctx.cov(q, quotes)
     # the first quote alone: a glued answer whose opening sentence is off the question reads wrong
@@ -131,8 +136,6 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         _, mo, d = (int(x) for x in day.split("-"))
         f["asked_date"] = 1.0 if re.search(rf"(?<!\d){mo}(?:月|\.){d}(?:日|号|(?!\d))", flat) else 0.0
         # a day that names the cited document ("上周五发的…计划") is met by citing it
-        issued = {ctx.corpus.timeline.docs[k].issued for k in {c.doc_key for c in cand.citations}
-                  if k in ctx.corpus.timeline.docs}
         f["date_unmet"] = 0.0 if f["asked_date"] or dt.date.fromisoformat(day) in issued else 1.0
     years = plan.slots.get("years") or []
     if years:
