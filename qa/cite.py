@@ -1,6 +1,9 @@
 """Citations and their verification: a quote must occur verbatim in the cited chunk."""
 from __future__ import annotations
 
+import re
+from typing import Sequence
+
 from qa.model import Chunk, Citation
 
 
@@ -30,3 +33,39 @@ def format_citation(c: Citation) -> str:
     """What an operator pastes: 《title》(文号) section “quote”."""
     section = f" {c.section}" if c.section else ""
     return f"《{c.title}》({c.doc_number}){section}“{c.quote}”"
+
+
+_MARKED = re.compile(r"(.*?)\[(\d+)\]", re.S)
+
+
+def said_once(text: str, citations: Sequence[Citation]) -> tuple[str, tuple[Citation, ...]]:
+    """An answer's text with a quoted passage said once: a passage printed alone and again inside a
+    longer quote of the same chunk ("蔡方林同志的…职务。[1]市政府研究决定,免去:蔡方林同志的…职务。[2]",
+    a sentence glued to the lead-in it follows) keeps only the longer quote; markers are renumbered.
+
+    >>> c = lambda q: Citation("d", "d", "t", "", q, "d#1", 1, 1)
+    >>> said_once("乙。[1]甲:乙。[2]", [c("乙。"), c("甲:乙。")])[0]
+    '甲:乙。[1]'
+    """
+    drop: set[int] = set()
+    for m in _MARKED.finditer(text):
+        n = int(m.group(2)) - 1
+        if not 0 <= n < len(citations) or m.group(1).strip() != citations[n].quote:
+            continue
+        mine = citations[n]
+        if any(k != n and k not in drop and o.chunk_id == mine.chunk_id and mine.quote in o.quote
+               and len(o.quote) > len(mine.quote) for k, o in enumerate(citations)):
+            drop.add(n)
+    if not drop:
+        return text, tuple(citations)
+    kept = [k for k in range(len(citations)) if k not in drop]
+    number = {k: i + 1 for i, k in enumerate(kept)}
+    out, end = [], 0
+    for m in _MARKED.finditer(text):
+        end = m.end()
+        n = int(m.group(2)) - 1
+        if n in drop:
+            continue
+        out.append(f"{m.group(1)}[{number[n]}]" if n in number else m.group(0))
+    out.append(text[end:])
+    return "".join(out), tuple(citations[k] for k in kept)

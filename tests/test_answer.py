@@ -347,3 +347,12 @@ def test_a_document_named_by_its_date_of_issue_is_answered_from_it(engine, quest
     met by citing the document issued that day; "25号" is read as the gazette writes a day (25日)."""
     a = ask(engine, question)
     assert a.kind != "not_found" and _cites(a, "衢政干〔2017〕5号") and "蔡方林" in a.answer, a.answer
+
+
+def test_a_sentence_quoted_again_inside_its_lead_in_is_said_once(engine):
+    """The dismissal sentence is glued to the lead-in it follows ("市政府研究决定,免去:"): the
+    answer says it once, with one citation of the longer quote."""
+    a = ask(engine, "蔡方林被免去了什么职务?")
+    assert a.answer.count("蔡方林同志的衢州市监察局副局长职务") == 1, a.answer
+    assert len(a.citations) == 1 and "免去" in a.citations[0].quote and "蔡方林" in a.citations[0].quote, a.citations
+    assert _quotes_verbatim(engine, a)

@@ -7,7 +7,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from qa.cite import make_citation, verify
+from qa.cite import make_citation, said_once, verify
 from qa.conversation import asks_only_passed
 from qa.model import Answer, Hit
 from qa.pipeline import features as F
@@ -149,8 +149,9 @@ class Pipeline:
         for s in decision.chosen:
             c = s.candidate
             offset = len(cites)
-            texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", c.text))
-            cites.extend(c.citations)
+            said, quoted = said_once(c.text, c.citations)
+            texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", said))
+            cites.extend(quoted)
         texts.append(earlier_note(plan.match, [(s.candidate.text, self.ctx.docs.get(s.candidate.citations[0].doc_key))
                                                for s in decision.chosen]))
         # a quoted deadline, asked about, is said against today (year, weekday, passed or not)
