@@ -70,6 +70,7 @@ class Engine:
         self.llm = LLMPhraser.from_settings(self.settings)
         ctx = AnswerContext(corpus, retriever.index.extra_stores.get(PIECES))
         ctx.places.warm_up()  # the place tagger's dictionary, likewise
+        ctx.respeller.warm_up()
         warm_skills(ctx)  # and the skills' lookups over the corpus
         self.pipeline = Pipeline(ctx, retriever, encoder, _scorer(self.settings))
         self.answerer = self.pipeline  # readiness: the pipeline is what answers

@@ -13,6 +13,7 @@ from qa.corpus import Corpus
 from qa.freedays import free_day_rules
 from qa.model import Chunk, Citation, Document
 from qa.places import PlaceNames
+from qa.respell import Respeller
 from qa.question import DECLARED_COUNT
 from qa.score import bigram_idf, question_weights, sentences, weighted_coverage
 from qa.tables import place_heads
@@ -74,6 +75,7 @@ class AnswerContext:
         self.places = PlaceNames("\n".join(c.header + c.text for c in corpus.chunks))
         self.corpus_text = re.sub(r"\s", "", "\n".join(c.header + c.text for c in corpus.chunks))
         self.place_heads = place_heads(self.corpus_text)
+        self.respeller = Respeller(self.corpus_text)  # IME homophone slips, toward this corpus's words
         # sentence-level vectors (index folder, same encoder as the chunks): similarity is a feature
         self.piece_store = piece_store
         self.piece_text = dict(piece_ids(corpus.chunks))

@@ -47,7 +47,7 @@ class Pipeline:
         self.retriever = retriever
         self.encoder = encoder
         self.scorer = scorer
-        self.understander = understander or Understander(known_place=ctx.knows_place)
+        self.understander = understander or Understander(known_place=ctx.knows_place, respell=ctx.respeller.fix)
 
     @property
     def threshold(self) -> float:

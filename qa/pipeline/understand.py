@@ -58,10 +58,12 @@ class Understander:
 
     def __init__(self, courtesy: tuple[re.Pattern[str], ...] | None = None,
                  to_simplified: Callable[[str], str] | None = None,
-                 known_place: Callable[[str], bool] | None = None) -> None:
+                 known_place: Callable[[str], bool] | None = None,
+                 respell: Callable[[str], str] | None = None) -> None:
         self.courtesy = courtesy if courtesy is not None else load_courtesy()
         self.to_simplified = to_simplified or _t2s()
         self.known_place = known_place  # which names are places, for follow-ups ("那龙游的呢?")
+        self.respell = respell  # IME homophone slips toward the corpus's words (qa.respell)
 
     # ------------------------------------------------------------ normalisation
     def normalize(self, text: str) -> str:
@@ -86,11 +88,14 @@ class Understander:
         # a trailing particle changes no meaning, but "呢" also marks a follow-up: kept for `is_elliptical`
         return q + "?" if q else q
 
+    def _respelt(self, norm: str) -> str:
+        return self.respell(norm) if self.respell is not None else norm
+
     def plan(self, asked: str, today: dt.date, previous: str | None = None,
              items: tuple[str, ...] = (), topic: str | None = None) -> QueryPlan:
         # capped once normalised, not before: personal details and courtesy in front of a long
         # question must not push its words out of the matching form (qa.limits bounds the cost)
-        norm = capped(self.normalize(asked))
+        norm = self._respelt(capped(self.normalize(asked)))
         standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic)
                       if previous else norm)
         follow_up = bool(previous) and standalone != norm
@@ -105,7 +110,7 @@ class Understander:
 
     def combined(self, plan: QueryPlan, previous: str, topic: str | None = None) -> QueryPlan:
         """The same question with the previous topic carried over ("什么时候要完成?" after a topic)."""
-        norm = self.normalize(plan.asked)
+        norm = self._respelt(self.normalize(plan.asked))
         standalone = combine(norm, previous, topic)
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         return QueryPlan(plan.asked, standalone, match, (Part(match, gazette_words(norm)),), plan.today,

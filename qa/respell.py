@@ -1,0 +1,118 @@
+"""Homophone slips of a pinyin IME, respelt toward the corpus's words, for matching only.
+
+A resident typing pinyin picks the wrong character of the right sound: 隐换 for 隐患, 整该 for 整改,
+方按 for 方案, 以经 for 已经. The slip is a character pair that is no word (not in the corpus, not
+in jieba's dictionary) while a pair of the same sound with one character in common is a word the
+corpus uses. Such a pair is respelt, unless it only straddles two words: a kept character that makes
+a word with its other neighbour ("目标是" is 目标 + 是, not 标识), a changed character that does
+("孔氏南宗": 孔氏), a longer word that holds the pair ("找不到"), or a closed-class character (qa/lexicon/function_chars.txt: 是, 要, 在, 我… stand alone beside any word,
+so "我是江山的" is no slip for 我市). What the user typed is kept for display.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import jieba
+from pypinyin import Style, pinyin
+
+from index.tokenize import initialize_quietly
+
+LEXICON = Path(__file__).resolve().parent / "lexicon"
+_HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
+# a corpus pair met this often is one of its words, not a chance neighbourhood of two characters
+MIN_COUNT = 5
+# a pair met this often beside a character binds it (the junction test)
+BOUND = 3
+
+
+def load_function_chars(path: Path = LEXICON / "function_chars.txt") -> frozenset[str]:
+    rows = [ln.split("#", 1)[0].strip() for ln in path.read_text("utf-8").splitlines()]
+    return frozenset("".join(rows))
+
+
+def _sounds(ch: str) -> tuple[str, ...]:
+    return tuple(p[0] for p in pinyin(ch, style=Style.NORMAL, heteronym=True))
+
+
+class Respeller:
+    """`fix(question)` → the question with homophone slips respelt to corpus words.
+
+    >>> Respeller("整改隐患整改隐患整改隐患整改隐患整改隐患").fix("厂里的隐换啥时候整该完?")
+    '厂里的隐患啥时候整改完?'
+    """
+
+    def __init__(self, corpus_text: str, function_chars: frozenset[str] | None = None) -> None:
+        text = re.sub(r"\s", "", corpus_text)
+        self._pairs = Counter(text[i:i + 2] for i in range(len(text) - 1))
+        self._function = function_chars if function_chars is not None else load_function_chars()
+        # (position kept, kept character, sound of the other) → corpus words, most used first
+        by_sound: dict[tuple[int, str, str], list[tuple[int, str]]] = defaultdict(list)
+        for pair, n in self._pairs.items():
+            if n >= MIN_COUNT and _HAN2.fullmatch(pair):
+                for keep in (0, 1):
+                    for sound in _sounds(pair[1 - keep]):
+                        by_sound[(keep, pair[keep], sound)].append((n, pair))
+        self._by_sound = {k: [p for _, p in sorted(v, reverse=True)] for k, v in by_sound.items()}
+        self._words: dict[str, int] | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load jieba's dictionary now, not on the first question."""
+        if self._words is None:
+            with self._lock:
+                if self._words is None:
+                    tok = jieba.Tokenizer()
+                    initialize_quietly(tok)
+                    self._words = tok.FREQ
+
+    def _word(self, pair: str) -> bool:
+        self.warm_up()
+        return self._words.get(pair, 0) > 0
+
+    def _bound(self, chars: list[str], at: int, side: int) -> bool:
+        """Whether the character at `at` makes a word with the one or two beside it on `side`."""
+        for n in (1, 2):
+            lo, hi = (at - n, at + 1) if side < 0 else (at, at + n + 1)
+            if lo < 0 or hi > len(chars):
+                break
+            w = "".join(chars[lo:hi])
+            if self._word(w) or (n == 1 and self._pairs.get(w, 0) >= BOUND):
+                return True
+        return False
+
+    def fix(self, q: str) -> str:
+        out = list(q)
+        i = 0
+        while i < len(out) - 1:
+            pair = out[i] + out[i + 1]
+            if (not _HAN2.fullmatch(pair) or pair in self._pairs or self._word(pair)
+                    or out[i] in self._function or out[i + 1] in self._function):
+                i += 1
+                continue
+            # a longer word holding the pair ("找不到") is no slip
+            if self._word("".join(out[i:i + 3])) or (i > 0 and self._word("".join(out[i - 1:i + 2]))):
+                i += 1
+                continue
+            fixed = None
+            for keep in (0, 1):
+                # a kept or changed character bound to its other neighbours (a word of two or three
+                # characters: 目标|是, 合格证|找不到, 孔氏|南宗): the pair is a junction
+                kept_at, changed_at = (i, i + 1) if keep == 0 else (i + 1, i)
+                if self._bound(out, kept_at, -1 if keep == 0 else 1) or self._bound(out, changed_at, 1 if keep == 0 else -1):
+                    continue
+                for sound in _sounds(pair[1 - keep]):
+                    words = [w for w in self._by_sound.get((keep, pair[keep], sound), ()) if self._word(w)]
+                    if words:
+                        fixed = words[0]
+                        break
+                if fixed:
+                    break
+            if fixed:
+                out[i], out[i + 1] = fixed[0], fixed[1]
+                i += 2
+            else:
+                i += 1
+        return "".join(out)

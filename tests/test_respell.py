@@ -1,0 +1,46 @@
+"""IME homophone slips respelt toward the corpus's words (qa.respell), on the real corpus."""
+from __future__ import annotations
+
+import pytest
+
+from qa.respell import Respeller
+
+
+@pytest.fixture(scope="module")
+def respeller(engine):
+    return engine.pipeline.ctx.respeller
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("江山那个消防隐换是哪几个单位督办?", "江山那个消防隐患是哪几个单位督办?"),
+    ("安全隐患啥时候整该完?", "安全隐患啥时候整改完?"),
+    ("畜牧业那个三年方按是从哪天开始施行的?", "畜牧业那个三年方案是从哪天开始施行的?"),
+    ("发票以经丢了,还能上牌吗?", "发票已经丢了,还能上牌吗?"),
+    ("是哪个布门牵头?", "是哪个部门牵头?"),
+])
+def test_a_homophone_slip_is_respelt_to_the_corpus_word(respeller, typed, meant):
+    assert respeller.fix(typed) == meant
+
+
+@pytest.mark.parametrize("typed", [
+    "我是江山的,目标是多少?",  # 我是, 标是: two words side by side, not 我市 or 标识
+    "合格证找不到了还能上牌吗?",  # 找不到 is a word
+    "奖金怎么发?",  # a word the gazette lacks stays, and is refused as such
+    "衢政干〔2017〕5号免了谁?",
+])
+def test_words_and_word_boundaries_are_left_alone(respeller, typed):
+    assert respeller.fix(typed) == typed
+
+
+def test_a_slip_is_answered_as_the_word_meant_and_shown_as_understood(engine):
+    typed = engine.ask("开化远兴机械那个隐换计划啥时候整该完?")
+    meant = engine.ask("开化远兴机械那个隐患计划啥时候整改完?")
+    assert typed.answer.found and typed.answer.answer == meant.answer.answer
+    assert "隐患" in typed.answer.rewritten_question and "整改" in typed.answer.rewritten_question
+
+
+def test_the_closed_class_list_holds_single_characters():
+    from qa.respell import load_function_chars
+    chars = load_function_chars()
+    assert "是" in chars and all(len(c) == 1 for c in chars)
+    assert Respeller("整改整改整改整改整改", frozenset()).fix("整该") == "整改"
