@@ -356,3 +356,13 @@ def test_a_sentence_quoted_again_inside_its_lead_in_is_said_once(engine):
     assert a.answer.count("蔡方林同志的衢州市监察局副局长职务") == 1, a.answer
     assert len(a.citations) == 1 and "免去" in a.citations[0].quote and "蔡方林" in a.citations[0].quote, a.citations
     assert _quotes_verbatim(engine, a)
+
+
+def test_a_plans_time_nodes_are_its_target_years_in_order(engine):
+    """"分哪几个时间节点": a plan whose stages are its target years is answered by the first target
+    statement of each year, in the order of the years; a plan with one target year has none."""
+    out = engine.ask("中国制造2025衢州行动计划分哪几个时间节点?").outcome
+    nodes = [s.candidate.text for s in out.scored[0] if s.candidate.skill == "year_units"]
+    assert any(t.index("到2020年,我市制造业发展取得重要进展") < t.index("到2025年,基本形成") for t in nodes), nodes
+    out = engine.ask("科技创新服务行动计划分哪几个时间节点?").outcome
+    assert not [s for s in out.scored[0] if s.candidate.skill == "year_units"]

@@ -1,6 +1,8 @@
 """What a plan sets for a year, where its outline has a section per year ("(一)2017年。全面启动…",
 "(二)2018年。…"): the section of the year asked ("2019年主要做什么", "明年要做到啥程度"), or every
-year's in turn ("三年各干些啥", "每年主要干啥")."""
+year's in turn ("三年各干些啥", "每年主要干啥"). A plan whose stages are its target years ("到2020年,
+我市制造业发展取得重要进展:" … "到2025年,基本形成…") is asked its time nodes ("分哪几个时间节点"):
+the first target statement of each year, in the order of the years."""
 from __future__ import annotations
 
 import re
@@ -15,15 +17,18 @@ _YEAR_HEADING = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|
                            r"(20\d\d)\s*年度?[。.]?\s*$")
 # asks for every year in turn
 EVERY_YEAR = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间)?(?:分别|各)|分几年|哪几年.{0,4}(?:干|做|搞)")
+# asks for a plan's stages in time (衢政发〔2017〕13号 "到2020年…", "到2025年…"; asked so by two train
+# questions, "分哪几个时间节点", "目标分几个时间节点", and by the stage questions of the dev sets)
+MILESTONES = re.compile(r"时间节点|几个阶段")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     asked = [int(y) for y in plan.slots.get("years") or []]
     every = bool(EVERY_YEAR.search(q))
-    if not asked and not every:
+    if not asked and not every and not MILESTONES.search(q):
         return []
-    out = []
+    out = _milestone_candidates(ctx, q) if MILESTONES.search(q) else []
     for doc, parent, units in year_sections(ctx):
         cov = ctx.cov(q, f"{doc.title} {doc.subtitle or ''} {parent}")
         if cov < MIN_COV:
@@ -61,3 +66,33 @@ def _year_sections(ctx) -> tuple:
                 seen.add(ids)
                 out.append((doc, u.heading, tuple(found)))
     return tuple(out)
+
+
+def _milestone_candidates(ctx, q: str) -> list[Candidate]:
+    out = []
+    for doc, firsts in milestones(ctx):
+        cov = ctx.cov(q, f"{doc.title} {doc.subtitle or ''}")
+        if cov < MIN_COV:
+            continue
+        texts, cites = [], []
+        for record in firsts:
+            cites.append(make_citation(ctx.chunks[record.chunk_id], record.text))
+            texts.append(f"{record.text}[{len(cites)}]")
+        out.append(Candidate(NAME, "list", "".join(texts), tuple(cites), cov, {"sentences": float(len(cites))}))
+    return out
+
+
+def milestones(ctx) -> tuple:
+    """(document, first target record of each year, by year) for every document with targets in two
+    or more years, once per corpus: a plan's first statement of a year is its overall goal for that
+    year (the indicators and tasks of that year follow it)."""
+    return ctx.lookup("year_units.milestones", _milestones)
+
+
+def _milestones(ctx) -> tuple:
+    first: dict[str, dict[int, object]] = {}
+    for r in ctx.corpus.timeline.records:
+        if r.kind == "target" and r.start is not None and r.chunk_id in ctx.chunks and r.text in ctx.chunks[r.chunk_id].text:
+            first.setdefault(r.doc_key, {}).setdefault(r.start.year, r)
+    return tuple((ctx.docs[k], tuple(by_year[y] for y in sorted(by_year)))
+                 for k, by_year in first.items() if len(by_year) >= 2 and k in ctx.docs)
