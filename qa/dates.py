@@ -125,6 +125,16 @@ def question_date(question: str, today: dt.date) -> AskedDate | None:
     return max(found, key=lambda f: f[0])[1] if found else None
 
 
+def question_dates(question: str, today: dt.date) -> list[AskedDate]:
+    """Every day a question names, in the order it names them ("前天交的材料,到今天还没…": the
+    day something was done, then today).
+
+    >>> [a.day.day for a in question_dates("前天交的材料,到今天还没拿到", dt.date(2017, 6, 14))]
+    [12, 14]
+    """
+    return [a for _, a in sorted(_all_dates(question, today), key=lambda f: f[0])]
+
+
 def _all_dates(q: str, today: dt.date) -> list[tuple[int, AskedDate]]:
     out: list[tuple[int, AskedDate]] = []
     taken: list[tuple[int, int]] = []
@@ -177,8 +187,9 @@ def _all_dates(q: str, today: dt.date) -> list[tuple[int, AskedDate]]:
         # 圣诞节 is no public holiday in China: there is no arrangement to wait for
         official = key == "圣诞" or arrangement_published(day.year)
         add(m, AskedDate(day, "holiday", name, official))
-    for m in re.finditer(r"今天|今日|大后天|明天|明日|后天", q):
-        shift = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}[m.group(0)]
+    for m in re.finditer(r"今天|今日|大后天|明天|明日|后天|大前天|昨天|昨日|前天", q):
+        shift = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3,
+                 "昨天": -1, "昨日": -1, "前天": -2, "大前天": -3}[m.group(0)]
         add(m, AskedDate(today + dt.timedelta(days=shift), "relative"))
     return out
 

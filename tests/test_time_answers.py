@@ -378,3 +378,16 @@ def test_a_months_free_days_say_which_monday_the_list_leaves_out_and_why(engine)
     assert_weekdays_right(text)
     plan = Understander().plan("6月份哪几天免费?", dt.date(2017, 5, 20))
     assert "未列入" not in free_days.propose(engine.pipeline.ctx, plan, plan.parts[0], [])[0].text
+
+
+@pytest.mark.parametrize("question, due, state", [
+    # today is Monday 2017-06-05 (the session's reference date)
+    ("我上周三交的电动自行车登记材料,到今天还没拿到号牌,是不是超时了?", "2017年6月1日(星期四)", "已超过该时限"),
+    # handed in on a Saturday: the one working day is the Monday after
+    ("我前天交的电动自行车登记材料,到今天还没拿到号牌,是不是超时了?", "2017年6月5日(星期一)", "尚在该时限内"),
+])
+def test_a_limit_in_working_days_is_counted_from_the_day_named(engine, question, due, state):
+    """"受理1个工作日内,核发号牌和行驶证", counted from the day the question names (a past relative day,
+    前天 included) by the working-day calendar, against today."""
+    a = engine.ask(question).answer
+    assert a.found and "1个工作日内" in a.answer and due in a.answer and state in a.answer, a.answer

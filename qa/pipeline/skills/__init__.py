@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from qa.pipeline.skills import (
     deadline, doc_dates, enumeration, extractive, free_days, list_member, table_cell, table_extreme, table_filter,
-    validity, year_units,
+    time_limit, validity, year_units,
 )
 
-SKILLS = (free_days, doc_dates, validity, deadline, table_cell, table_extreme, table_filter, list_member, enumeration,
+SKILLS = (free_days, doc_dates, validity, deadline, time_limit, table_cell, table_extreme, table_filter, list_member, enumeration,
           year_units, extractive)
 SKILL_NAMES = tuple(s.NAME for s in SKILLS)
 
