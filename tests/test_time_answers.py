@@ -382,9 +382,9 @@ def test_a_months_free_days_say_which_monday_the_list_leaves_out_and_why(engine)
 
 @pytest.mark.parametrize("question, due, state", [
     # today is Monday 2017-06-05 (the session's reference date)
-    ("我上周三交的电动自行车登记材料,到今天还没拿到号牌,是不是超时了?", "2017年6月1日(星期四)", "已超过该时限"),
+    ("我上周三交的电动自行车登记材料,到今天还没拿到号牌,是不是超时了?", "2017年6月1日(星期四)", "该时限已过"),
     # handed in on a Saturday: the one working day is the Monday after
-    ("我前天交的电动自行车登记材料,到今天还没拿到号牌,是不是超时了?", "2017年6月5日(星期一)", "尚在该时限内"),
+    ("我前天交的电动自行车登记材料,到今天还没拿到号牌,是不是超时了?", "2017年6月5日(星期一)", "该时限尚未到期"),
 ])
 def test_a_limit_in_working_days_is_counted_from_the_day_named(engine, question, due, state):
     """"受理1个工作日内,核发号牌和行驶证", counted from the day the question names (a past relative day,

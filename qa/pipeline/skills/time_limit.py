@@ -40,7 +40,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     for cov, chunk, sentence, n, working in scored[:2]:
         due, weekdays_only = last_day(start, n, working)
         unit = "个工作日" if working else "日"
-        state = ("已超过该时限" if plan.today > due else "尚在该时限内")
+        # said as every deadline is ("已过" / "尚未到期"): composing reads it to drop a "过了没?" part
+        state = ("该时限已过" if plan.today > due else "该时限尚未到期")
         text = (f"“{sentence}”[1]按{full_date(start)}起算,{n}{unit}内即至{full_date(due)}"
                 + ("(国务院尚未公布该年节假日安排,按周一至周五计)" if weekdays_only else "")
                 + f";截至今天{full_date(plan.today)},{state}。")
