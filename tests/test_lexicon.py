@@ -2,6 +2,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from qa.config import BUNDLED_CORPUS
 from qa.synonyms import LEXICON, gazette_words, read_rows
 
@@ -84,3 +86,16 @@ def test_question_form_alternatives_earn_their_place():
     for name, pattern in FORMS.items():
         for alt in _alternatives(pattern):
             assert sum(1 for q in questions if re.search(alt, q)) >= 2, (name, alt)
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("地质灾害防治管理工作暂行办法从哪天开始实施?", True),
+    ("电瓶车登记规定现在已经生效了没?", True),
+    ("防汛防台管理办法和地质灾害防治管理办法哪个先施行?", True),
+    ("“最多跑一次”那个实施方案现在还在执行吗?", False),  # still in force: its dates and term answer
+    ("畜牧业绿色发展示范市三年行动方案现在还在执行期吗?", False),
+    ("能源双控对节能目标实行啥制度?", False),
+])
+def test_an_effective_date_is_asked_by_when_or_whether_yet(question, asks):
+    from qa.pipeline import answer_types
+    assert ("effective" in {t.name for t in answer_types.asked(question)}) is asks
