@@ -13,8 +13,8 @@ from qa.corpus import Corpus
 from qa.freedays import free_day_rules
 from qa.model import Chunk, Citation, Document
 from qa.places import PlaceNames
-from qa.respell import Respeller
 from qa.question import DECLARED_COUNT
+from qa.respell import Respeller
 from qa.score import bigram_idf, question_weights, sentences, weighted_coverage
 from qa.tables import place_heads
 

@@ -3,8 +3,9 @@ intent and slots. Everything later works on the QueryPlan it returns.
 
 Normalisation happens once, here, for matching only: NFKC (full-width → half-width), traditional →
 simplified (OpenCC), personal identifiers and self-introductions removed (qa.personal), courtesy and
-voice markers removed (qa/lexicon/courtesy.txt), trailing particles dropped, everyday words mapped to
-the gazette's words. What the user typed is kept for display.
+voice markers removed (qa/lexicon/courtesy.txt), IME homophone slips respelt toward the corpus's words
+(qa.respell: 隐换 → 隐患), trailing particles dropped, everyday words mapped to the gazette's words.
+What the user typed is kept for display; the respelt question is what "问题理解为" shows.
 """
 from __future__ import annotations
 
