@@ -391,3 +391,10 @@ def test_a_limit_in_working_days_is_counted_from_the_day_named(engine, question,
     前天 included) by the working-day calendar, against today."""
     a = engine.ask(question).answer
     assert a.found and "1个工作日内" in a.answer and due in a.answer and state in a.answer, a.answer
+
+
+def test_a_yearless_day_names_the_document_issued_that_day_asked_years_later(engine_2026):
+    """"4月25号那个免职通知", asked in 2026: the day without its year is the day the 2017 notice was
+    issued, not 2026-04-25, and the notice answers."""
+    a = ask(engine_2026, "4月25号那个免职通知,免了谁的职呀?")
+    assert a.found and "蔡方林" in a.answer and any(c.doc_key == "衢政干〔2017〕5号" for c in a.citations), a.answer

@@ -135,8 +135,12 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     if day:
         _, mo, d = (int(x) for x in day.split("-"))
         f["asked_date"] = 1.0 if re.search(rf"(?<!\d){mo}(?:月|\.){d}(?:日|号|(?!\d))", flat) else 0.0
-        # a day that names the cited document ("上周五发的…计划") is met by citing it
-        f["date_unmet"] = 0.0 if f["asked_date"] or dt.date.fromisoformat(day) in issued else 1.0
+        # a day that names the cited document ("上周五发的…计划") is met by citing it; a day without
+        # its year ("4月25号那个免职通知", asked in 2026) by a document issued that day of any year
+        asked = dt.date.fromisoformat(day)
+        named = (asked in issued or plan.slots.get("date_how") == "yearless"
+                 and (asked.month, asked.day) in {(d.month, d.day) for d in issued if d is not None})
+        f["date_unmet"] = 0.0 if f["asked_date"] or named else 1.0
     years = plan.slots.get("years") or []
     if years:
         # "2017年度…先进集体" asks for the list of that year: an answer printed in 2017 about the

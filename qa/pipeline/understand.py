@@ -18,7 +18,7 @@ from typing import Callable
 from qa import personal
 from qa.conversation import carried_topic, combine, is_elliptical, resolve_ordinal, rewrite
 from qa.limits import capped
-from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, parse_question_date, question_month
+from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
     AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, SPAN_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
@@ -149,9 +149,12 @@ def intent_of(q: str) -> str:
 
 def slots_of(q: str, today: dt.date) -> dict:
     slots: dict = {}
-    day = parse_question_date(q, today)
+    asked = question_date(q, today)
+    day = asked.day if asked else None
     if day:
         slots["date"] = day.isoformat()
+        # "4月25号那个通知" names a day of the year its subject belongs to, not necessarily today's
+        slots["date_how"] = asked.how
     month = None if day else question_month(q)
     if month:
         slots["month"] = month
