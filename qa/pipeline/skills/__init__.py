@@ -17,3 +17,6 @@ def warm_up(ctx) -> None:
     should not pay for them."""
     deadline.dated_statements(ctx)
     list_member.annotated(ctx)
+    time_limit.statements(ctx)
+    year_units.year_sections(ctx)
+    year_units.milestones(ctx)

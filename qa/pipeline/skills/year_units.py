@@ -26,9 +26,10 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     asked = [int(y) for y in plan.slots.get("years") or []]
     every = bool(EVERY_YEAR.search(q))
-    if not asked and not every and not MILESTONES.search(q):
+    nodes = bool(MILESTONES.search(q))
+    if not asked and not every and not nodes:
         return []
-    out = _milestone_candidates(ctx, q) if MILESTONES.search(q) else []
+    out = _milestone_candidates(ctx, q) if nodes else []
     for doc, parent, units in year_sections(ctx):
         cov = ctx.cov(q, f"{doc.title} {doc.subtitle or ''} {parent}")
         if cov < MIN_COV:
