@@ -93,6 +93,15 @@ _JOINED = re.compile(rf"[,,\s]+(?=(?:{FORMS['connective']}|{FORMS['next_item']})
 # what makes a clause a question of its own: a question word, or an attribute asked for by name
 _ASKS = re.compile(rf"谁|什么|啥|咋|哪|几|多少|多久|多长|吗|是否|是不是|有没有|能不能|要不要|怎么|如何"
                    rf"|(?:{FORMS['asked_attribute']})$")
+# a clause that asks without a question word: "上不上班", "到没到", "期限到了没", "…呢", "…吧"
+_ASKS_TOO = re.compile(r"(.)[没不]\1|了没|没有?$|[呢吧]$")
+
+
+def asks(clause: str) -> bool:
+    """Whether a clause asks anything ("我帮我女儿问问", "集聚区也算上" only say something)."""
+    return bool(_ASKS.search(clause) or _ASKS_TOO.search(clause))
+
+
 # a clause that ends asking: a question word among its last few characters ("…是多少", "哪天发的")
 # ("那几处", "好几年" point and count, they ask nothing)
 _ENDS_ASKING = re.compile(r"(?:谁|什么时候|啥时候|什么|啥|咋|哪[天年个里些位家种类儿]?|(?<![那这好十])几[处个家名项年天次步]?"

@@ -71,6 +71,20 @@ def test_a_question_of_several_questions_has_a_part_for_each(understander, quest
     assert len(understander.plan(question, TODAY, None, ()).parts) == 1 + len(parts)  # the whole, then each part
 
 
+@pytest.mark.parametrize("question, asks", [
+    # a last sentence typed as a statement says something about the asker: no question to answer
+    ("市区电动自行车登记规定哪天施行？我帮邻居问问。", [True, False]),
+    ("防汛物资谁负责?我住在乌溪江边上", [True, False]),
+    # a question mark, an asking particle or an A-not-A form asks, question word or not
+    ("防汛物资谁负责?县里的呢", [True, True]),
+    ("电动车登记点在哪里?周末上不上班。", [True, True]),
+    ("扶贫健康保险保费谁出?是政府出的吧", [True, True]),
+    ("防汛物资谁负责?我住在乌溪江边上?", [True, True]),
+])
+def test_a_last_sentence_that_asks_nothing_is_no_part_to_answer(understander, question, asks):
+    assert [p.asks for p in understander.plan(question, TODAY, None, ()).parts[1:]] == asks
+
+
 @pytest.mark.parametrize("question", [
     "500头以上生猪规模养殖场比重2017年和2018年分别是多少?",  # two years of one indicator
     "牵头部门和配合单位分别是谁?",  # two fields of one record

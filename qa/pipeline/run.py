@@ -84,7 +84,7 @@ class Pipeline:
         proposed: list[list[Candidate]] = []
         for n, part in enumerate(plan.parts):
             cands: list[Candidate] = []
-            for skill in SKILLS:
+            for skill in SKILLS if part.asks else ():
                 if restricted and skill is not extractive:
                     continue
                 if skill is extractive:
@@ -218,7 +218,8 @@ def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = N
     if len(scored) >= 3:  # the whole question and at least two parts
         good = [(scored[i][0], conf[i]) for i in range(1, len(scored)) if scored[i] and conf[i] >= tau]
         if len(good) >= 2 or (good and (whole is None or conf[0] < tau)):
-            open_parts = tuple(plan.parts[i].text for i in range(1, len(scored)) if not scored[i] or conf[i] < tau)
+            open_parts = tuple(plan.parts[i].text for i in range(1, len(scored))
+                               if plan.parts[i].asks and (not scored[i] or conf[i] < tau))
             return Decision(tuple(g for g, _ in good), min(c for _, c in good), "answered", unanswered_parts=open_parts)
     if whole is not None and conf[0] >= tau:
         # answered as a whole, each further part is answered by it, or by its own confident best
@@ -234,7 +235,7 @@ def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = N
             if best is not None and conf[i] >= tau:
                 extra.append(best)
                 quoted |= {c.quote for c in best.candidate.citations}
-            else:
+            elif plan.parts[i].asks:
                 open_parts.append(plan.parts[i].text)
         return Decision((whole, *extra), conf[0], "answered", unanswered_parts=tuple(open_parts))
     if whole is None:

@@ -14,6 +14,7 @@ class Part:
 
     text: str  # matching form (normalised, in the gazette's words)
     focus: str | None = None  # the words the user just typed, when `text` carries an earlier topic
+    asks: bool = True  # False: a sentence that only says something ("我帮我女儿问问"), not answered
 
 
 @dataclass(frozen=True)

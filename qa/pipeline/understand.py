@@ -22,7 +22,7 @@ from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, question_date, question_mo
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
     AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, SPAN_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
-    asked_clauses, asked_noun, asks_validity, split_question,
+    asked_clauses, asked_noun, asks, asks_validity, split_question,
 )
 from qa.synonyms import gazette_words
 from qa.text import clean_question, content
@@ -102,9 +102,12 @@ class Understander:
         follow_up = bool(previous) and standalone != norm
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         focus = gazette_words(norm) if follow_up else asked_clauses(match)
+        # how the question as typed ends: "?" or an asking particle, or a statement ("…问问。")
+        typed = unicodedata.normalize("NFKC", asked).rstrip()
+        tail_asks = bool(re.search(r"[?呢吧]$", typed))
         # a part with no topic of its own ("分别是哪天?") is no question to answer alone
         parts = [p for p in split_question(match) if len(re.sub(r"[|]|分别|各自|另外|还有|又", "", content(p))) >= 2]
-        plan_parts = (Part(match, focus),) + (tuple(Part(p) for p in parts) if len(parts) > 1 else ())
+        plan_parts = (Part(match, focus),) + (_parts(parts, tail_asks) if len(parts) > 1 else ())
         return QueryPlan(asked=asked, standalone=standalone, match=match, parts=plan_parts, today=today,
                          intent=intent_of(match), slots=slots_of(match, today), follow_up=follow_up,
                          topic=carried_topic(standalone, follow_up, topic))
@@ -116,6 +119,16 @@ class Understander:
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         return QueryPlan(plan.asked, standalone, match, (Part(match, gazette_words(norm)),), plan.today,
                          intent_of(match), slots_of(match, plan.today), True, carried_topic(standalone, True, topic))
+
+
+def _parts(parts: list[str], tail_asks: bool) -> tuple[Part, ...]:
+    """The parts of a question in several sentences. A last sentence that asks nothing, typed without
+    a question mark ("…是多少?我帮我女儿问问。"), is a circumstance, not a question: it is no part
+    to answer or to name as not stated, while the sentence before it still stands as a part alone."""
+    out = tuple(Part(p) for p in parts)
+    if not tail_asks and not asks(parts[-1]):
+        out = out[:-1] + (Part(parts[-1], asks=False),)
+    return out
 
 
 def elliptical(plan: QueryPlan) -> bool:
