@@ -46,9 +46,10 @@ ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,
                       r"|(哪个|谁)先(发|印发|出台)|先后(印发|发布|出台)")
 
 
+# "还按…执行吗", "今年还按中国制造2025衢州行动计划来吗": still followed, however long the name between
 VALID_Q = re.compile(
     r"(?:还|仍|是否|现在|目前|如今|当前|依然|至今).{0,8}(?:有效|管用|作数|算数|执行|实施|适用|施行|生效|实施期|能用|在用|存在"
-    r"|在搞|在做|在进行|在推进|按.{0,4}[来办])"
+    r"|在搞|在做|在进行|在推进|按.{0,16}?(?:[来办]|执行))"
     r"|失效|废止|作废|还算数|还作数|还是.{0,16}吗|还能用|了没有"
     # whether a plan has run out ("行动计划…是不是已经到期了", "…是不是已经结束了"): its term answers it
     # (衢政发〔2017〕12号 "到2020年…", 衢政办发〔2017〕24号 "(2017—2019年)"; two train questions ask so)
@@ -56,8 +57,8 @@ VALID_Q = re.compile(
 # words that ask about validity itself, even beside a deadline word ("现在还有效吗 有没有期限")
 _EXPLICIT = re.compile(r"有效|失效|废止|作废|作数|算数|管用|还在执行|仍在执行|还在实施|实施期")
 DUE_WORDS = re.compile(r"期限|时限|完成|截止|要在|过了没|什么时候|啥时候|哪天|哪年")
-# how long a document runs: its term, its years, when it ends ("管几年", "计划搞几年", "管哪几年")
-TERM_Q = re.compile(r"[管搞干弄执实施行]{1,2}(?:几|多少|哪几)年|哪几年|多少年|管多久|管多长|到哪年结束|哪年结束|什么时候结束|啥时候结束")
+# how long a document runs: its term, its years, when it ends ("管几年", "计划搞几年", "管哪几年", "管到哪年")
+TERM_Q = re.compile(r"[管搞干弄执实施行]{1,2}(?:几|多少|哪几)年|哪几年|多少年|管多久|管多长|管到哪一?年|到哪年结束|哪年结束|什么时候结束|啥时候结束")
 
 
 # a span asked by its two ends ("从哪天开始到什么时候结束", "从哪年算到哪年"): when something runs,

@@ -135,6 +135,10 @@ def test_a_year_named_relative_to_today_is_a_year_slot(understander, question, y
     ("1238创新平台的行动计划,现在是不是已经到期了?", "valid"),
     ("除险安居三年行动计划到今年是不是已经结束了?", "valid"),
     ("发明专利授权量的目标期限是哪年?现在是不是已经到期了?", "when"),
+    # still followed, however long the document's name between 还按 and the verb; how far it runs
+    ("今年还按地质灾害综合治理三年行动计划执行吗?", "valid"),
+    ("明年企业还按金融支持重点项目建设的指导意见来吗?", "valid"),
+    ("市区电动自行车登记规定管到哪一年?", "valid"),
 ])
 def test_a_question_about_being_in_force_has_its_own_intent(understander, question, intent):
     assert understander.plan(question, TODAY, None, ()).intent == intent
