@@ -99,3 +99,14 @@ def test_question_form_alternatives_earn_their_place():
 def test_an_effective_date_is_asked_by_when_or_whether_yet(question, asks):
     from qa.pipeline import answer_types
     assert ("effective" in {t.name for t in answer_types.asked(question)}) is asks
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("银企对接活动多久搞一次?", {"frequency"}),  # how often: 每年, 每季度, 每2年 answer it
+    ("防指办多长时间报告一次汛情?", {"frequency"}),
+    ("电动自行车临时号牌多久有效?", {"duration"}),  # how long: a term answers it
+    ("扶贫健康保险保多久?", {"duration"}),
+])
+def test_how_often_is_asked_apart_from_how_long(question, kinds):
+    from qa.pipeline import answer_types
+    assert {t.name for t in answer_types.asked(question)} & {"frequency", "duration"} == kinds
