@@ -227,6 +227,13 @@ def test_the_word_scenic_area_beside_a_listed_spot_is_that_spot(engine_2026):
     assert "2026年10月1日(星期四)" in a.answer and "公报未载明2026年的安排" in a.answer
 
 
+def test_a_verb_said_twice_before_its_object_names_no_spot(engine):
+    """"去药王山爬爬山": 爬爬山 is climbing (a verb said twice, then 山), not a spot off the list."""
+    a = ask(on(engine, dt.date(2017, 6, 1)), "6月12日想去药王山爬爬山,那天免费吗?")
+    assert a.found and "不在公报所列" not in a.answer, a.answer
+    assert "2017年6月12日(星期一)" in a.answer, a.answer
+
+
 def test_a_solar_holiday_is_not_said_to_be_computed_from_the_lunar_calendar(engine_2026):
     a = ask(engine_2026, "国庆去江郎山免费吗")  # 国庆 2027: a fixed date; its arrangement is not yet published
     assert "2027年10月1日(星期五)" in a.answer and "农历" not in a.answer

@@ -52,6 +52,8 @@ def _unlisted(q: str, spots, known_place=lambda name: False) -> list[str]:
             continue
         if known_place(name):  # a place the corpus prints ("江山" in "江山的大陈古村") is no spot off the list
             continue
+        if re.match(r"(.)\1", name):  # "去江郎山爬爬山", "看看湖": a verb said twice, then its object
+            continue
         if len(name) >= 2 and not any(name in n or n in name for n in names) and name not in ("景区", "公园"):
             out.append(name)
     return out
