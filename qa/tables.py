@@ -227,6 +227,17 @@ def is_amount(col: str) -> bool:
     return "%" not in col and "率" not in col and "增幅" not in col
 
 
+# a unit printed in a column's heading: "受威胁人数 (人)", "避灾安置场所任务(个) 新建", "增幅(%)";
+# not a qualifier with a figure ("(含10人)", "(30人以上)") or a list ("(市、区)")
+_COLUMN_UNIT = re.compile(r"[((]([^()()\d、,,]{1,5})[))]")
+
+
+def column_unit(col: str) -> str:
+    """The unit a column's heading gives its figures, "" when it gives none."""
+    m = _COLUMN_UNIT.search(col)
+    return m.group(1).strip() if m else ""
+
+
 # ---------------------------------------------------------------- lookups for questions
 def num(v: str) -> float | None:
     m = re.match(r"^-?\d+(?:\.\d+)?", v.strip())

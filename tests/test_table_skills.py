@@ -122,3 +122,12 @@ def test_an_empty_or_dashed_cell_of_the_asked_year_is_not_an_answer(propose):
     assert not propose(table_cell, "2015年生产性服务业增加值占地区生产总值的比重是多少?")
     assert not propose(table_cell, "工业主要污染物排放量下降幅度2025年要降多少?")
     assert any("28" in c.text for c in propose(table_cell, "生产性服务业增加值占地区生产总值的比重2020年要到多少?"))
+
+
+def test_a_figure_is_said_with_the_unit_its_column_prints(propose):
+    """"受威胁人数 (人)" gives its figures in 人, "避灾安置场所任务(个)" in 个, and the 合计 beside them
+    adds up 个: the answer says an amount of something, as the question asks it."""
+    texts = _texts(propose(table_cell, "开化县受威胁人数有多少人?"))
+    assert any(t.startswith("开化县受威胁人数 (人)为2547人") for t in texts), texts
+    texts = _texts(propose(table_cell, "柯城区2017年避灾安置场所合计要建多少个?"))
+    assert any(t.startswith("柯城区合计为14个") for t in texts), texts

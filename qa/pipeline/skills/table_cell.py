@@ -6,11 +6,12 @@ import re
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.tables import (
-    AGGREGATE_ROWS, ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, has_value, is_amount, num,
+    AGGREGATE_ROWS, ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, column_unit, has_value, is_amount, num,
     pick_columns, row_name_in, row_text,
 )
 
 NAME = "table_cell"
+_TOTAL_COLUMNS = ("合计", "总计", "小计", "总数")
 MAX_ROWS = 3  # the best rows by name match; the selector chooses among them
 # asks for every year of an indicator, not one: "每年分别", "三年各是多少", "2017到2019年"
 SEVERAL_YEARS = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间|分别|各)|分别|20\d\d年?(?:到|至|—|-)20\d\d")
@@ -107,6 +108,13 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
         for col in cols:
             val = row.cells[col]
             unit = table.unit if table.unit and is_amount(table.columns[col]) else ""
+            # a figure said with the unit its column's heading prints ("受威胁人数 (人)为1142人"): the
+            # answer reads as an amount of something, as the question asks it ("多少人")
+            if not unit and re.fullmatch(r"-?\d+(?:\.\d+)?", val.strip()):
+                unit = column_unit(table.columns[col])
+                others = {column_unit(c) for j, c in enumerate(table.columns) if j != col} - {""}
+                if not unit and table.columns[col] in _TOTAL_COLUMNS and len(others) == 1:
+                    unit = others.pop()  # a total ("合计") counts in the unit of what it adds up
             parts.append(f"{table.columns[col]}为{val}{unit}")
         text = f"{row.header}" + ",".join(parts) + f"({table.caption})。"
         if len(full) <= 400:
