@@ -290,9 +290,12 @@ def test_a_question_of_two_parts_answers_each_part_or_names_it(engine, question)
 def test_a_statement_after_the_question_is_neither_answered_nor_named_as_not_stated(engine):
     """"…哪天施行?我帮邻居问问。": the second sentence asks nothing, so the answer neither answers it
     nor says the gazette does not state it."""
-    a = engine.ask("市区电动自行车登记规定哪天施行？我帮邻居问问。").answer
+    reply = engine.ask("市区电动自行车登记规定哪天施行？我帮邻居问问。")
+    a = reply.answer
     assert a.found and "2017年5月1日" in a.answer, a.answer
     assert "邻居" not in a.answer, a.answer
+    understood = next(st for st in reply.outcome.trace.stages if st.name == "understand")
+    assert understood.summary["parts"][-1].endswith("(not asked: a circumstance)"), understood.summary
 
 
 def test_counted_lists_say_what_they_count_in_the_gazettes_words(engine):

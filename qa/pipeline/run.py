@@ -17,7 +17,7 @@ from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
 from qa.pipeline.skills.deadline import time_note
 from qa.pipeline.skills.doc_dates import earlier_note
-from qa.pipeline.types import Candidate, Decision, QueryPlan, Scored, Trace
+from qa.pipeline.types import Candidate, Decision, Part, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander
 from qa.question import unknown_doc_number
 from qa.retrieve import Retriever, SearchFilters
@@ -61,7 +61,7 @@ class Pipeline:
         if plan is None:
             plan = self.understander.plan(asked, today, previous, items)
         trace, t = _lap(trace, t, "understand", standalone=plan.standalone, match=plan.match, intent=plan.intent,
-                        slots=plan.slots, parts=[p.text for p in plan.parts[1:]], follow_up=plan.follow_up)
+                        slots=plan.slots, parts=[_shown(p) for p in plan.parts[1:]], follow_up=plan.follow_up)
         _check(cancel)
         gate = self._gates(plan)
         if gate is not None:
@@ -198,6 +198,11 @@ def _with_sources(c: Candidate) -> Candidate:
     marks = "".join(f"[{k}]" for k, h in enumerate(held, 1) if h)
     text = c.text + marks + ("依据:" + ";".join(shown) + "。" if shown else "")
     return Candidate(c.skill, c.kind, text, c.citations, c.prior, c.features, c.items, c.part)
+
+
+def _shown(part: Part) -> str:
+    """A part as the trace lists it: a sentence that asks nothing is marked as not answered."""
+    return part.text if part.asks else f"{part.text} (not asked: a circumstance)"
 
 
 def part_confidence(part_scored: tuple[Scored, ...], scorer: Scorer | None) -> float:
