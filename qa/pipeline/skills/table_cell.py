@@ -90,6 +90,14 @@ def _per_year(ctx, q, doc, t_no, table, row) -> Candidate | None:
     return cand.with_features({"column_found": 1.0, "sub_rows": 1.0})
 
 
+def _total_unit(table, col: int) -> str:
+    """A total ("合计") counts in the unit of what it adds up, when those columns print one unit."""
+    if table.columns[col] not in _TOTAL_COLUMNS:
+        return ""
+    others = {column_unit(c) for j, c in enumerate(table.columns) if j != col} - {""}
+    return others.pop() if len(others) == 1 else ""
+
+
 def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
     chunk = ctx.by_id_suffix.get((doc.key, f"{t_no}/r{r_no}"))
     if chunk is None:
@@ -111,10 +119,7 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
             # a figure said with the unit its column's heading prints ("受威胁人数 (人)为1142人"): the
             # answer reads as an amount of something, as the question asks it ("多少人")
             if not unit and re.fullmatch(r"-?\d+(?:\.\d+)?", val.strip()):
-                unit = column_unit(table.columns[col])
-                others = {column_unit(c) for j, c in enumerate(table.columns) if j != col} - {""}
-                if not unit and table.columns[col] in _TOTAL_COLUMNS and len(others) == 1:
-                    unit = others.pop()  # a total ("合计") counts in the unit of what it adds up
+                unit = column_unit(table.columns[col]) or _total_unit(table, col)
             parts.append(f"{table.columns[col]}为{val}{unit}")
         text = f"{row.header}" + ",".join(parts) + f"({table.caption})。"
         if len(full) <= 400:

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from qa.cite import make_citation
-from qa.dates import question_dates
+from qa.dates import arrangement_published, question_dates
 from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.text import cn_to_int
@@ -66,14 +66,19 @@ def last_day(start: dt.date, n: int, working: bool) -> tuple[dt.date, bool]:
     day, left, guessed = start, n, False
     while left:
         day += dt.timedelta(days=1)
-        try:
-            import chinese_calendar
-
-            workday = chinese_calendar.is_workday(day)
-        except (ImportError, NotImplementedError):
-            workday, guessed = day.weekday() < 5, True
+        workday, weekdays_only = _workday(day)
+        guessed = guessed or weekdays_only
         left -= workday
     return day, guessed
+
+
+def _workday(day: dt.date) -> tuple[bool, bool]:
+    """Whether a day is worked; and whether that was guessed as Monday to Friday (no calendar data)."""
+    if not arrangement_published(day.year):
+        return day.weekday() < 5, True
+    import chinese_calendar
+
+    return chinese_calendar.is_workday(day), False
 
 
 def statements(ctx) -> tuple:
