@@ -326,7 +326,8 @@ def pick_columns(q: str, table: Table) -> list[int]:
     qb = bigrams(content(q))
     scored = []
     for j, col in enumerate(table.columns):
-        words = re.sub(r"20\d\d年|[()()%\s]|\d", "", col)
+        # a bracket parts words: "灾害类型(处) 地面塌陷" holds no "处地" for "多少处地质灾害…" to meet
+        words = re.sub(r"20\d\d年|[%\d]", "", re.sub(r"[()()]", " ", col))
         score = float(sum(1 for b in bigrams(words) if b in qb and b not in context))
         for asks, names in ASK_COLUMNS:
             if asks.search(q) and names.search(col):

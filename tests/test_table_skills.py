@@ -131,3 +131,11 @@ def test_a_figure_is_said_with_the_unit_its_column_prints(propose):
     assert any(t.startswith("开化县受威胁人数 (人)为2547人") for t in texts), texts
     texts = _texts(propose(table_cell, "柯城区2017年避灾安置场所合计要建多少个?"))
     assert any(t.startswith("柯城区合计为14个") for t in texts), texts
+
+
+def test_a_column_word_does_not_run_across_its_unit_bracket(propose):
+    """"灾害类型(处) 地面塌陷" holds the words 灾害类型 and 地面塌陷, not "处地": "有多少处地质灾害隐患点"
+    does not ask for the 地面塌陷 column."""
+    texts = _texts(propose(table_cell, "开化县有多少处地质灾害隐患点,受威胁的有多少人?"))
+    assert texts and not any("地面塌陷为" in t for t in texts), texts
+    assert any(t.startswith("开化县受威胁人数 (人)为") for t in texts), texts
