@@ -212,6 +212,8 @@ def count_word(caption: str) -> str | None:
     return m.group(1) if m else None
 
 
+# a column that sums the others up: what "多少" asks of a table with no column named ("开化县有多少个隐患点")
+TOTAL_COLUMN = re.compile(r"总数|合计|总计")
 # rows that sum the others up: no row of their own to rank, list or filter
 AGGREGATE_ROWS = ("全市", "合计", "总计", "小计")
 _NO_FIGURE = ("-", "—", "–", "--", "——", "/", "/")
@@ -342,7 +344,7 @@ def pick_columns(q: str, table: Table) -> list[int]:
     good = sorted([sj for sj in scored if sj[0] >= 1], key=lambda sj: (-sj[0], sj[1]))
     if not good and re.search(r"多少|几", q):
         # "开化县有多少个地质灾害隐患点": the count the table is about — its total column
-        totals = [j for j, col in enumerate(table.columns) if re.search(r"总数|合计|总计", col)]
+        totals = [j for j, col in enumerate(table.columns) if TOTAL_COLUMN.search(col)]
         return totals[:1]
     if not good:
         return []

@@ -6,10 +6,9 @@ import re
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import asked_extreme
-from qa.tables import AGGREGATE_ROWS, count_word, is_amount, num, pick_columns, row_name_in, row_text
+from qa.tables import AGGREGATE_ROWS, TOTAL_COLUMN, count_word, is_amount, num, pick_columns, row_name_in, row_text
 
 NAME = "table_extreme"
-_TOTAL_COLUMN = re.compile(r"总数|合计|总计")
 # the earliest or latest of a table's dated cells ("整改最早几月底要完成,最晚几月底")
 _DATE_EXTREME = re.compile(r"最早|最晚|最迟")
 _WHEN = re.compile(r"哪|几月|几号|什么时候|啥时候|何时|时间|日期|期限|时限")
@@ -38,7 +37,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         return []
     cov, doc, t_no, table = best
     # no column named beyond the table's own words ("哪个县最多"): the table's total, if it has one
-    cols = pick_columns(q, table) or [j for j, c in enumerate(table.columns) if _TOTAL_COLUMN.search(c)][:1]
+    cols = pick_columns(q, table) or [j for j, c in enumerate(table.columns) if TOTAL_COLUMN.search(c)][:1]
     if not cols:
         return []
     col = cols[0]
