@@ -85,6 +85,25 @@ def test_a_last_sentence_that_asks_nothing_is_no_part_to_answer(understander, qu
     assert [p.asks for p in understander.plan(question, TODAY, None, ()).parts[1:]] == asks
 
 
+@pytest.mark.parametrize("question, carried, typed", [
+    ("市区电动自行车登记规定什么时候施行 印发日期是哪天?", "市区电动自行车登记规定印发日期是哪天", "印发日期是哪天"),
+    ("科技创新服务行动计划什么时候印发的?要搞几年?", "科技创新服务行动计划要搞几年", "要搞几年"),
+])
+def test_a_later_part_without_a_topic_carries_the_first_parts(understander, question, carried, typed):
+    last = understander.plan(question, TODAY, None, ()).parts[-1]
+    assert (last.text, last.focus) == (carried, typed)
+
+
+def test_a_later_part_with_its_own_topic_carries_nothing(understander):
+    last = understander.plan("汛期是哪段时间?地质灾害领导小组汛期要不要值班?", TODAY, None, ()).parts[-1]
+    assert (last.text, last.focus) == ("地质灾害领导小组汛期要不要值班", None)
+
+
+def test_a_part_left_unstated_is_named_in_the_words_typed(engine):
+    out = engine.ask("市区电动自行车登记规定啥时候施行?奖金怎么发?")
+    assert out.answer.found and "关于“奖金怎么发”" in out.answer.answer
+
+
 @pytest.mark.parametrize("question", [
     "500头以上生猪规模养殖场比重2017年和2018年分别是多少?",  # two years of one indicator
     "牵头部门和配合单位分别是谁?",  # two fields of one record

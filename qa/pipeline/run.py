@@ -200,6 +200,12 @@ def _with_sources(c: Candidate) -> Candidate:
     return Candidate(c.skill, c.kind, text, c.citations, c.prior, c.features, c.items, c.part)
 
 
+def _named(part: Part) -> str:
+    """A further part as the answer names it when it is not stated: in the words typed, not with
+    the topic it carries from the first part."""
+    return part.focus or part.text
+
+
 def _shown(part: Part) -> str:
     """A part as the trace lists it: a sentence that asks nothing is marked as not answered."""
     return part.text if part.asks else f"{part.text} (not asked: a circumstance)"
@@ -222,8 +228,11 @@ def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = N
     whole = scored[0][0] if scored and scored[0] else None
     if len(scored) >= 3:  # the whole question and at least two parts
         good = [(scored[i][0], conf[i]) for i in range(1, len(scored)) if scored[i] and conf[i] >= tau]
-        if len(good) >= 2 or (good and (whole is None or conf[0] < tau)):
-            open_parts = tuple(plan.parts[i].text for i in range(1, len(scored))
+        # a part that carries the first part's topic ("…多少钱?有没有封顶?") matches that topic's
+        # sentences by the carried words alone: it adds to an answer, it cannot stand for one
+        own = any(scored[i] and conf[i] >= tau and plan.parts[i].focus is None for i in range(1, len(scored)))
+        if own and (len(good) >= 2 or whole is None or conf[0] < tau):
+            open_parts = tuple(_named(plan.parts[i]) for i in range(1, len(scored))
                                if plan.parts[i].asks and (not scored[i] or conf[i] < tau))
             return Decision(tuple(g for g, _ in good), min(c for _, c in good), "answered", unanswered_parts=open_parts)
     if whole is not None and conf[0] >= tau:
@@ -241,7 +250,7 @@ def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = N
                 extra.append(best)
                 quoted |= {c.quote for c in best.candidate.citations}
             elif plan.parts[i].asks:
-                open_parts.append(plan.parts[i].text)
+                open_parts.append(_named(plan.parts[i]))
         return Decision((whole, *extra), conf[0], "answered", unanswered_parts=tuple(open_parts))
     if whole is None:
         return Decision((), 0.0, "no_candidate")

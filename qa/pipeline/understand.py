@@ -125,10 +125,20 @@ def _parts(parts: list[str], tail_asks: bool) -> tuple[Part, ...]:
     """The parts of a question in several sentences. A last sentence that asks nothing, typed without
     a question mark ("…是多少?我帮我女儿问问。"), is a circumstance, not a question: it is no part
     to answer or to name as not stated, while the sentence before it still stands as a part alone."""
-    out = tuple(Part(p) for p in parts)
+    out = tuple(Part(p) for p in parts[:1]) + tuple(_carried(p, parts[0]) for p in parts[1:])
     if not tail_asks and not asks(parts[-1]):
         out = out[:-1] + (Part(parts[-1], asks=False),)
     return out
+
+
+def _carried(part: str, first: str) -> Part:
+    """A later part that names no topic of its own ("…登记规定什么时候施行 印发日期是哪天",
+    "…三年方案哪天开始施行,管哪几年") asks about the first part's topic, as a follow-up asks about the
+    previous question's: the topic is carried over, the words typed stay its focus (and its name)."""
+    if not is_elliptical(part):
+        return Part(part)
+    carried = combine(part, first).rstrip("??")
+    return Part(carried, part) if carried != part else Part(part)
 
 
 def elliptical(plan: QueryPlan) -> bool:
