@@ -19,6 +19,7 @@ import jieba
 from pypinyin import Style, pinyin
 
 from index.tokenize import initialize_quietly
+from qa.question import asks
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 _HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -26,6 +27,41 @@ _HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
 MIN_COUNT = 5
 # a pair met this often beside a character binds it (the junction test)
 BOUND = 3
+
+
+_SENTENCE = re.compile(r"[^?!。;]+[?!。;]?")
+# 那 before a classifier or a time word: "那个局", "那几条", "那一年", "那天"
+_THAT = re.compile(r"(?<=[\u4e00-\u9fff])那(?=[个些几]|一?[年天家位种类项条批处])")
+_THAT_WORD = re.compile(r"那(?:[个些几]|一?[年天家位种类项条批处])")
+# a yes/no question asked by its tone ("听说那天不用买票?", "免费不?") or a measure asked ("搞多大?")
+_TONE_ASKS = re.compile(r"[不没]|多[大高远重]")
+
+
+def which_slips(q: str) -> str:
+    """哪 typed as 那, the IME's other character of the sound (nǎ/nà): "办公室放在那个局呀?",
+    "基本原则有那几条?". Respelt where nothing else in the sentence asks, so that the 那 is its only
+    question word: in the clause that ends a question (typed "?"), after another character (a clause
+    or question opening "那个…" points back: "那个除险安居三年行动…还算数呀?"), and not in a yes/no
+    question asked by its tone. Expects the NFKC form (half-width "?").
+
+    >>> which_slips("西区科创城要到那年才能基本建好?")
+    '西区科创城要到哪年才能基本建好?'
+    >>> which_slips("国庆节那天去根宫佛国免费不?")
+    '国庆节那天去根宫佛国免费不?'
+    """
+    out = []
+    for sentence in _SENTENCE.findall(q):
+        body = sentence.rstrip("?!。; ")
+        clauses = re.split(r"(?<=,)", body)
+        last = clauses[-1]
+        start = len(body) - len(last)
+        at = {m.start() for m in _THAT.finditer(body) if m.start() > start}
+        if (not at or not sentence.rstrip().endswith("?") or asks(_THAT_WORD.sub("", last))
+                or _TONE_ASKS.search(last) or any(asks(c.rstrip(",")) for c in clauses[:-1])):
+            out.append(sentence)
+            continue
+        out.append("".join("哪" if i in at else ch for i, ch in enumerate(body)) + sentence[len(body):])
+    return "".join(out)
 
 
 def load_function_chars(path: Path = LEXICON / "function_chars.txt") -> frozenset[str]:

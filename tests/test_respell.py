@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.respell import Respeller
+from qa.respell import Respeller, which_slips
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +44,32 @@ def test_the_closed_class_list_holds_single_characters():
     chars = load_function_chars()
     assert "是" in chars and all(len(c) == 1 for c in chars)
     assert Respeller("整改整改整改整改整改", frozenset()).fix("整该") == "整改"
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("西区科创城要到那年才能基本建好?", "西区科创城要到哪年才能基本建好?"),
+    ("制造2025的基本原则有那几条?", "制造2025的基本原则有哪几条?"),
+    ("衢州搞科技创新那个行动,平时组织协调的办公室放在那个局呀?", "衢州搞科技创新那个行动,平时组织协调的办公室放在哪个局呀?"),
+])
+def test_na_typed_for_the_question_word_na_is_respelt(typed, meant):
+    assert which_slips(typed) == meant
+
+
+@pytest.mark.parametrize("typed", [
+    "儒学小镇那个课题谁牵头?",  # another word asks: 那个 points
+    "听说那天不用买票?",  # a yes/no question asked by its tone
+    "国庆节那天去根宫佛国免费不?",
+    "那天不是周一也免费?",  # a question opening 那… points back
+    "我家后山是隐患点,那个除险安居三年行动到这周五还算数呀?",  # so does a clause opening 那个
+    "制造业那个行动计划说到2020年产业基金搞多大?",
+    "我想了解那个方案。",  # no question
+])
+def test_na_that_points_stays(typed):
+    assert which_slips(typed) == typed
+
+
+def test_a_question_word_slip_is_answered_as_the_question_meant(engine):
+    typed = engine.ask("科技创新服务行动计划的组织协调办公室设在那个局?")
+    meant = engine.ask("科技创新服务行动计划的组织协调办公室设在哪个局?")
+    assert typed.answer.answer == meant.answer.answer
+    assert "哪个局" in typed.answer.rewritten_question

@@ -20,6 +20,7 @@ from qa.conversation import carried_topic, combine, is_elliptical, resolve_ordin
 from qa.limits import capped
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
+from qa.respell import which_slips
 from qa.question import (
     AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, SPAN_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
     asked_clauses, asked_noun, asks, asks_validity, split_question,
@@ -90,6 +91,7 @@ class Understander:
         return q + "?" if q else q
 
     def _respelt(self, norm: str) -> str:
+        norm = which_slips(norm)  # 那 for 哪: a slip of the question word, whatever the corpus
         return self.respell(norm) if self.respell is not None else norm
 
     def plan(self, asked: str, today: dt.date, previous: str | None = None,
