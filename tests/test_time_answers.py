@@ -345,6 +345,10 @@ def test_a_plans_section_for_the_year_asked_and_every_years_in_turn(engine):
     every = texts("除险安居三年行动每年主要干啥?")
     assert every and all(y in every[0] for y in ("(一)2017年", "(二)2018年", "(三)2019年"))
     assert texts("除险安居三年行动2021年做什么?") == []  # a year the plan has no section for
+    # a question that names no plan but what its section of that year says
+    named = texts("2018年要完成多少处威胁10人以上的地质灾害隐患点治理?")
+    assert named and named[0].startswith("(二)2018年。") and "全面完成180处" in named[0]
+    assert texts("2018年研发经费支出目标是多少?") == []  # a year asked of another matter
 
 
 def test_a_spot_off_the_list_is_said_to_be_off_it_on_the_day_asked(engine):

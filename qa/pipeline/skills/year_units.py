@@ -15,6 +15,7 @@ MIN_COV = 0.2  # the question must be about the plan, not only name one of its y
 # a heading that is a year and nothing else, numbered or not: "(一)2017年", "2018年度"
 _YEAR_HEADING = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)?\s*"
                            r"(20\d\d)\s*年度?[。.]?\s*$")
+_YEAR = re.compile(r"20\d\d\s*年?")  # the year asked meets its section by the heading, not by its words
 # asks for every year in turn
 EVERY_YEAR = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间)?(?:分别|各)|分几年|哪几年.{0,4}(?:干|做|搞)")
 # asks for a plan's stages in time (衢政发〔2017〕13号 "到2020年…", "到2025年…"; asked so by two train
@@ -31,11 +32,14 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         return []
     out = _milestone_candidates(ctx, q) if nodes else []
     for doc, parent, units in year_sections(ctx):
-        cov = ctx.cov(q, f"{doc.title} {doc.subtitle or ''} {parent}")
-        if cov < MIN_COV:
-            continue
         chosen = units if every or not asked else [u for u in units if u[0] in asked]
         if not chosen:
+            continue
+        # about the plan by its name, or by what its sections of the years asked say ("2018年要完成
+        # 多少处…隐患点治理" names no plan: the 2018 section is what it asks about)
+        cov = max(ctx.cov(q, f"{doc.title} {doc.subtitle or ''} {parent}"),
+                  ctx.cov(_YEAR.sub(" ", q), " ".join(quote for _, _, quote in chosen)) if asked and not every else 0.0)
+        if cov < MIN_COV:
             continue
         texts, cites = [], []
         for _, chunk, quote in chosen:
