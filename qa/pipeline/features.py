@@ -19,8 +19,9 @@ from qa.text import fold
 SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "table_filter", "year_units", "list_member", "enumeration", "extractive",
                "validity", "deadline")
 INTENTS = ("count", "list", "valid", "date", "when", "who", "where", "amount", "yesno", "fact")
-# which candidate kinds answer which intents (question type ↔ candidate type)
-_KIND_FITS = {"count": {"list", "table"}, "list": {"list"}, "valid": {"date"}, "date": {"date"}, "when": {"date", "fact"},
+# which candidate kinds answer which intents (question type ↔ candidate type); whether a document is
+# still in force is answered by its status (the validity skill), not by any date it states
+_KIND_FITS = {"count": {"list", "table"}, "list": {"list"}, "valid": {"validity"}, "date": {"date"}, "when": {"date", "fact"},
               "who": {"fact", "table", "list"}, "where": {"fact", "table"}, "amount": {"fact", "table"},
               "yesno": {"date", "fact"}, "fact": {"fact", "table", "list", "date"}}
 
@@ -120,7 +121,8 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["measure_ok"] = 1.0 if measure_supported(q, said) else 0.0
     f["place_ok"] = 1.0 if place_supported(q, said) else 0.0
     f["form"] = max((form_bonus(q, c.quote) for c in cand.citations), default=0.0)
-    f["kind_fits"] = 1.0 if cand.kind in _KIND_FITS.get(plan.intent, set()) else 0.0
+    fits = _KIND_FITS.get(plan.intent, set())
+    f["kind_fits"] = 1.0 if cand.kind in fits or cand.skill in fits else 0.0
     f["n_citations"] = float(len(cand.citations))
     f["answer_len"] = min(len(said), 600) / 600
     f["multi_doc"] = 1.0 if len({c.doc_key for c in cand.citations}) > 1 else 0.0
