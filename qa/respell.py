@@ -31,8 +31,9 @@ BOUND = 3
 
 _SENTENCE = re.compile(r"[^?!。;]+[?!。;]?")
 # 那 before a classifier or a time word: "那个局", "那几条", "那一年", "那天"
-_THAT = re.compile(r"(?<=[\u4e00-\u9fff])那(?=[个些几]|一?[年天家位种类项条批处])")
-_THAT_WORD = re.compile(r"那(?:[个些几]|一?[年天家位种类项条批处])")
+_CLASSIFIER = r"(?:[个些几]|一?[年天家位种类项条批处])"
+_THAT = re.compile(rf"(?<=[\u4e00-\u9fff])那(?={_CLASSIFIER})")
+_THAT_WORD = re.compile(rf"那{_CLASSIFIER}")
 # a yes/no question asked by its tone ("听说那天不用买票?", "免费不?") or a measure asked ("搞多大?")
 _TONE_ASKS = re.compile(r"[不没]|多[大高远重]")
 

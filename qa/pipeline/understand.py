@@ -20,11 +20,11 @@ from qa.conversation import carried_topic, combine, is_elliptical, resolve_ordin
 from qa.limits import capped
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
-from qa.respell import which_slips
 from qa.question import (
     AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, SPAN_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
     asked_clauses, asked_noun, asks, asks_validity, split_question,
 )
+from qa.respell import which_slips
 from qa.synonyms import gazette_words
 from qa.text import clean_question, content
 
