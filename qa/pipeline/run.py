@@ -162,7 +162,7 @@ class Pipeline:
             if dated and asks_only_passed(part):
                 continue  # "现在过了没?": the answer already says where today stands
             # as a refusal says it: not stated, or not found (a part may be below τ, not absent)
-            texts.append(f"关于“{part.rstrip('??')}”,本期公报未作规定/未找到直接相关的内容。")
+            texts.append(f"关于“{part.rstrip('?')}”,本期公报未作规定/未找到直接相关的内容。")
         for c in cites:
             verify(c, self.ctx.chunks[c.chunk_id])
         kinds = {s.candidate.kind for s in decision.chosen}
@@ -227,10 +227,11 @@ def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = N
     conf = [part_confidence(s, scorer) for s in scored]
     whole = scored[0][0] if scored and scored[0] else None
     if len(scored) >= 3:  # the whole question and at least two parts
-        good = [(scored[i][0], conf[i]) for i in range(1, len(scored)) if scored[i] and conf[i] >= tau]
+        confident = [i for i in range(1, len(scored)) if scored[i] and conf[i] >= tau]
+        good = [(scored[i][0], conf[i]) for i in confident]
         # a part that carries the first part's topic ("…多少钱?有没有封顶?") matches that topic's
         # sentences by the carried words alone: it adds to an answer, it cannot stand for one
-        own = any(scored[i] and conf[i] >= tau and plan.parts[i].focus is None for i in range(1, len(scored)))
+        own = any(plan.parts[i].focus is None for i in confident)
         if own and (len(good) >= 2 or whole is None or conf[0] < tau):
             open_parts = tuple(_named(plan.parts[i]) for i in range(1, len(scored))
                                if plan.parts[i].asks and (not scored[i] or conf[i] < tau))

@@ -139,7 +139,7 @@ def _carried(part: str, first: str) -> Part:
     previous question's: the topic is carried over, the words typed stay its focus (and its name)."""
     if not is_elliptical(part):
         return Part(part)
-    carried = combine(part, first).rstrip("??")
+    carried = combine(part, first).rstrip("?")
     return Part(carried, part) if carried != part else Part(part)
 
 
