@@ -39,6 +39,13 @@ def test_a_courtesy_down_does_not_take_the_next_week(understander, opener, quest
     assert understander.plan(opener + question, TODAY, None, ()).match == understander.plan(question, TODAY, None, ()).match
 
 
+@pytest.mark.parametrize("opener", ["来电人王先生电话13857012345 问", "来电人李先生电话13967012345问", "养殖户来电 问"])
+def test_a_relayed_asker_goes_when_a_pause_stands_before_the_question(understander, opener):
+    """The phone number taken out of "来电人王先生电话138… 问" leaves a pause before 问; the relay
+    still goes, with the asker's name."""
+    assert understander.plan(opener + Q, TODAY, None, ()).match == Q
+
+
 def test_thanks_at_the_end_go(understander):
     assert understander.plan(Q.rstrip("?") + "?谢谢!", TODAY, None, ()).match == Q
 
