@@ -187,9 +187,6 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     assert sent.rewritten_question == third.rewritten_question
 
 
-@pytest.mark.xfail(strict=True, reason="known regression since the refit of 35db56f (τ 0.65): the follow-up is "
-                   "rewritten right and its free_days answer scores 0.925, but an extractive sentence of the same "
-                   "notice scores 0.868 and the decision's margin refuses it; see the issue 11 note of session 20")
 def test_a_month_follow_up_replaces_the_day_asked_before(engine):
     # "那12月呢?" after a relative day asks about the month in its place, not after the question
     first = engine.ask("下周一去江郎山能免门票吗?")

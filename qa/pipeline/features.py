@@ -215,15 +215,24 @@ DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "to
                      "place_in_doc")
 
 
+def _shares_quote(a: Candidate, b: Candidate) -> bool:
+    """Whether two candidates quote the same words of the same chunk (one quote inside the other)."""
+    return any(x.chunk_id == y.chunk_id and (x.quote in y.quote or y.quote in x.quote)
+               for x in a.citations for y in b.citations)
+
+
 def decision_features(scored) -> dict[str, float]:
     """What the decision sees of a part (its candidates, best first): the selected candidate's
-    features, its selector score, its margin over the runner-up and over the best candidate from
-    another document (a close second elsewhere means the evidence is split), and how much the top
-    candidates agree on where the answer stands."""
+    features, its selector score, its margin over the best rival (a candidate quoting none of what
+    it quotes) and over the best candidate from another document (a close second elsewhere means
+    the evidence is split), and how much the top candidates agree on where the answer stands."""
     best = scored[0]
     f = {k: best.candidate.features.get(k, 0.0) for k in DECISION_FEATURES}
     f["s_best"] = best.p
-    f["s_margin"] = best.p - (scored[1].p if len(scored) > 1 else 0.0)
+    # a runner-up that quotes what the best quotes agrees with it (a longer extract around the same
+    # sentence); only one quoting something else makes the evidence split
+    rivals = [s.p for s in scored[1:] if not _shares_quote(best.candidate, s.candidate)]
+    f["s_margin"] = best.p - (max(rivals) if rivals else 0.0)
     f["n_candidates"] = min(len(scored), 20) / 20
     first = best.candidate.citations[0] if best.candidate.citations else None
     top = [s.candidate.citations[0] for s in scored[:5] if s.candidate.citations]
