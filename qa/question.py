@@ -10,7 +10,11 @@ from pathlib import Path
 from qa.text import FILLERS, cn_to_int, content, normalize_doc_number
 
 
-LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|几项|几处|多少家|多少名|多少个|多少处|都有谁|列出")
+# a list of a stated size: "是哪八个", "哪5家", "那三个孵化基地,分别叫啥" (哪一个 asks for one)
+_SIZED = r"(?:[二三四五六七八九十两]|[2-9]|\d\d)"
+LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|几项|几处|多少家|多少名|多少个|多少处|都有谁|列出"
+                    rf"|哪{_SIZED}\s*(?:个|大|项|种|类|家|条|位|名|处|批|步|型|所)"
+                    rf"|{_SIZED}\s*(?:个|大|项|种|类|家|条|批)[^?]{{0,14}}?分别(?:是|叫)(?:什么|啥)(?!时候|时间)")
 
 
 DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]")

@@ -378,3 +378,11 @@ def test_a_plans_time_nodes_are_its_target_years_in_order(engine):
     assert any(t.index("到2020年,我市制造业发展取得重要进展") < t.index("到2025年,基本形成") for t in nodes), nodes
     out = engine.ask("科技创新服务行动计划分哪几个时间节点?").outcome
     assert not [s for s in out.scored[0] if s.candidate.skill == "year_units"]
+
+
+def test_the_actions_a_plan_counts_are_listed_when_asked_by_their_number(engine):
+    # "那五大行动分别是啥" asks for the five headings under "三、实施科技创新服务五大行动"
+    a = ask(engine, "科技创新服务那五大行动分别是啥?")
+    for name in ("创新主体培育行动", "创新人才引进行动", "创新成果转化行动", "创新环境优化行动", "县域创新能力提升行动"):
+        assert name in a.answer
+    assert _cites(a, "衢政发〔2017〕12号") and _quotes_verbatim(engine, a)

@@ -190,3 +190,17 @@ def test_a_pause_that_sets_out_the_topic_does_not_split(question):
 def test_a_follow_up_replaces_the_year_or_number_phrase_it_names(understander, question, previous, standalone):
     plan = understander.plan(question, dt.date(2017, 5, 2), previous)
     assert plan.standalone == standalone
+
+
+@pytest.mark.parametrize("question, intent", [
+    # a list of a stated size asks for its items ("是哪八个", "哪5家", "那五大行动分别是啥")
+    ("1238创新平台体系里的八大产业技术创新公共服务平台是哪八个?", "list"),
+    ("安全生产先进集体里在衢央企省企是哪5家?", "list"),
+    ("科技创新服务那五大行动分别是啥?", "list"),
+    ("衢州要建的那三个孵化基地,分别叫啥?", "list"),
+    # one thing asked, or two things' dates: no list
+    ("哪一个部门负责电动自行车登记?", "who"),
+    ("两个文件分别是什么时候发的?", "date"),
+])
+def test_a_list_of_a_stated_size_is_a_list(understander, question, intent):
+    assert understander.plan(question, TODAY, None, ()).intent == intent
