@@ -124,14 +124,12 @@ _OWN_CLAUSE = re.compile(rf"^(?:{FORMS['own']})")
 
 
 def asked_clauses(q: str) -> str | None:
-    """The question without the leading clauses in which the asker speaks of themself and asks
-    nothing ("我是低保户,…"); None when there are none."""
+    """The question without the clauses before its last in which the asker speaks of themself and
+    asks nothing ("我是低保户,…", "…五大行动,我记不全了,是哪五个?"); None when there are none."""
     clauses = re.split(r"(?<=[,,])", q)
-    i = 0
-    while i < len(clauses) - 1 and _OWN_CLAUSE.match(clauses[i]) and not _ASKS.search(clauses[i].rstrip(",,")):
-        i += 1
-    rest = "".join(clauses[i:]).strip()
-    return rest if i and len(content(rest).replace("|", "")) >= 2 else None
+    kept = [c for c in clauses[:-1] if not (_OWN_CLAUSE.match(c) and not _ASKS.search(c.rstrip(",,")))]
+    rest = "".join(kept + clauses[-1:]).strip()
+    return rest if len(kept) < len(clauses) - 1 and len(content(rest).replace("|", "")) >= 2 else None
 
 
 # one question asked of two things: "A和B分别哪天施行", "A与B哪个先施行"

@@ -386,3 +386,10 @@ def test_the_actions_a_plan_counts_are_listed_when_asked_by_their_number(engine)
     for name in ("创新主体培育行动", "创新人才引进行动", "创新成果转化行动", "创新环境优化行动", "县域创新能力提升行动"):
         assert name in a.answer
     assert _cites(a, "衢政发〔2017〕12号") and _quotes_verbatim(engine, a)
+
+
+def test_a_list_is_found_past_the_askers_own_words(engine):
+    # "我记不全了" and the request around it are not words the list is named by
+    a = ask(engine, "你们这个科技创新服务说有五大行动,我记不全了,能不能一个一个说给我听是哪五个?")
+    assert "创新主体培育行动" in a.answer and "县域创新能力提升行动" in a.answer
+    assert _cites(a, "衢政发〔2017〕12号") and _quotes_verbatim(engine, a)

@@ -129,6 +129,8 @@ def test_one_question_stays_one_part(understander, question):
     # a clause of the topic that is not about the asker stays: 扶贫健康保险 is what is asked about
     ("我老伴是低保户,村里说扶贫健康保险要抓紧办,最晚什么时候要办完?", "村里说扶贫健康保险要抓紧办,最晚什么时候要办完?"),
     ("我想问扶贫健康保险保多久?", None),  # no circumstance: the whole question is asked
+    # the asker's own state between the topic and the question is no more asked than one before it
+    ("科技创新服务说有五大行动,我记不全了,是哪五个?", "科技创新服务说有五大行动,是哪五个?"),
 ])
 def test_the_askers_own_circumstance_stays_but_the_question_chooses(understander, question, focus):
     assert asked_clauses(question) == focus

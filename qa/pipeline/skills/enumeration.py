@@ -6,7 +6,7 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.question import COUNT_Q, LIST_Q, ORDINAL_Q, counted_noun, wh_noun
+from qa.question import COUNT_Q, LIST_Q, ORDINAL_Q, asked_clauses, counted_noun, wh_noun
 from qa.text import cn_to_int, content, int_to_cn
 
 NAME = "enumeration"
@@ -18,19 +18,21 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     counting = bool(COUNT_Q.search(q))
     if not LIST_Q.search(q) and not counting:
         return _ordinal(ctx, q)
+    # what the list is named by: not the clauses where the asker speaks of themself ("我记不全了")
+    asked = asked_clauses(q) or q
     scored = []
     for e in ctx.enumerations:
         if e.kind == "section":
             if e.extra in q:
-                scored.append((1.0 + ctx.cov(q, e.name), e))
+                scored.append((1.0 + ctx.cov(asked, e.name), e))
         elif e.kind == "declared":
             # a heading that states its own count answers "一共多少家" — of the year asked
             if counting and all(y in e.name for y in re.findall(r"20\d\d", q)):
                 # (its name holds the document title and the heading; the heading alone only
                 # breaks ties between the headings of one document: 先进集体 or 先进个人)
-                scored.append((ctx.cov(q, e.name) + 0.05 * ctx.cov(q, e.extra), e))
+                scored.append((ctx.cov(asked, e.name) + 0.05 * ctx.cov(asked, e.extra), e))
         else:
-            scored.append((ctx.cov(q, e.name) - (0.05 if e.kind == "outline" else 0), e))
+            scored.append((ctx.cov(asked, e.name) - (0.05 if e.kind == "outline" else 0), e))
     noun = wh_noun(q)
     if noun:
         # "带哪些资料" lists 资料: an enumeration that never names them is not that list
