@@ -384,6 +384,10 @@ def amount_noun(q: str) -> str | None:
     if not m:
         return None
     after = m.group(3)
+    # "陈水良是哪里的优秀乡镇农技员", "是学的哪里的经验": what follows 哪里的 is the thing located, not
+    # an attribute the answer must name
+    if after.startswith("的") and m.group(2) in ("哪里", "哪儿"):
+        return None
     unit = UNIT_WORDS.match(after)
     rest = after[unit.end():] if unit else after
     noun = rest[:2] if len(rest) >= 2 else m.group(1)

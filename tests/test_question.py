@@ -104,6 +104,8 @@ def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     ("防汛的主要任务是什么?", "任务"),  # a modifier is not what is asked
     ("领导小组的办公室设在哪里?", "公室"),  # "设在" is the verb, not part of the noun
     ("这个方案的内容是什么?", None),  # a generic word names no attribute
+    ("陈水良是哪里的优秀乡镇农技员?", None),  # what follows 哪里的 is the thing located
+    ("这个免费游活动是学的哪里的经验?", None),
 ])
 def test_the_noun_a_question_asks_for(question, noun):
     assert asked_noun(question) == noun
