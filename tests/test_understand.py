@@ -206,3 +206,15 @@ def test_a_follow_up_replaces_the_year_or_number_phrase_it_names(understander, q
 ])
 def test_a_list_of_a_stated_size_is_a_list(understander, question, intent):
     assert understander.plan(question, TODAY, None, ()).intent == intent
+
+
+def test_each_part_of_several_asks_in_its_own_form(understander):
+    # the whole question's intent is its first match (a date); the second part asks who holds a post
+    plan = understander.plan("知识产权示范城市培育方案是哪天印发的？童炜鑫兼任的是什么职务呀？", dt.date(2017, 6, 1))
+    assert plan.intent == "date"
+    assert [p.intent for p in plan.parts[1:]] == ["date", "fact"]
+
+
+def test_a_whole_question_leaves_its_intent_to_the_plan(understander):
+    plan = understander.plan("扶贫健康保险的保费谁出?", dt.date(2017, 6, 1))
+    assert len(plan.parts) == 1 and plan.parts[0].intent == "" and plan.intent == "who"

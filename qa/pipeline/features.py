@@ -121,7 +121,8 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["measure_ok"] = 1.0 if measure_supported(q, said) else 0.0
     f["place_ok"] = 1.0 if place_supported(q, said) else 0.0
     f["form"] = max((form_bonus(q, c.quote) for c in cand.citations), default=0.0)
-    fits = _KIND_FITS.get(plan.intent, set())
+    intent = part.intent or plan.intent
+    fits = _KIND_FITS.get(intent, set())
     f["kind_fits"] = 1.0 if cand.kind in fits or cand.skill in fits else 0.0
     f["n_citations"] = float(len(cand.citations))
     f["answer_len"] = min(len(said), 600) / 600
@@ -170,7 +171,7 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["kind_items"] = 1.0 if kind_items(q, said) else 0.0
     f.update(answer_types.features(q, said))
     f[f"skill_{cand.skill}"] = 1.0
-    f[f"intent_{plan.intent}"] = 1.0
+    f[f"intent_{intent}"] = 1.0
     for k in SKILL_FEATURES:
         if k in cand.features:
             f[k] = float(cand.features[k])

@@ -15,6 +15,9 @@ class Part:
     text: str  # matching form (normalised, in the gazette's words)
     focus: str | None = None  # the words the user just typed, when `text` carries an earlier topic
     asks: bool = True  # False: a sentence that only says something ("我帮我女儿问问"), not answered
+    # the form of answer this part wants, when it is one part of several ("…哪天印发的?童炜鑫兼任的是
+    #什么职务?" asks a date, then a fact); empty: the plan's intent
+    intent: str = ""
 
 
 @dataclass(frozen=True)

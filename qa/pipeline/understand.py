@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -130,7 +131,8 @@ def _parts(parts: list[str], tail_asks: bool) -> tuple[Part, ...]:
     out = tuple(Part(p) for p in parts[:1]) + tuple(_carried(p, parts[0]) for p in parts[1:])
     if not tail_asks and not asks(parts[-1]):
         out = out[:-1] + (Part(parts[-1], asks=False),)
-    return out
+    # each part asks in its own form: the whole question's first match is the first part's
+    return tuple(replace(p, intent=intent_of(p.text)) for p in out)
 
 
 def _carried(part: str, first: str) -> Part:

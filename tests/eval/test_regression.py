@@ -37,7 +37,10 @@ MIN_REFUSAL_RECALL = 0.85  # 1.000 (8 of 8) — no longer on the subset, see MIN
 # on the dev splits; over all 29 unanswerable gold questions 25 are refused (was 20), on the subset
 # 3/52 answerable ones are refused (was 1/52) and 46/52 stay fully right: the refusal floor goes up
 # and the wrongly-refused ceiling by one item, the trade the dev utility (cost 2) chose.
-MIN_REFUSAL_RECALL_ALL = 0.82  # 0.862 (25 of 29; 0.690 in session 6)
+# Session 22 (2026-12-02): each part of a two-part question scored by its own intent; the refit chose
+# τ 0.59 on the dev splits (utility 220 → 225, every dev set fully right +1), and two gold unanswerable
+# questions now stand at 0.60 and 0.63, just above it: 23 of 29 refused, the floor moves by one item.
+MIN_REFUSAL_RECALL_ALL = 0.79  # 0.793 (23 of 29, session 22; 0.862 in session 7; 0.690 in session 6)
 MIN_REFUSAL_PRECISION = 0.60  # 0.700 (the operating point refuses answerable questions it is unsure of)
 # Session 21 (2026-12-02): the margin over the best rival (8de7b56) refuses one more answerable item of the
 # subset (4/52) while train questions by unseen document gain 33.7 in utility; the ceiling moves by that item.
