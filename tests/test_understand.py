@@ -218,3 +218,10 @@ def test_each_part_of_several_asks_in_its_own_form(understander):
 def test_a_whole_question_leaves_its_intent_to_the_plan(understander):
     plan = understander.plan("扶贫健康保险的保费谁出?", dt.date(2017, 6, 1))
     assert len(plan.parts) == 1 and plan.parts[0].intent == "" and plan.intent == "who"
+
+
+def test_each_part_of_several_names_its_own_slots(understander):
+    # the year of the first part is no year the second asks about
+    plan = understander.plan("2016年安全生产先进个人里市西区管委会的是谁?西区二期策划研究要啥时候完成?", dt.date(2017, 6, 1))
+    assert plan.slots["years"] == ["2016"]
+    assert [p.slots.get("years") for p in plan.parts[1:]] == [["2016"], None]

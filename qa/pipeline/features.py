@@ -122,6 +122,7 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["place_ok"] = 1.0 if place_supported(q, said) else 0.0
     f["form"] = max((form_bonus(q, c.quote) for c in cand.citations), default=0.0)
     intent = part.intent or plan.intent
+    slots = plan.slots if part.slots is None else part.slots
     fits = _KIND_FITS.get(intent, set())
     f["kind_fits"] = 1.0 if cand.kind in fits or cand.skill in fits else 0.0
     f["n_citations"] = float(len(cand.citations))
@@ -134,17 +135,17 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["place_in_doc"] = 1.0 if all(any(place_stem(p) in t for t in docs) for p in places) else 0.0
     # the specifics the question asks about, named in the answer itself
     flat = _SPACE.sub("", said)
-    day = plan.slots.get("date")
+    day = slots.get("date")
     if day:
         _, mo, d = (int(x) for x in day.split("-"))
         f["asked_date"] = 1.0 if re.search(rf"(?<!\d){mo}(?:月|\.){d}(?:日|号|(?!\d))", flat) else 0.0
         # a day that names the cited document ("上周五发的…计划") is met by citing it; a day without
         # its year ("4月25号那个免职通知", asked in 2026) by a document issued that day of any year
         asked = dt.date.fromisoformat(day)
-        named = (asked in issued or plan.slots.get("date_how") == "yearless"
+        named = (asked in issued or slots.get("date_how") == "yearless"
                  and (asked.month, asked.day) in {(d.month, d.day) for d in issued if d is not None})
         f["date_unmet"] = 0.0 if f["asked_date"] or named else 1.0
-    years = plan.slots.get("years") or []
+    years = slots.get("years") or []
     if years:
         # "2017年度…先进集体" asks for the list of that year: an answer printed in 2017 about the
         # 2016年度 list does not name it, however often "2017" stands in its dates
@@ -164,7 +165,7 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         f["year_unmet"] = 0.0 if all(((f"{y}年度" in scope) if f"{y}年度" in q else (y in own or y in context))
                                      or re.search(rf"未载明[^。]*{y}年", flat if f"{y}年度" in q else flat + note)
                                      for y in years) else 1.0
-    noun = plan.slots.get("noun")
+    noun = slots.get("noun")
     if noun:
         f["asked_noun"] = 1.0 if noun in flat else 0.0
     # "重点排查哪几类?": an answer naming two or more items of the asked kind (商品类、文化类)

@@ -18,6 +18,8 @@ class Part:
     # the form of answer this part wants, when it is one part of several ("…哪天印发的?童炜鑫兼任的是
     #什么职务?" asks a date, then a fact); empty: the plan's intent
     intent: str = ""
+    # its own slots likewise (the year, date or noun it names), None: the plan's
+    slots: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

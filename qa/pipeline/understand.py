@@ -110,7 +110,7 @@ class Understander:
         tail_asks = bool(re.search(r"[?呢吧]$", typed))
         # a part with no topic of its own ("分别是哪天?") is no question to answer alone
         parts = [p for p in split_question(match) if len(re.sub(r"[|]|分别|各自|另外|还有|又", "", content(p))) >= 2]
-        plan_parts = (Part(match, focus),) + (_parts(parts, tail_asks) if len(parts) > 1 else ())
+        plan_parts = (Part(match, focus),) + (_parts(parts, tail_asks, today) if len(parts) > 1 else ())
         return QueryPlan(asked=asked, standalone=standalone, match=match, parts=plan_parts, today=today,
                          intent=intent_of(match), slots=slots_of(match, today), follow_up=follow_up,
                          topic=carried_topic(standalone, follow_up, topic))
@@ -124,7 +124,7 @@ class Understander:
                          intent_of(match), slots_of(match, plan.today), True, carried_topic(standalone, True, topic))
 
 
-def _parts(parts: list[str], tail_asks: bool) -> tuple[Part, ...]:
+def _parts(parts: list[str], tail_asks: bool, today: dt.date) -> tuple[Part, ...]:
     """The parts of a question in several sentences. A last sentence that asks nothing, typed without
     a question mark ("…是多少?我帮我女儿问问。"), is a circumstance, not a question: it is no part
     to answer or to name as not stated, while the sentence before it still stands as a part alone."""
@@ -132,7 +132,7 @@ def _parts(parts: list[str], tail_asks: bool) -> tuple[Part, ...]:
     if not tail_asks and not asks(parts[-1]):
         out = out[:-1] + (Part(parts[-1], asks=False),)
     # each part asks in its own form: the whole question's first match is the first part's
-    return tuple(replace(p, intent=intent_of(p.text)) for p in out)
+    return tuple(replace(p, intent=intent_of(p.text), slots=slots_of(p.text, today)) for p in out)
 
 
 def _carried(part: str, first: str) -> Part:
