@@ -83,6 +83,7 @@ class Respeller:
 
     def __init__(self, corpus_text: str, function_chars: frozenset[str] | None = None) -> None:
         text = re.sub(r"\s", "", corpus_text)
+        self._text = text
         self._pairs = Counter(text[i:i + 2] for i in range(len(text) - 1))
         self._function = function_chars if function_chars is not None else load_function_chars()
         # (position kept, kept character, sound of the other) → corpus words, most used first
@@ -120,6 +121,20 @@ class Respeller:
                 return True
         return False
 
+    def _confirmed(self, chars: list[str], i: int) -> str | None:
+        """A respelling the corpus prints with both neighbours of the pair ("钱江源国家公圆" →
+        "家公园管", as in 国家公园管理委员会): the context that made the junction test doubt it (家公
+        is a corpus pair) confirms it instead."""
+        if i == 0 or i + 2 >= len(chars):
+            return None
+        pair = chars[i] + chars[i + 1]
+        for keep in (0, 1):
+            for sound in _sounds(pair[1 - keep]):
+                for w in self._by_sound.get((keep, pair[keep], sound), ()):
+                    if self._text.count(chars[i - 1] + w + chars[i + 2]) >= BOUND:
+                        return w
+        return None
+
     def fix(self, q: str) -> str:
         out = list(q)
         i = 0
@@ -133,8 +148,8 @@ class Respeller:
             if self._word("".join(out[i:i + 3])) or (i > 0 and self._word("".join(out[i - 1:i + 2]))):
                 i += 1
                 continue
-            fixed = None
-            for keep in (0, 1):
+            fixed = self._confirmed(out, i)
+            for keep in (0, 1) if fixed is None else ():
                 # a kept or changed character bound to its other neighbours (a word of two or three
                 # characters: 目标|是, 合格证|找不到, 孔氏|南宗): the pair is a junction
                 kept_at, changed_at = (i, i + 1) if keep == 0 else (i + 1, i)
