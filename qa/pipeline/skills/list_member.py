@@ -5,8 +5,15 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.score import informative_bigrams
 
 NAME = "list_member"
+
+
+# who is asked for by the unit a name list puts beside the name ("先进个人里市西区管委会的是谁")
+_WHO = re.compile(r"谁|哪位|哪几位|哪些人")
+# the shortest unit prefix that names a unit: "巨化集团" of 巨化集团公司 (a whole unit may be shorter: 市旅委)
+_UNIT_PREFIX = 4
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -17,7 +24,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         if name in q and (found is None or len(name) > len(found[0])):
             found = member
     if found is None:
-        return []
+        return by_unit(ctx, q) if _WHO.search(q) else []
     name, item, lst, doc, l_no = found
     chunk = next((c for c in ctx.by_doc[doc.key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
     if chunk is None or item not in chunk.text:
@@ -41,3 +48,32 @@ def _annotated(ctx):
                     if len(name) >= 2:
                         out.append((name, item, lst, doc, l_no))
     return tuple(out)
+
+
+def by_unit(ctx, q: str) -> list[Candidate]:
+    """"2016年安全生产先进个人里市西区管委会的是谁": the names whose unit in brackets the question
+    names (whole, or by its first four characters: 巨化集团), on a list whose heading the question also
+    names (先进个人: a unit named alone, "市政府谁负责", asks no name list). One candidate per list,
+    its members in the list's order; its strength is how well the list's heading and those members
+    match the question."""
+    flat = re.sub(r"\s", "", q)
+    by_list: dict[tuple[str, int], list] = {}
+    for name, item, lst, doc, l_no in annotated(ctx):
+        unit = re.split(r"[((]", item, maxsplit=1)[1].rstrip("))")
+        if unit in flat or (len(unit) > _UNIT_PREFIX and unit[:_UNIT_PREFIX] in flat):
+            by_list.setdefault((doc.key, l_no), []).append((item, lst))
+    out = []
+    for (key, l_no), members in by_list.items():
+        chunk = next((c for c in ctx.by_doc[key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
+        if chunk is None:
+            continue
+        heading = chunk.id.split("#", 1)[1].rsplit("/", 1)[0] + " " + members[0][1].heading
+        if not any(b in heading for b in informative_bigrams(flat, ctx.idf)):
+            continue
+        items = [it for it, _ in members if it in chunk.text]
+        if not items:
+            continue
+        cites = tuple(make_citation(chunk, it) for it in items[:12])
+        text = f"{'、'.join(items)},列于“{members[0][1].heading}”。"
+        out.append(Candidate(NAME, "list", text, cites, ctx.cov(q, f"{heading} {' '.join(items)}")))
+    return sorted(out, key=lambda c: -c.prior)[:3]
