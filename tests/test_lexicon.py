@@ -110,3 +110,14 @@ def test_an_effective_date_is_asked_by_when_or_whether_yet(question, asks):
 def test_how_often_is_asked_apart_from_how_long(question, kinds):
     from qa.pipeline import answer_types
     assert {t.name for t in answer_types.asked(question)} & {"frequency", "duration"} == kinds
+
+
+@pytest.mark.parametrize("answer, held", [
+    ("行政村(居民委员会)应当拥有一个总面积不少于15平方米的物资仓库", False),  # 行政村 names no place
+    ("登记点设在柯城区府山街道", True),
+    ("衢州市东门菜市场 柯城区新马路42号", True),
+])
+def test_an_address_names_a_place(answer, held):
+    from qa.pipeline import answer_types
+
+    assert answer_types.features("物资仓库在哪个地址?", answer)["atype_address"] == (1.0 if held else -1.0)
