@@ -89,11 +89,14 @@ class Respeller:
         # (position kept, kept character, sound of the other) → corpus words, most used first
         by_sound: dict[tuple[int, str, str], list[tuple[int, str]]] = defaultdict(list)
         for pair, n in self._pairs.items():
-            if n >= MIN_COUNT and _HAN2.fullmatch(pair):
+            if n >= BOUND and _HAN2.fullmatch(pair):
                 for keep in (0, 1):
                     for sound in _sounds(pair[1 - keep]):
                         by_sound[(keep, pair[keep], sound)].append((n, pair))
-        self._by_sound = {k: [p for _, p in sorted(v, reverse=True)] for k, v in by_sound.items()}
+        # every pair the corpus prints BOUND times is a candidate where its context confirms it
+        # (_confirmed); a bare pair needs MIN_COUNT to be taken for one of the corpus's words
+        self._by_sound_any = {k: [p for _, p in sorted(v, reverse=True)] for k, v in by_sound.items()}
+        self._by_sound = {k: [p for p in ps if self._pairs[p] >= MIN_COUNT] for k, ps in self._by_sound_any.items()}
         self._words: dict[str, int] | None = None
         self._lock = threading.Lock()
 
@@ -130,7 +133,7 @@ class Respeller:
         pair = chars[i] + chars[i + 1]
         for keep in (0, 1):
             for sound in _sounds(pair[1 - keep]):
-                for w in self._by_sound.get((keep, pair[keep], sound), ()):
+                for w in self._by_sound_any.get((keep, pair[keep], sound), ()):
                     if self._text.count(chars[i - 1] + w + chars[i + 2]) >= BOUND:
                         return w
         return None

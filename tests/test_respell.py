@@ -21,6 +21,8 @@ def respeller(engine):
     # 地址 is a word): the corpus printing the respelt pair with both neighbours confirms it
     ("领导小组的办公市设在哪里?", "领导小组的办公室设在哪里?"),
     ("山里的地址灾害隐患点有多少?", "山里的地质灾害隐患点有多少?"),
+    # a word the corpus prints only a few times (公园: 4), confirmed by its neighbours
+    ("国家公圆管理委员会在哪里?", "国家公园管理委员会在哪里?"),
 ])
 def test_a_homophone_slip_is_respelt_to_the_corpus_word(respeller, typed, meant):
     assert respeller.fix(typed) == meant
