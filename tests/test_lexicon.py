@@ -121,3 +121,10 @@ def test_an_address_names_a_place(answer, held):
     from qa.pipeline import answer_types
 
     assert answer_types.features("物资仓库在哪个地址?", answer)["atype_address"] == (1.0 if held else -1.0)
+
+
+@pytest.mark.parametrize("question", ["汛期是哪段时间?", "巩固提升阶段是什么时间段?"])
+def test_a_period_is_asked_as_a_date(question):
+    from qa.pipeline import answer_types
+
+    assert "date" in {t.name for t in answer_types.asked(question)}
