@@ -128,3 +128,13 @@ def test_a_period_is_asked_as_a_date(question):
     from qa.pipeline import answer_types
 
     assert "date" in {t.name for t in answer_types.asked(question)}
+
+
+@pytest.mark.parametrize("question, answer, value", [
+    ("保费到底是谁出钱的?", "所需保费资金由县(市、区)承担,纳入本级财政预算。", 1.0),  # who bears the cost
+    ("保费要我自己掏钱吗?", "扶贫健康保险的人均保费金额由各县(市、区)根据当地实际确定。", -1.0),  # the amount, not the payer
+])
+def test_who_pays_is_answered_by_who_bears_the_cost(question, answer, value):
+    from qa.pipeline import answer_types
+
+    assert answer_types.features(question, answer)["atype_payer"] == value
