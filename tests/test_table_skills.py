@@ -2,30 +2,9 @@
 and rankings (table_extreme), as the candidates they propose, before any selection."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from qa.pipeline.skills import table_cell, table_extreme, table_filter
-from qa.pipeline.understand import Understander
-
-TODAY = dt.date(2017, 6, 5)
-
-
-@pytest.fixture(scope="module")
-def propose(engine):
-    ctx = engine.pipeline.ctx
-    chunks = {c.id: c for c in engine.corpus.chunks}
-    understander = Understander()
-
-    def run(skill, q):
-        plan = understander.plan(q, TODAY)
-        cands = skill.propose(ctx, plan, plan.parts[0], [])
-        for c in cands:  # every quote stands verbatim in the chunk it cites
-            assert all(cit.quote in chunks[cit.chunk_id].text for cit in c.citations)
-        return cands
-
-    return run
 
 
 def _texts(cands):
