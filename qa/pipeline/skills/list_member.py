@@ -26,10 +26,15 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if found is None:
         return by_unit(ctx, q) if _WHO.search(q) else []
     name, item, lst, doc, l_no = found
-    chunk = next((c for c in ctx.by_doc[doc.key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
+    chunk = _list_chunk(ctx, doc.key, l_no)
     if chunk is None or item not in chunk.text:
         return []
     return [Candidate(NAME, "list", f"{item},列于“{lst.heading}”。", (make_citation(chunk, item),), 1.0)]
+
+
+def _list_chunk(ctx, doc_key: str, l_no: int):
+    """The chunk that holds a document's `l_no`-th list."""
+    return next((c for c in ctx.by_doc[doc_key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
 
 
 def annotated(ctx) -> tuple[tuple, ...]:
@@ -64,7 +69,7 @@ def by_unit(ctx, q: str) -> list[Candidate]:
             by_list.setdefault((doc.key, l_no), []).append((item, lst))
     out = []
     for (key, l_no), members in by_list.items():
-        chunk = next((c for c in ctx.by_doc[key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
+        chunk = _list_chunk(ctx, key, l_no)
         if chunk is None:
             continue
         heading = chunk.id.split("#", 1)[1].rsplit("/", 1)[0] + " " + members[0][1].heading
