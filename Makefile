@@ -38,7 +38,7 @@ EVAL_ARGS ?= --invariance gold
 eval: install-dev
 	$(BIN)/qa eval --sets all --mode hybrid --curves split-dev --failures 0 $(EVAL_ARGS)
 
-# refit the answer scorer on eval/split-train, operating point on eval/split-dev → qa/models/answer_scorer.json
+# refit the answer scorer on eval/split-train and eval/time-train, operating point on the dev splits → qa/models/answer_scorer.json
 train: install-dev
 	$(BIN)/qa train
 

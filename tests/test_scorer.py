@@ -8,7 +8,7 @@ from qa.pipeline.scorer import MODEL_FILE, Scorer
 
 
 def test_scorer_matches_features_train_split_and_encoder():
-    from eval.train import TRAINS, set_sha256
+    from eval.train import DEVS, TRAINS, set_sha256
     from index.encoders import load_encoder
 
     scorer = Scorer.load(MODEL_FILE)
@@ -19,6 +19,7 @@ def test_scorer_matches_features_train_split_and_encoder():
     assert scorer.meta["encoder"] == load_encoder(Settings().encoder).name, "the encoder changed: run `make train`"
     assert 0.0 < scorer.threshold < 1.0
     assert scorer.meta["dev_set"] == "split-dev"
+    assert scorer.meta["dev_sets"] == [d.name for d in DEVS], "the dev splits changed: run `make train`"
     # the operating point was chosen on these dev splits as they are now
     root = TRAINS[0].parent
     for name, digest in scorer.meta["dev_sha256"].items():
