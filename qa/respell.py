@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -70,6 +71,7 @@ def load_function_chars(path: Path = LEXICON / "function_chars.txt") -> frozense
     return frozenset("".join(rows))
 
 
+@lru_cache(maxsize=8192)  # a character's sounds, asked again for every pair it stands in
 def _sounds(ch: str) -> tuple[str, ...]:
     return tuple(p[0] for p in pinyin(ch, style=Style.NORMAL, heteronym=True))
 
@@ -85,6 +87,9 @@ class Respeller:
         text = re.sub(r"\s", "", corpus_text)
         self._text = text
         self._pairs = Counter(text[i:i + 2] for i in range(len(text) - 1))
+        # a respelt pair with its two neighbours (_confirmed) is looked up here, not by scanning the
+        # corpus for each of a slip's candidate words: a long question has hundreds of pairs
+        self._quads = Counter(text[i:i + 4] for i in range(len(text) - 3))
         self._function = function_chars if function_chars is not None else load_function_chars()
         # (position kept, kept character, sound of the other) → corpus words, most used first
         by_sound: dict[tuple[int, str, str], list[tuple[int, str]]] = defaultdict(list)
@@ -134,7 +139,9 @@ class Respeller:
         for keep in (0, 1):
             for sound in _sounds(pair[1 - keep]):
                 for w in self._by_sound_any.get((keep, pair[keep], sound), ()):
-                    if self._text.count(chars[i - 1] + w + chars[i + 2]) >= BOUND:
+                    quad = chars[i - 1] + w + chars[i + 2]
+                    # the Counter counts overlapping occurrences, str.count does not: it only rules out
+                    if self._quads[quad] >= BOUND and self._text.count(quad) >= BOUND:
                         return w
         return None
 
