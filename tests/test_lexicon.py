@@ -138,3 +138,24 @@ def test_who_pays_is_answered_by_who_bears_the_cost(question, answer, value):
     from qa.pipeline import answer_types
 
     assert answer_types.features(question, answer)["atype_payer"] == value
+
+
+@pytest.mark.parametrize("question, kinds", [("产业技术创新公共服务平台打算建几个?", {"count"}),
+                                            ("改革里要完善哪几个数据库?", set()),  # which ones, not how many
+                                            ("前一个阶段的目标定在哪一年?", set()),  # when, not where
+                                            ("登记点设在哪里?", {"address"})])
+def test_which_ones_and_which_year_are_not_how_many_and_where(question, kinds):
+    from qa.pipeline import answer_types
+    assert {t.name for t in answer_types.asked(question)} & {"count", "address"} == kinds
+
+
+@pytest.mark.parametrize("question, answer, kind", [
+    # a count printed as N大 (衢政发〔2017〕12号 "推进八大产业技术创新公共服务平台建设")
+    ("产业技术创新公共服务平台打算建几个?", "重点建设八大产业技术创新公共服务平台", "count"),
+    # a deadline printed as a target year or month end (衢政办发〔2017〕24号 "到2018年底,全市完成…")
+    ("隐患点治理最晚什么时候完成?", "到2018年底,全市完成已查明的510处地质灾害隐患点避让搬迁和治理排险工作", "deadline"),
+    ("工作总结最晚哪天交?", "于2017年9月5日前向市金融办报送工作总结", "deadline"),
+])
+def test_answer_forms_as_the_gazette_prints_them(question, answer, kind):
+    from qa.pipeline import answer_types
+    assert answer_types.features(question, answer)[f"atype_{kind}"] == 1.0
