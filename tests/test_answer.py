@@ -262,6 +262,23 @@ def test_a_place_the_cited_document_never_names_marks_the_candidate(engine):
     assert not engine.ask("杭州的扶贫健康保险是从哪天开始施行的?").answer.found
 
 
+def test_a_place_the_asker_only_lives_or_works_in_does_not_close_the_gate(engine):
+    """金华市 stands nowhere in the corpus: "金华市的…" is refused at the gate, but a resident who
+    works there and asks about 衢州's rule is asking about 衢州 (it used to be refused at the gate)."""
+    assert engine.ask("金华市电动自行车登记要带什么材料?").outcome.decision.reason == "gate:unknown_place"
+    out = engine.ask("我在金华市上班,衢州电动自行车登记要带什么材料?")
+    assert not out.outcome.decision.reason.startswith("gate:")
+    assert out.answer.found and "身份证明" in out.answer.answer, out.answer.answer
+
+
+def test_a_division_the_tagger_misses_marks_the_candidate(engine):
+    """jieba tags 金华 nz, not a place; the division list names it, and the registration rule, which
+    never names 金华, is marked as not about it."""
+    out = engine.ask("金华那边的电动自行车登记规定从哪天起施行?").outcome
+    cands = [s.candidate for s in out.scored[0] if s.candidate.citations and s.candidate.citations[0].doc_key == "衢政办发〔2017〕25号"]
+    assert cands and all(c.features["place_in_doc"] == 0.0 for c in cands)
+
+
 @pytest.mark.parametrize("question, date", [("地质灾害防治的暂行办法哪天起施行?", "2017年5月25日"),
                                             ("防汛防台管理工作暂行办法哪天起施行?", "2017年5月10日")])
 def test_when_a_document_takes_effect_is_answered_from_its_dates(engine, question, date):

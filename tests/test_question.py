@@ -62,6 +62,22 @@ def test_unknown_place():
     assert places.unknown("2016年安全生产先进集体里市本级单位占几家?") is None  # 里市 is no place
 
 
+def test_division_names_are_places_the_tagger_misses():
+    places = PlaceNames("衢州市 江山市 柯城区 杭州衢州海创园")
+    # jieba tags 金华 nz: the division list names it, with or without its level
+    assert "金华" in places.named("金华那边的电瓶车上牌要几天?")
+    assert "婺源县" in places.named("上饶婺源县的景区免费吗")
+    assert places.named("金华市的仓库要多大?") == ("金华市",)  # not 金华 again inside it
+    # a stem jieba reads as a common word is a place only with its level
+    assert "日照" not in places.named("大棚日照不足有补贴吗")
+    assert "日照市" in places.named("日照市有补贴吗")
+    # a one-character name and its level stands inside common phrases
+    assert places.named("全市和县里都要建仓库吗") == ()
+    # only the tagger's places are refused outright; a listed one is weighed by the scorer
+    assert places.unknown("那黄山是不是也一起免了?") is None
+    assert places.unknown("金华那边的电瓶车上牌要几天?") is None
+
+
 def test_evidence_is_compared_in_the_questions_matching_form():
     # the question is matched in NFKC ("Ⅳ级" typed becomes "IV级"); a passage as printed must be
     # compared in the same form, or the level that tells the four responses apart is never matched

@@ -116,7 +116,8 @@ class Pipeline:
         missing = unknown_doc_number(q, set(self.ctx.docs))
         if missing:
             return Decision((), 0.0, "gate:unknown_document", f"本期公报未收录{missing},无法回答该文件的内容。")
-        elsewhere = self.ctx.places.unknown(q)
+        # a place the asker only says they live or work in ("我在金华市上班,衢州…") is no topic
+        elsewhere = self.ctx.places.unknown(plan.parts[0].focus or q)
         if elsewhere:
             return Decision((), 0.0, "gate:unknown_place", f"本期公报未涉及{elsewhere},无法回答与{elsewhere}有关的问题。")
         return None
