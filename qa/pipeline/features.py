@@ -56,6 +56,10 @@ FEATURES = (
 RELATIVE = ("coverage", "coverage_quote", "coverage_first", "quote_sim", "seed_lexical", "prior", "form", "missing_max", "doc_rank",
             "chunk_cov")
 FEATURES = FEATURES + tuple(f"{k}_rel" for k in RELATIVE) + tuple(f"{k}_top" for k in RELATIVE)
+# the rarest word missing is read against the part's other candidates only (missing_max_rel/_top): its
+# level is the question's (a question in everyday words misses a rare word in every candidate), so
+# for the selector it would only shift whole questions; the decision still reads it
+FEATURES = tuple(f for f in FEATURES if f != "missing_max")
 
 
 def add_relative(rows: list[dict[str, float]]) -> list[dict[str, float]]:
