@@ -44,7 +44,7 @@ _UNBRACKETED = re.compile(r"[\s()()]")
 SKILL_FEATURES = ("column_found", "seed_lexical", "seed_sim", "seed_rank", "sentences", "table_row", "unlisted", "filtered",
                   "sub_rows")
 FEATURES = (
-    ("prior", "coverage", "coverage_quote", "coverage_first", "missing_max", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "sim_known", "unknown_share",
+    ("prior", "coverage", "coverage_quote", "coverage_first", "chunk_cov", "doc_rank", "chunk_rank", "quote_sim", "sim_gap", "sim_known", "unknown_share",
      "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form", "kind_fits", "n_citations", "answer_len",
      "multi_doc", "asked_date", "asked_year", "asked_noun", "date_unmet", "year_unmet", "place_in_doc", "kind_items")
     + tuple(f"skill_{s}" for s in SKILL_NAMES)
@@ -55,11 +55,10 @@ FEATURES = (
 # features compared within one part's candidates: a ranking is about which candidate is better
 RELATIVE = ("coverage", "coverage_quote", "coverage_first", "quote_sim", "seed_lexical", "prior", "form", "missing_max", "doc_rank",
             "chunk_cov")
+# the rarest word missing (missing_max) is no selector feature of its own, only against the part's other
+# candidates (missing_max_rel/_top): its level is the question's (a question in everyday words misses a
+# rare word in every candidate), so it would only shift whole questions; the decision still reads it
 FEATURES = FEATURES + tuple(f"{k}_rel" for k in RELATIVE) + tuple(f"{k}_top" for k in RELATIVE)
-# the rarest word missing is read against the part's other candidates only (missing_max_rel/_top): its
-# level is the question's (a question in everyday words misses a rare word in every candidate), so
-# for the selector it would only shift whole questions; the decision still reads it
-FEATURES = tuple(f for f in FEATURES if f != "missing_max")
 
 
 def add_relative(rows: list[dict[str, float]]) -> list[dict[str, float]]:
