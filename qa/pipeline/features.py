@@ -133,7 +133,7 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["multi_doc"] = 1.0 if len({c.doc_key for c in cand.citations}) > 1 else 0.0
     # a place the question names that the cited document never mentions: "杭州的扶贫健康保险…" is
     # about another city's scheme, though 杭州 stands elsewhere in the corpus
-    places = ctx.places_named(part.focus or q)  # not where the asker says they live ("我是衢江区的,…")
+    places = ctx.places_named(part.typed)  # not where the asker says they live ("我是衢江区的,…")
     docs = [ctx.doc_text(k) for k in dict.fromkeys(c.doc_key for c in cand.citations)] if places else []
     f["place_in_doc"] = 1.0 if all(any(place_stem(p) in t for t in docs) for p in places) else 0.0
     # the specifics the question asks about, named in the answer itself

@@ -117,7 +117,7 @@ class Pipeline:
         if missing:
             return Decision((), 0.0, "gate:unknown_document", f"本期公报未收录{missing},无法回答该文件的内容。")
         # a place the asker only says they live or work in ("我在金华市上班,衢州…") is no topic
-        elsewhere = self.ctx.places.unknown(plan.parts[0].focus or q)
+        elsewhere = self.ctx.places.unknown(plan.parts[0].typed)
         if elsewhere:
             return Decision((), 0.0, "gate:unknown_place", f"本期公报未涉及{elsewhere},无法回答与{elsewhere}有关的问题。")
         return None
@@ -204,7 +204,7 @@ def _with_sources(c: Candidate) -> Candidate:
 def _named(part: Part) -> str:
     """A further part as the answer names it when it is not stated: in the words typed, not with
     the topic it carries from the first part."""
-    return part.focus or part.text
+    return part.typed
 
 
 def _shown(part: Part) -> str:

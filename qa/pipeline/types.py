@@ -21,6 +21,11 @@ class Part:
     # its own slots likewise (the year, date or noun it names), None: the plan's
     slots: dict[str, Any] | None = None
 
+    @property
+    def typed(self) -> str:
+        """What the user typed for this part: its focus when it carries an earlier topic, else its text."""
+        return self.focus or self.text
+
 
 @dataclass(frozen=True)
 class QueryPlan:

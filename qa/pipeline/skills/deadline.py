@@ -297,7 +297,7 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     each = bool(LIST_Q.search(plan.match))
     # a part that names nothing of its own ("…几月底前搞完?现在过了没?") asks about the same date: judged
     # by what was typed for it (`focus`), not by the topic the part carries over from the first
-    own = [p for p in plan.parts[1:] if not is_elliptical(p.focus or p.text)]
+    own = [p for p in plan.parts[1:] if not is_elliptical(p.typed)]
     cap = len(quotes) if each else max(1, len(own))
     if not each:
         quotes = sorted(quotes, key=lambda cq: -ctx.cov(plan.match, cq[1]))

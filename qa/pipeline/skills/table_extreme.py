@@ -46,7 +46,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
             if r.header not in AGGREGATE_ROWS and r.header not in left_out and num(r.cells[col]) is not None]
     # rows the question names: two or more are compared ("龙游县和江山市哪个多"); one alone is where
     # the asker looks inside ("开化县哪个乡镇最多"), which a ranking of the rows does not answer
-    asked = part.focus or q  # not where the asker says they are from ("我是开化县退休的老教师,…")
+    asked = part.typed  # not where the asker says they are from ("我是开化县退休的老教师,…")
     named = [(n, r) for n, r in rows if row_name_in(asked, r.header, ctx.place_heads)]
     if len(named) == 1:
         return []

@@ -37,7 +37,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
                 continue
             about = f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)}"
             # values named where the asker speaks of themself ("我是开化的,") pick nothing
-            for text, picked, named, feats in _answers(ctx, part.focus or q, table, rows):
+            for text, picked, named, feats in _answers(ctx, part.typed, table, rows):
                 # does the rest of the question fit the table and the rows it picks (their names and
                 # places: "路口")? The value named ("开化县") fits every table it picks rows of
                 rest = q
