@@ -19,7 +19,6 @@ one stage per miss, checked in pipeline order:
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,7 +27,6 @@ from eval import timecheck as T
 
 STAGES = ("rewrite", "retrieval", "gate", "no candidate", "wrong selection", "wrong refusal", "compose",
           "answered unanswerable", "error", "unknown")
-_MARK = re.compile(r"\[\d+\]")
 
 
 def candidate_right(text: str, cited_docs: Iterable[str], item: Any) -> bool:

@@ -35,7 +35,10 @@ def format_citation(c: Citation) -> str:
     return f"《{c.title}》({c.doc_number}){section}“{c.quote}”"
 
 
-_MARKED = re.compile(r"(.*?)\[(\d+)\]", re.S)
+# a citation marker in an answer ("…施行。[1]"); a 文号 printed with square brackets
+# ("衢政办发[2017]11号") holds a four-digit year, which no marker's number reaches
+MARKER = re.compile(r"\[(\d{1,3})\]")
+_MARKED = re.compile(r"(.*?)" + MARKER.pattern, re.S)
 
 
 def said_once(text: str, citations: Sequence[Citation]) -> tuple[str, tuple[Citation, ...]]:

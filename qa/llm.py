@@ -22,7 +22,7 @@ from typing import Any, Self
 
 import httpx
 
-from qa.cite import make_citation
+from qa.cite import MARKER, make_citation
 from qa.config import Settings
 from qa.model import Answer, Chunk, Citation
 from qa.text import cn_to_int
@@ -296,7 +296,7 @@ def _unit_sentences(unit: Chunk) -> list[str]:
 
 
 def _bigrams(s: str) -> set[str]:
-    s = re.sub(r"\s|\[\d+\]", "", s)
+    s = MARKER.sub("", re.sub(r"\s", "", s))
     return {s[i : i + 2] for i in range(len(s) - 1)}
 
 

@@ -409,3 +409,14 @@ def test_a_list_is_found_past_the_askers_own_words(engine):
     a = ask(engine, "你们这个科技创新服务说有五大行动,我记不全了,能不能一个一个说给我听是哪五个?")
     assert "创新主体培育行动" in a.answer and "县域创新能力提升行动" in a.answer
     assert _cites(a, "衢政发〔2017〕12号") and _quotes_verbatim(engine, a)
+
+
+def test_a_document_number_in_square_brackets_keeps_its_year_when_markers_are_numbered(engine):
+    # 衢政办发[2017]11号 prints its 文号 with square brackets: a later part's markers are renumbered
+    # after the first part's citations, and the year in the brackets is no marker
+    a = ask(engine, "服务业重点企业名单哪天印发的?现在还有效吗?")
+    assert a.found and len(a.citations) >= 2
+    assert "衢政办发[2018]" not in a.answer and "[2016]7号" not in a.answer
+    assert "衢政办发[2015]7号" in a.answer and "衢政办发[2017]11号" in a.answer
+    # each computed part says what it rests on, numbered: none was taken for marked by its 文号
+    assert {int(n) for n in re.findall(r"\[(\d{1,3})\]", a.answer)} == set(range(1, len(a.citations) + 1))

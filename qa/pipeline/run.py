@@ -7,7 +7,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from qa.cite import make_citation, said_once, verify
+from qa.cite import MARKER, make_citation, said_once, verify
 from qa.conversation import asks_only_passed
 from qa.model import Answer, Hit
 from qa.pipeline import features as F
@@ -151,7 +151,7 @@ class Pipeline:
             c = s.candidate
             offset = len(cites)
             said, quoted = said_once(c.text, c.citations)
-            texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", said))
+            texts.append(MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", said))
             cites.extend(quoted)
         texts.append(earlier_note(plan.match, [(s.candidate.text, self.ctx.docs.get(s.candidate.citations[0].doc_key))
                                                for s in decision.chosen]))
@@ -190,7 +190,7 @@ class Pipeline:
 def _with_sources(c: Candidate) -> Candidate:
     """A computed answer states what it rests on in the source's own words: each cited quote the
     text does not already hold follows it, numbered as its citation ("依据:“…每逢周一实行免费…”[1]")."""
-    if c.skill == extractive.NAME or re.search(r"\[\d+\]", c.text):
+    if c.skill == extractive.NAME or MARKER.search(c.text):
         return c
     flat = re.sub(r"\s", "", c.text)
     # a quote the text already holds, bar its closing punctuation ("…车辆;" quoted as "…车辆”"), is not repeated

@@ -4,7 +4,6 @@ and as an extra `citations` field."""
 from __future__ import annotations
 
 import json
-import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
+from qa.cite import MARKER
 from qa.engine import MAX_QUESTION
 from service import answers
 from service.deps import EngineDep, PoolDep, TokensDep
@@ -40,7 +40,6 @@ from service.text import split_sentences
 
 router = APIRouter(tags=["openai"])
 _CREATED = int(time.time())
-_MARKER = re.compile(r"\[\d+\]")
 QUOTE_CHARS = 120
 CHAT_ERRORS, CHAT_INTENDED = intended_rejections(
     invalid_messages="the last message is not the user's (role user)",
@@ -58,7 +57,7 @@ def render_answer(resp: AskResponse) -> str:
             text += "\n\n相关条文 / Related:\n" + "\n".join(
                 f"- 《{c.title}》({c.doc_number}) {c.section}" for c in resp.related)
         return text
-    if not _MARKER.search(text):
+    if not MARKER.search(text):
         text += "".join(f"[{i}]" for i in range(1, len(resp.citations) + 1))
     lines = [text, "", "来源 / Sources:"]
     for i, c in enumerate(resp.citations, 1):
