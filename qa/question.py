@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from qa.pipeline import answer_types
 from qa.text import FILLERS, cn_to_int, content, normalize_doc_number
 
 
@@ -42,7 +43,10 @@ def asked_extreme(q: str, corpus_text: str) -> str | None:
     return None
 
 
-EFFECTIVE_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,6}(施行|执行|实施|生效)|(施行|执行|生效)(日期|时间)|起施行|开始施行|开始执行")
+# when a text takes effect, asked by when or whether yet ("啥时候开始实行", "生效了没"): the
+# `effective` row of the answer-type lexicon, one list for the skill that answers it and the feature
+# that checks an answer has the form
+EFFECTIVE_Q = answer_types.pattern("effective")
 
 
 # "啥时候出的", "哪天下的": the colloquial verbs of issuing, with the 的 that makes them past
@@ -271,12 +275,21 @@ def form_bonus(q: str, s: str) -> float:
 
 
 def unknown_doc_number(q: str, keys: set[str]) -> str | None:
-
-
+    """A 文号 the question names that no document of `keys` has, normalised; the words before it
+    may run into the match ("来电人问衢政办发〔2017〕29号" matches from 人问…), so a key it ends with is
+    the document named."""
     m = re.search(r"[\u4e00-\u9fff]{2,6}[〔\[［【(]\d{4}[〕\]］】)]\d+号", q)
-    if m and normalize_doc_number(m.group(0)) not in keys:
-        return normalize_doc_number(m.group(0))
-    return None
+    if m is None:
+        return None
+    named = normalize_doc_number(m.group(0))
+    if any(named.endswith(k) for k in keys):
+        return None
+    # an issuer the corpus knows marks where the 文号 begins ("民问衢政办发〔2017〕30号" → 衢政办发…)
+    for issuer in sorted({k.split("〔", 1)[0] for k in keys}, key=len, reverse=True):
+        at = named.find(issuer + "〔")
+        if at > 0:
+            return named[at:]
+    return named
 
 
 UNIT_Q = re.compile(r"(?:多少|(?<!哪)几)(万元|亿元|元|钱|吨|平方公里|公顷|公里|千米|平方米|米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")

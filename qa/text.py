@@ -5,7 +5,8 @@ import re
 import unicodedata
 
 _WS = re.compile(r"\s+")
-_DOCNO = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d+)\s*号")
+# a 文号 as printed or typed: issuer, year in any bracket, number
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d+)\s*号")
 CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -25,7 +26,7 @@ def normalize_doc_number(number: str) -> str:
     >>> normalize_doc_number("衢政办发[2017]14号")
     '衢政办发〔2017〕14号'
     """
-    m = _DOCNO.search(number.strip())
+    m = DOC_NUMBER.search(number.strip())
     if not m:
         return squeeze(number)
     return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"

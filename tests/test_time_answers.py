@@ -179,6 +179,39 @@ def test_validity_of_the_repealed_document(repeal_engine):
     assert "衢政办发〔2018〕30号" in {c.doc_key for c in a.citations}
 
 
+def test_a_repealed_document_outside_the_corpus_asked_by_its_number(engine_2026):
+    # the gazette holds no 衢政办发〔2015〕7号, but 衢政办发〔2017〕11号 says it repeals it: whether it is
+    # still in force is for that line to answer, not refused at the gate as an unknown document
+    out = engine_2026.pipeline.run("衢政办发〔2015〕7号还有效吗？", dt.date(2026, 11, 30))
+    assert out.decision.reason != "gate:unknown_document"
+    best = out.scored[0][0].candidate
+    assert best.skill == "validity" and "同时废止" in best.text
+    assert {c.doc_key for c in best.citations} == {"衢政办发〔2017〕11号"}
+    # what it said is not in the corpus: asked for that, the gate still says so
+    a = ask(engine_2026, "衢政办发〔2015〕7号里有哪些企业？")
+    assert not a.found and "本期公报未收录衢政办发〔2015〕7号" in a.answer
+
+
+def test_the_old_version_a_document_repeals_is_answered_by_the_repeal(engine_2026):
+    # the question names the repealed list (its year), not the list that repeals it: the status of
+    # the 2016 list would answer another question
+    from qa.pipeline.skills import validity
+
+    p = engine_2026.pipeline
+    plan = p.understander.plan("2014年那版服务业重点企业名单现在还管用吗?", dt.date(2026, 11, 30), None, ())
+    cands = validity.propose(p.ctx, plan, plan.parts[0], [])
+    assert len(cands) == 1 and "同时废止" in cands[0].text and "应以衢政办发[2017]11号为准" in cands[0].text
+
+
+def test_a_document_number_after_the_askers_words_is_the_corpus_document():
+    # "…问衢政办发〔2017〕29号…": the words before the 文号 run into its match
+    from qa.question import unknown_doc_number
+
+    keys = {"衢政办发〔2017〕29号"}
+    assert unknown_doc_number("市民问衢政办发〔2017〕29号哪天印发", keys) is None
+    assert unknown_doc_number("市民问衢政办发〔2017〕30号哪天印发", keys) == "衢政办发〔2017〕30号"
+
+
 # ------------------------------------------------------------------ a document's span, asked with its date
 def on(engine, day: dt.date):
     e = copy.copy(engine)

@@ -174,6 +174,18 @@ def test_a_question_about_being_in_force_has_its_own_intent(understander, questi
 
 
 @pytest.mark.parametrize("question", [
+    "电瓶车登记的新规定啥时候开始实行?",  # 啥时候 and 实行, as people say them
+    "畜牧业那个三年方案几号起实行的?",
+    "地质灾害防治暂行办法明天就生效了吗?",  # whether yet: its effective date answers
+    "防汛防台管理办法和地质灾害防治管理办法哪个先施行?",
+])
+def test_when_a_text_takes_effect_is_asked_in_everyday_words(understander, question):
+    # the question words of the answer-type lexicon's `effective` row: the skill that reads a
+    # document's effective date hears the same questions the feature checking its answer does
+    assert understander.plan(question, TODAY, None, ()).intent == "date"
+
+
+@pytest.mark.parametrize("question", [
     "消防那几处重大隐患,一般要求什么时候前整改好?",  # 那几处 points, it asks nothing
     "我们村搬迁的事拖了好几年了,三年行动计划到今年是不是已经结束了?",
     "我是低保户,扶贫健康保险都保哪些?",

@@ -33,6 +33,14 @@ TYPES = load()
 NAMES = tuple(t.name for t in TYPES)
 
 
+def pattern(name: str, types: tuple[AnswerType, ...] = TYPES) -> re.Pattern[str]:
+    """The question pattern of one row (KeyError for a name the lexicon lacks)."""
+    for t in types:
+        if t.name == name:
+            return t.asked
+    raise KeyError(f"answer type {name!r} is not in {LEXICON.name}")
+
+
 def asked(question: str, types: tuple[AnswerType, ...] = TYPES) -> tuple[AnswerType, ...]:
     """The answer types the question asks for (none for an open "怎么办?")."""
     return tuple(t for t in types if t.asked.search(question))

@@ -19,7 +19,7 @@ from qa.pipeline.skills.deadline import time_note
 from qa.pipeline.skills.doc_dates import earlier_note
 from qa.pipeline.types import Candidate, Decision, Part, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander
-from qa.question import unknown_doc_number
+from qa.question import asks_validity, unknown_doc_number
 from qa.retrieve import Retriever, SearchFilters
 from qa.score import sentences
 from qa.text import content
@@ -114,7 +114,11 @@ class Pipeline:
         if not content(q).replace("|", ""):
             return Decision((), 0.0, "gate:empty", "请输入一个具体的问题,例如“电动自行车登记要带哪些材料?”")
         missing = unknown_doc_number(q, set(self.ctx.docs))
-        if missing:
+        # a document the corpus does not hold but says it repeals ("…(衢政办发[2015]7号)同时废止"):
+        # whether it is still in force the corpus answers, by the repealing document
+        repealed = missing and asks_validity(q) and any(
+            r.kind == "repeal" and r.number and missing.endswith(r.number) for r in self.ctx.corpus.timeline.records)
+        if missing and not repealed:
             return Decision((), 0.0, "gate:unknown_document", f"本期公报未收录{missing},无法回答该文件的内容。")
         # a place the asker only says they live or work in ("我在金华市上班,衢州…") is no topic
         elsewhere = self.ctx.places.unknown(plan.parts[0].typed)

@@ -12,6 +12,7 @@ from qa.dates import question_date
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import DUE_WORDS, TERM_Q, VALID_Q, asks_validity
 from qa.score import informative_bigrams
+from qa.text import DOC_NUMBER, normalize_doc_number
 from qa.timeline import DateRecord, full_date, meaning
 
 NAME = "validity"
@@ -65,8 +66,13 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         return []
     timeline = ctx.corpus.timeline
     out: list[Candidate] = []
-    repealed = _repealed_named(ctx, q) if asked else None
-    if repealed is not None:
+    named = _repealed_named(ctx, q) if asked else None
+    if named is not None:
+        record, repealed = named
+        if record.number not in ctx.docs:
+            # about a repealed document the corpus does not hold: the repealing one's own status
+            # answers another question ("2014年那版名单还有效吗" does not ask whether the 2016 list is)
+            return [repealed]
         out.append(repealed)
     doc, cov = ctx.best_document(q)
     if part is not plan.parts[0]:  # "…哪天印发的?现在还管用吗": the part's document is the question's
@@ -162,12 +168,14 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
     return text, tuple(dict.fromkeys(cites))
 
 
-def _repealed_named(ctx, q: str) -> Candidate | None:
-    """A question about what a corpus document repeals ("2014年那版名单还能用吗")."""
+def _repealed_named(ctx, q: str) -> tuple[DateRecord, Candidate] | None:
+    """A question about what a corpus document repeals ("2014年那版名单还能用吗"): the repeal
+    record it names, and the answer from it."""
     best, best_cov = None, 0.0
+    named = {normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(q)}
     for r in ctx.corpus.timeline.records:
         if r.kind == "repeal":
-            cov = ctx.cov(q, r.names)
+            cov = 1.0 if r.number and any(n.endswith(r.number) for n in named) else ctx.cov(q, r.names)
             if cov > best_cov:
                 best, best_cov = r, cov
     if best is None or best_cov < 0.5:
@@ -179,7 +187,7 @@ def _repealed_named(ctx, q: str) -> Candidate | None:
     text = (f"《{plain_title(doc.subtitle or doc.title)}》({doc.number})于{full_date(dates.issued)}印发,其中规定:"
             f"“{_bare(best.text)}”,即{best.names}已废止,应以{doc.number}为准。")
     issued = next(r for r in ctx.corpus.timeline.of(doc.key, "issued"))
-    return Candidate(NAME, "date", text, (_cite(ctx, best), _cite(ctx, issued)), best_cov)
+    return best, Candidate(NAME, "date", text, (_cite(ctx, best), _cite(ctx, issued)), best_cov)
 
 
 def _residual_sentence(ctx, doc_key: str, q: str, doc):
