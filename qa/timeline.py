@@ -485,6 +485,11 @@ class Timeline:
     def of(self, doc_key: str, *kinds: str) -> list[DateRecord]:
         return [r for r in self.records if r.doc_key == doc_key and (not kinds or r.kind in kinds)]
 
+    def repeals_of(self, number: str) -> list[DateRecord]:
+        """The repeal records naming a 文号 (normalised): a record's number it ends with, as the
+        asker's words may run into the front of a typed one."""
+        return [r for r in self.records if r.kind == "repeal" and r.number and number.endswith(r.number)]
+
     def status(self, doc_key: str, on: dt.date) -> Status:
         """A document's state on a day, from what the corpus says (and nothing else)."""
         d = self.docs.get(doc_key)

@@ -116,8 +116,7 @@ class Pipeline:
         missing = unknown_doc_number(q, set(self.ctx.docs))
         # a document the corpus does not hold but says it repeals ("…(衢政办发[2015]7号)同时废止"):
         # whether it is still in force the corpus answers, by the repealing document
-        repealed = missing and asks_validity(q) and any(
-            r.kind == "repeal" and r.number and missing.endswith(r.number) for r in self.ctx.corpus.timeline.records)
+        repealed = missing and asks_validity(q) and self.ctx.corpus.timeline.repeals_of(missing)
         if missing and not repealed:
             return Decision((), 0.0, "gate:unknown_document", f"本期公报未收录{missing},无法回答该文件的内容。")
         # a place the asker only says they live or work in ("我在金华市上班,衢州…") is no topic

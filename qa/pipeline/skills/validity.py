@@ -172,10 +172,11 @@ def _repealed_named(ctx, q: str) -> tuple[DateRecord, Candidate] | None:
     """A question about what a corpus document repeals ("2014年那版名单还能用吗"): the repeal
     record it names, and the answer from it."""
     best, best_cov = None, 0.0
-    named = {normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(q)}
-    for r in ctx.corpus.timeline.records:
+    timeline = ctx.corpus.timeline
+    by_number = [r for m in DOC_NUMBER.finditer(q) for r in timeline.repeals_of(normalize_doc_number(m.group(0)))]
+    for r in timeline.records:
         if r.kind == "repeal":
-            cov = 1.0 if r.number and any(n.endswith(r.number) for n in named) else ctx.cov(q, r.names)
+            cov = 1.0 if r in by_number else ctx.cov(q, r.names)
             if cov > best_cov:
                 best, best_cov = r, cov
     if best is None or best_cov < 0.5:
