@@ -95,6 +95,18 @@ def test_evidence_is_compared_in_the_questions_matching_form():
     assert coverage("各县(市、区)", levels[2], idf) == 1.0  # full-width brackets as printed by other issuers
 
 
+@pytest.mark.parametrize("asked", ["衢政办发〔2015〕7号还有效吗?", "衢政办发[2015]7号还有效吗?", "衢政办发【2015】7号还有效吗?"])
+def test_a_document_number_is_covered_whichever_brackets_print_it(asked):
+    # the gazette prints one 文号 in 〔〕 and in []: a bigram across a bracket ("发〔", "〕7") would
+    # leave the number half covered by the line that names it in the other form
+    from qa.score import bigram_idf, coverage
+
+    line = "2015年公布的衢州市服务业重点企业名单(衢政办发[2015]7号)同时废止。"
+    other = "2015年公布的衢州市服务业重点企业名单(衢政办发〔2015〕7号)同时废止。"
+    idf = bigram_idf([line, "衢州市服务业重点企业名单(2016年)"])
+    assert coverage(asked, line, idf) == coverage(asked, other, idf) == 1.0
+
+
 def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     # set iteration order changes with PYTHONHASHSEED; a float sum in that order made near-tied
     # sentences swap between runs. The score must be bit-identical in every process.
