@@ -63,3 +63,21 @@ def test_scorer_probabilities_are_probabilities():
     scorer = Scorer.load(MODEL_FILE)
     for feats in ({}, {name: 1.0 for name in FEATURES}, {name: -1.0 for name in FEATURES}):
         assert 0.0 <= scorer.p(feats) <= 1.0
+
+
+def test_the_same_words_in_a_list_chunk_and_a_paragraph_chunk_are_no_rival(engine):
+    # the decision's margin is over a rival quoting something else; a list's items are a chunk of
+    # their own beside the paragraph that prints them, and the same words there agree, not compete
+    from qa.pipeline.features import decision_features
+
+    out = engine.pipeline.run("王挺是哪个单位的?", __import__("datetime").date(2026, 11, 30))
+    scored = out.scored[0]
+    best = scored[0].candidate
+    agreeing = [s for s in scored[1:] if any(x.doc_key == y.doc_key and x.chunk_id != y.chunk_id
+                                             and (x.quote in y.quote or y.quote in x.quote)
+                                             for x in best.citations for y in s.candidate.citations)]
+    assert agreeing, "the question should find the name in the list and in its paragraph"
+    others = [s.p for s in scored[1:] if s not in agreeing and not any(
+        x.doc_key == y.doc_key and (x.quote in y.quote or y.quote in x.quote)
+        for x in best.citations for y in s.candidate.citations)]
+    assert decision_features(scored)["s_margin"] == scored[0].p - max(others, default=0.0)

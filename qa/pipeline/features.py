@@ -221,8 +221,10 @@ DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "to
 
 
 def _shares_quote(a: Candidate, b: Candidate) -> bool:
-    """Whether two candidates quote the same words of the same chunk (one quote inside the other)."""
-    return any(x.chunk_id == y.chunk_id and (x.quote in y.quote or y.quote in x.quote)
+    """Whether two candidates quote the same words of the same document (one quote inside the other):
+    a list's items are a chunk of their own beside the paragraph that prints them, so "王挺(市消防支队)"
+    from the list and the whole line from the paragraph are one piece of evidence, not two."""
+    return any(x.doc_key == y.doc_key and (x.quote in y.quote or y.quote in x.quote)
                for x in a.citations for y in b.citations)
 
 

@@ -92,7 +92,7 @@ class Pipeline:
                 else:
                     found = skill.propose(self.ctx, plan, part, hits_per_part[n])
                 cands.extend(_with_sources(c) for c in found if c.citations)
-            proposed.append(cands)
+            proposed.append(within_scope(self.ctx, cands))
         trace, t = _lap(trace, t, "propose", counts=[len(c) for c in proposed])
         _check(cancel)
         scored = tuple(self._score(plan, n, cands, hits_per_part[n], dense, qvec) for n, cands in enumerate(proposed))
@@ -188,6 +188,18 @@ class Pipeline:
         text = decision.message or "本期公报未作规定/未找到与该问题直接相关的内容。" + ("可参考下列相关条文。" if related else "")
         answer = Answer(text, False, "refusal", (), plan.standalone, related=tuple(related))
         return Outcome(answer, trace, plan, tuple(scored), decision, None, ())
+
+
+def within_scope(ctx: AnswerContext, cands: list[Candidate]) -> list[Candidate]:
+    """Once the free-days skill has found the place asked about off the activity's list ("6月12日去西湖
+    免费吗?": 西湖 is none of the 13 spots), the dates the deadline skill reads from the activity's own
+    rule (its start, its months) speak of the listed spots only: read out for 西湖 they would say what
+    the gazette does not. Other answers stay (the off-list test is lexical and can misfire)."""
+    if not any(c.features.get("unlisted") for c in cands):
+        return cands
+    rule_chunks = {chunk.id for _, chunk, _ in ctx.free_rules}
+    return [c for c in cands if not (c.skill == "deadline" and c.citations
+                                     and all(x.chunk_id in rule_chunks for x in c.citations))]
 
 
 def _with_sources(c: Candidate) -> Candidate:
