@@ -81,3 +81,15 @@ def test_the_same_words_in_a_list_chunk_and_a_paragraph_chunk_are_no_rival(engin
         x.doc_key == y.doc_key and (x.quote in y.quote or y.quote in x.quote)
         for x in best.citations for y in s.candidate.citations)]
     assert decision_features(scored)["s_margin"] == scored[0].p - max(others, default=0.0)
+
+
+def test_the_decision_sees_where_retrieval_put_the_answer(engine):
+    # the same words from the top hit or from the tenth passage of the third document are not
+    # equally likely right: the decision reads the selected candidate's retrieval ranks
+    from qa.pipeline.features import DECISION_FEATURES, decision_features
+
+    out = engine.pipeline.run("电动自行车登记要带哪些材料?", __import__("datetime").date(2026, 11, 30))
+    best = out.scored[0][0].candidate
+    f = decision_features(out.scored[0])
+    assert {"doc_rank", "chunk_rank"} <= set(DECISION_FEATURES)
+    assert f["doc_rank"] == best.features["doc_rank"] and f["chunk_rank"] == best.features["chunk_rank"]
