@@ -384,11 +384,38 @@ def test_a_plans_section_for_the_year_asked_and_every_years_in_turn(engine):
     assert texts("那个除险安居行动明年要做到啥程度?")[0].startswith("(三)2019年。")  # 明年, asked in 2018
     every = texts("除险安居三年行动每年主要干啥?")
     assert every and all(y in every[0] for y in ("(一)2017年", "(二)2018年", "(三)2019年"))
-    assert texts("除险安居三年行动2021年做什么?") == []  # a year the plan has no section for
+    # a year after the plan's last section is answered by what the plan sets last (the answer's note
+    # says the year asked is not covered); a year before its first is no year of it
+    after = texts("除险安居三年行动2021年做什么?")
+    assert len(after) == 1 and after[0].startswith("(三)2019年。"), after
+    assert texts("除险安居三年行动2016年做了什么?") == []
     # a question that names no plan but what its section of that year says
     named = texts("2018年要完成多少处威胁10人以上的地质灾害隐患点治理?")
     assert named and named[0].startswith("(二)2018年。") and "全面完成180处" in named[0]
     assert texts("2018年研发经费支出目标是多少?") == []  # a year asked of another matter
+
+
+def test_a_year_beyond_a_plans_targets_is_answered_by_the_plans_target_years(engine):
+    """"2030年的目标" of a plan whose targets run 到2020年 and 到2025年: the plan's own target years,
+    with the note that 2030 is not stated; its target years asked for outright, the same."""
+    from qa.pipeline.skills import year_units
+    from qa.pipeline.understand import Understander
+
+    understander = Understander()
+
+    def milestones(q, today=dt.date(2026, 1, 15)):
+        plan = understander.plan(q, today)
+        return [c.text for c in year_units.propose(engine.pipeline.ctx, plan, plan.parts[0], [])
+                if c.kind == "list"]
+
+    for q in ("中国制造2025衢州行动计划里2030年的目标是啥?", "中国制造2025衢州行动计划设了哪两个目标年份?",
+              "中国制造2025衢州行动计划主要定了哪几个年份的目标?"):
+        got = milestones(q)
+        assert len(got) == 1 and got[0].index("到2020年,我市制造业") < got[0].index("到2025年,基本形成"), (q, got)
+    assert milestones("中国制造2025衢州行动计划里2025年的目标是啥?") == []  # a year it has a target for
+    assert milestones("中国制造2025衢州行动计划里2030年的目标是啥?".replace("2030", "2020")) == []
+    a = ask(engine, "中国制造2025衢州行动计划里2030年的目标是啥?")
+    assert a.found and "到2025年" in a.answer and "公报未载明2030年" in a.answer, a.answer
 
 
 def test_a_spot_off_the_list_is_said_to_be_off_it_on_the_day_asked(engine):

@@ -19,8 +19,10 @@ _YEAR = re.compile(r"20\d\d\s*年?")  # the year asked meets its section by the 
 # asks for every year in turn
 EVERY_YEAR = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间)?(?:分别|各)|分几年|哪几年.{0,4}(?:干|做|搞)")
 # asks for a plan's stages in time (衢政发〔2017〕13号 "到2020年…", "到2025年…"; asked so by two train
-# questions, "分哪几个时间节点", "目标分几个时间节点", and by the stage questions of the dev sets)
-MILESTONES = re.compile(r"时间节点|几个阶段")
+# questions, "分哪几个时间节点", "目标分几个时间节点", and by the stage questions of the dev sets), or for
+# the years its targets are set for ("定了哪几个年份的目标", "设了哪两个目标年份", "前一个阶段和后一个阶段
+#的目标分别定在哪一年": three train questions)
+MILESTONES = re.compile(r"时间节点|几个阶段|(?:哪|几)[一两三四几]?个?年份|目标年份|目标[^,?]{0,4}(?:哪|几)[一两三几]?年")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -30,9 +32,13 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     nodes = bool(MILESTONES.search(q))
     if not asked and not every and not nodes:
         return []
-    out = _milestone_candidates(ctx, q) if nodes else []
+    out = _milestone_candidates(ctx, q, None if nodes else asked)
     for doc, parent, units in year_sections(ctx):
         chosen = units if every or not asked else [u for u in units if u[0] in asked]
+        if not chosen and beyond(asked, [u[0] for u in units]):
+            # "2020年还有啥任务" of a plan whose last section is 2019: what it sets last is what it
+            # says of the years after (the answer's note adds that the year asked is not covered)
+            chosen = units[-1:]
         if not chosen:
             continue
         # about the plan by its name, or by what its sections of the years asked say ("2018年要完成
@@ -73,10 +79,21 @@ def _year_sections(ctx) -> tuple:
     return tuple(out)
 
 
-def _milestone_candidates(ctx, q: str) -> list[Candidate]:
+def beyond(asked: list[int], years: list[int]) -> bool:
+    """Whether every year asked lies after every year a plan sets something for: "2030年的目标" of a
+    plan whose targets run 到2020年 and 到2025年 is answered by the plan's own horizon."""
+    return bool(asked) and bool(years) and min(asked) > max(years)
+
+
+def _milestone_candidates(ctx, q: str, asked: list[int] | None) -> list[Candidate]:
+    """The target years of the plans the question names: asked for (`asked` None), or as what a plan
+    says of years beyond its last target."""
     out = []
     for doc, firsts in milestones(ctx):
-        cov = ctx.cov(q, f"{doc.title} {doc.subtitle or ''}")
+        if asked is not None and not beyond(asked, [r.start.year for r in firsts]):
+            continue
+        # a year beyond the plan names it by no word of the plan: the plan is named by the rest
+        cov = ctx.cov(q if asked is None else _YEAR.sub(" ", q), f"{doc.title} {doc.subtitle or ''}")
         if cov < MIN_COV:
             continue
         texts, cites = [], []
