@@ -325,6 +325,18 @@ def test_counted_lists_say_what_they_count_in_the_gazettes_words(engine):
     assert not any(t.startswith("共13人") for t in texts), texts
 
 
+def test_sibling_lists_of_one_document_are_told_apart_by_their_own_headings(engine):
+    """The six lists of the 2016 safety commendation share its title, which names both 先进集体 and
+    先进个人: "先进个人中常山县的" is answered from the 先进个人 lists, first and when cut down to 常山县."""
+    cands = [s.candidate for s in engine.ask("2016年度安全生产先进个人中常山县的有哪几位?").outcome.scored[0]
+             if s.candidate.skill == "enumeration"]
+    whole = [c for c in cands if not c.features.get("filtered")]
+    assert whole and whole[0].items[0] == "邢春建(柯城区安监局)", [c.text[:40] for c in whole]
+    cut = [c for c in cands if c.features.get("filtered")]
+    assert cut and all("先进个人" in c.text for c in cut), [c.text[:60] for c in cut]
+    assert "胡俊(常山县安监局)" in cut[0].items and not any("常山县安监局" == i for c in cut for i in c.items)
+
+
 def test_a_count_is_of_the_thing_the_question_counts(engine):
     """"多少家交易场所" counts 交易场所: the three stages of the 回头看 work are not three of them,
     while "分几个阶段" is answered by the stages."""

@@ -44,7 +44,10 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         # whose items name it; never one that only the plan's title names
         named = [(c, e) for c, e in scored if counted in _heading(e) + e.extra]
         scored = named or [(c, e) for c, e in scored if counted in "".join(e.items)]
-    scored.sort(key=lambda x: -x[0])
+    # lists of one document share its title, so that "先进个人中常山县的" and "先进集体中常山县的" tie
+    # on the names of all six of its lists: their own headings break the tie
+    own = {id(e): ctx.cov(asked, _own_heading(e)) for _, e in scored}
+    scored.sort(key=lambda x: (-x[0], -own[id(x[1])]))
     # a heading that states its count competes with the lists under it, whose longer names match
     # more words: the best such headings are proposed whatever their rank
     declared = [ce for ce in scored if ce[1].kind == "declared"][:2]
@@ -64,6 +67,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         if sub is not None:
             subs.append((ctx.cov(q, _own_heading(e)), cov, sub))
     subs.sort(key=lambda x: -x[0])
+    # a sublist whose own heading matches worse than another's is the sibling not asked about
+    subs = [s for s in subs if s[0] >= subs[0][0]] if subs else subs
     for own_cov, cov, (text, cites, items) in subs[:TOP]:
         # its strength: how well the list and its own heading match the question
         out.append(Candidate(NAME, "list", text, cites, min((cov + own_cov) / 2, 1.0), {"filtered": 1.0}, items=items))
