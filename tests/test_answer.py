@@ -337,6 +337,15 @@ def test_sibling_lists_of_one_document_are_told_apart_by_their_own_headings(engi
     assert "胡俊(常山县安监局)" in cut[0].items and not any("常山县安监局" == i for c in cut for i in c.items)
 
 
+def test_a_glued_sentence_that_only_names_the_plan_is_left_out(engine):
+    """A sentence matching the question only by words of its document's title ("衢州市开展国家知识产权
+    示范城市培育工作方案2016年12月,…") is not glued in front of the sentence that answers."""
+    out = engine.ask("知识产权示范城市领导小组的办公室设在哪里?").outcome
+    glued = [s.candidate for s in out.scored[0] if s.candidate.skill == "extractive" and "设在市科技局" in s.candidate.text]
+    assert glued
+    assert not any("我市顺利通过国家知识产权试点城市验收" in c.text for c in glued), [c.text[:60] for c in glued]
+
+
 def test_a_count_is_of_the_thing_the_question_counts(engine):
     """"多少家交易场所" counts 交易场所: the three stages of the 回头看 work are not three of them,
     while "分几个阶段" is answered by the stages."""

@@ -129,6 +129,9 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
         if gain >= 0.15 and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
             picked.append(cand)
             covered |= cand[1]
+    if len(picked) > 1 and not across:
+        # (across documents, each part of the question names its own document by its title's words)
+        picked = _without_redundant(picked, _title_bigrams(ctx, seed[3].doc_key))
     cites, texts = [], []
     for _, _, sent, chunk, _, _ in picked:
         sents = pieces(chunk)
@@ -158,6 +161,7 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
             cites.append(make_citation(part_chunk, heading))
             texts.append(f"{heading}[{len(cites)}]")
     kind = "list" if LIST_Q.search(q) else "fact"
+    seed = picked[0]  # the seed itself, unless it only repeated the title in front of what answers
     best_chunk = seed[3]
     unit = ctx.units.get((best_chunk.doc_key, best_chunk.path))
     items = tuple(u.heading for u in unit.children) if kind == "list" and unit and len(unit.children) >= 2 else ()
@@ -168,6 +172,21 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
     }
     return Candidate(NAME, kind, "".join(texts), tuple(cites), min(1.0, math.fsum([weight[b] for b in covered]) / total),
                      features, items=items)
+
+
+def _title_bigrams(ctx, doc_key: str) -> frozenset[str]:
+    doc = ctx.docs.get(doc_key)
+    return frozenset(bigrams(content(doc.title))) if doc is not None else frozenset()
+
+
+def _without_redundant(picked: list[tuple], title: frozenset[str]) -> list[tuple]:
+    """The glued sentences without those that match the question only by words of the cited
+    document's title (which citing it names): a sentence that repeats the plan's name ("衢州市开展国家
+    知识产权示范城市培育工作方案2016年12月,我市顺利通过…") glued in front of the one that answers
+    ("领导小组下设办公室(设在市科技局)") adds nothing but words to read aloud. A sentence matching other
+    words the rest also match stays: the answer itself ("一、先进集体(36家)") is seldom in the question."""
+    kept = [p for p in picked if set(p[1]) - title]
+    return kept or picked[:1]
 
 
 def _led_into(ctx, chunk, limit: int = 8) -> list:
