@@ -8,11 +8,12 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable
 
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, date_spans
 from qa.personal import strip as strip_personal
-from qa.places import LEVEL_SUFFIXES
+from qa.places import LEVEL_SUFFIXES, division_names
 from qa.question import FORMS
 from qa.text import cn_to_int, content, int_to_cn
 
@@ -184,7 +185,7 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市", "村里": "行政村", "村": "行政村",
                  "乡里": "乡"}.get(new_place.group(0), new_place.group(0))
         return previous[: old_place.start()] + place + previous[old_place.end():]
-    swapped = _swap_phrase(q, previous) or _swap_head(q, previous)
+    swapped = _swap_phrase(q, previous) or _swap_head(q, previous) or _swap_kind(q, previous)
     if swapped:
         return swapped
     return combine(q, previous, topic)
@@ -193,19 +194,77 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
 def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> str | None:
     """"那龙游的呢?" after "…里江山市的有哪几位?": the follow-up names another place the corpus knows
     (by its full name, or by its name without the level suffix) in place of the previous question's
-    last one."""
-    old = [m for m in _NAMED.finditer(previous) if known_place(m.group(0))]
-    if not old:
-        return None
-    name = q.removesuffix("的")
+    last one, which may itself be said without its suffix ("龙游2017年研发经费…") or be the whole city
+    ("…到2020年全市目标" → 龙游县's). A year after the place ("那开化到2020年呢?") replaces the
+    previous question's year as well.
+
+    >>> places = lambda name: name in "江山市 龙游县 开化县"
+    >>> _swap_place("开化", "龙游2017年研发经费支出目标多少?", places)
+    '开化2017年研发经费支出目标多少?'
+    >>> _swap_place("开化到2020年", "龙游2017年研发经费支出目标多少?", places)
+    '开化到2020年研发经费支出目标多少?'
+    >>> _swap_place("龙游县的", "研发人员数到2020年全市目标是多少?", places)
+    '研发人员数到2020年龙游县目标是多少?'
+    """
+    m = _PLACE_YEAR.fullmatch(q)
+    name, new_year = (m.group(1), m.group(2)) if m else (q, None)
+    name = name.removesuffix("的")
     if _NAMED.fullmatch(name) and known_place(name):
         new = name
     else:
         new = next((name + s for s in LEVEL_SUFFIXES if 2 <= len(name) <= 3 and known_place(name + s)), None)
-    last = old[-1]
-    if new is None or new == last.group(0):
+    if new is None:
         return None
-    return previous[: last.start()] + new + previous[last.end():]
+    old = [(m.start(), m.end()) for m in _NAMED.finditer(previous) if known_place(m.group(0))]
+    if not old:
+        # a place said without its suffix ("龙游", "江山"): two characters that, with a suffix, are the
+        # name of a division of China the corpus prints (not "高新" of 高新区, "创建" of 创建省级…)
+        divisions = _division_full_names()
+        old = [(i, i + 2) for i in range(len(previous) - 1)
+               if any((w := previous[i:i + 2] + s) in divisions and known_place(w) for s in LEVEL_SUFFIXES)]
+    if not old:
+        city = re.search(r"全市", previous)  # the whole city's figure, asked next of one place in it
+        old = [(city.start(), city.end())] if city else []
+    if not old:
+        return None
+    a, b = max(old)
+    if previous[a:b] in (new, name):
+        return None
+    swapped = previous[:a] + (name if b - a == len(name) and len(name) == 2 else new) + previous[b:]
+    if new_year:
+        olds = list(_YEAR_LED.finditer(swapped))
+        if not olds:
+            return None
+        o = olds[0]
+        swapped = swapped[: o.start()] + new_year + swapped[o.end():]
+    return swapped
+
+
+@lru_cache(maxsize=1)
+def _division_full_names() -> frozenset[str]:
+    return division_names()[0]
+
+
+_YEAR_LED = re.compile(r"(?:到|至|在)?20\d\d\s*年(?:度)?")
+_PLACE_YEAR = re.compile(rf"(.+?)({_YEAR_LED.pattern})?的?")  # "开化到2020年": a place, then a year
+
+
+def _swap_kind(q: str, previous: str) -> str | None:
+    """"消防的呢?" after "工矿类重大隐患整改后由谁牵头验收?": the follow-up names another kind (类)
+    of the same thing, in place of the previous question's.
+
+    >>> _swap_kind("消防的", "工矿类重大隐患整改后由谁牵头验收?")
+    '消防类重大隐患整改后由谁牵头验收?'
+    >>> _swap_kind("消防的", "重大隐患整改后由谁牵头验收?") is None
+    True
+    >>> _swap_kind("费用", "工矿类重大隐患整改后由谁牵头验收?") is None
+    True
+    """
+    m = re.fullmatch(r"([\u4e00-\u9fff]{2,4}?)(?:类的|类|的)", q)  # "消防的", "道路类的": a kind, not "费用"
+    old = re.search(r"[\u4e00-\u9fff]{2}类", previous)
+    if not m or not old or m.group(1) + "类" == old.group(0):
+        return None
+    return previous[: old.start()] + m.group(1) + "类" + previous[old.end():]
 
 
 _ORDINAL_REF = re.compile(r"^(?:那么?)?(?:第([一二三四五六七八九十\d]+)|(最后一))个?(项|家|条|步|阶段|批)?")
@@ -300,7 +359,7 @@ def _swap_head(fragment: str, previous: str) -> str | None:
 
 # an adverb ending a question's topic, with the one-character verb after it ("…都保(哪些情况)")
 _TOPIC_ADVERB = re.compile(rf"(?:{FORMS['topic_adverb']})[\u4e00-\u9fff]?$")
-_ASK = re.compile(r"谁|什么|哪|多少|多大|多久|几|怎么|如何|是否|有没有|吗")
+_ASK = re.compile(r"谁|什么|啥|哪|多少|多大|多久|几|怎么|咋|如何|是否|有没有|吗")  # 啥/咋: said for 什么/怎么
 
 
 def topic_of(question: str) -> str:
@@ -340,7 +399,14 @@ def combine(question: str, previous: str, topic: str | None = None) -> str:
 
     >>> combine("那保费要我们自己出吗?", "扶贫健康保险都保哪些情况?")
     '扶贫健康保险保费要我们自己出吗?'
+    >>> combine("这个工程是哪些部门负责?", "知识产权示范城市方案里的第一个工程是啥?")
+    '知识产权示范城市方案里的第一个工程是哪些部门负责?'
     """
     topic = topic or topic_of(previous)
     q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip()))
-    return f"{topic}{q}?" if topic not in q else f"{q}?"
+    if topic in q:
+        return f"{q}?"
+    # "那这个工程是哪些部门负责?" after "…方案里的第一个工程是啥?": the noun "这个" pointed with is the
+    # topic's own head, said once
+    k = next((k for k in range(min(4, len(q)), 1, -1) if topic.endswith(q[:k])), 0)
+    return f"{topic}{q[k:]}?"

@@ -1,6 +1,7 @@
 """Answers from the real engine (real index, real encoder): computed, extractive, refused, follow-ups."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -176,14 +177,39 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     first = engine.ask("我家是低保户,扶贫健康保险都保哪些情况?")
     second = engine.ask("那保费要我们自己出吗?", session_id=first.session_id).answer
     assert second.rewritten_question == "扶贫健康保险保费要我们自己出吗?"
-    # (a follow-up the gazette cannot answer on its own, so that the topic is tried)
+    last = engine.sessions.get_or_create(first.session_id).last
+    assert last.topic == "扶贫健康保险"
+    # (a follow-up the gazette cannot answer on its own, so that the topic is tried: the engine keeps
+    # that try when it is answered)
     assert not engine.ask("家里有残疾的看不懂咋办?").answer.found
+    understander = engine.pipeline.understander
+    plan = understander.plan("家里有残疾的看不懂咋办?", dt.date(2017, 5, 2))
+    assert understander.combined(plan, last.question, last.topic).standalone == "扶贫健康保险家里有残疾的看不懂咋办?"
     third = engine.ask("家里有残疾的看不懂咋办?", session_id=first.session_id).answer
-    assert third.rewritten_question == "扶贫健康保险家里有残疾的看不懂咋办?"
     # the same conversation sent as history, without a session
     sent = engine.ask("家里有残疾的看不懂咋办?",
                       history=["我家是低保户,扶贫健康保险都保哪些情况?", "那保费要我们自己出吗?"]).answer
     assert sent.rewritten_question == third.rewritten_question
+
+
+@pytest.mark.parametrize("question, previous, standalone", [
+    # a place said without its level suffix is the place the follow-up replaces
+    ("那开化呢?", "我是龙游的,龙游2017年研发经费支出目标是多少亿?", "我是龙游的,开化2017年研发经费支出目标是多少亿?"),
+    ("那常山县呢", "江山每年新增省级科技型中小企业任务几家?", "常山县每年新增省级科技型中小企业任务几家?"),
+    # …and so is the whole city; a place with a year replaces both
+    ("那龙游县的呢?", "1238行动计划里研发人员数到2020年全市目标是多少人年?", "1238行动计划里研发人员数到2020年龙游县目标是多少人年?"),
+    ("那开化到2020年呢?", "龙游2017年研发经费支出目标是多少亿?", "开化到2020年研发经费支出目标是多少亿?"),
+    # a two-character word that is no place's stem (高新 of 高新区) is not replaced
+    ("那衢江区呢?", "江山市2020年高新技术产业增加值目标是多少?", "衢江区2020年高新技术产业增加值目标是多少?"),
+    # another kind (类) of the same thing
+    ("消防的呢", "工矿类重大隐患整改后由谁组织验收?", "消防类重大隐患整改后由谁组织验收?"),
+    ("那商品类的呢?", "金融资产、股权类的交易场所,啥样的人才能参与交易?", "商品类的交易场所,啥样的人才能参与交易?"),
+    # 啥 asks as 什么 does: the topic ends before it
+    ("那发票找不着了呢?", "电瓶车去上牌得带啥东西?", "电瓶车去上牌发票找不着了?"),
+])
+def test_a_follow_up_replaces_the_place_or_kind_it_names(engine, question, previous, standalone):
+    plan = engine.pipeline.understander.plan(question, dt.date(2017, 5, 2), previous)
+    assert plan.standalone == standalone
 
 
 def test_a_month_follow_up_replaces_the_day_asked_before(engine):
