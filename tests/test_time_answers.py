@@ -418,6 +418,18 @@ def test_a_year_beyond_a_plans_targets_is_answered_by_the_plans_target_years(eng
     assert a.found and "到2025年" in a.answer and "公报未载明2030年" in a.answer, a.answer
 
 
+def test_a_status_quotes_an_item_with_the_lead_in_it_completes(engine):
+    """"蔡方林现在还是…副局长吗": the notice prints "免去:" on one line and the post on the next; the
+    status says what was done to the post, quoted verbatim with its lead-in."""
+    from qa.pipeline.skills.validity import document_status
+
+    text, cites = document_status(engine.pipeline.ctx, "衢政干〔2017〕5号", dt.date(2017, 5, 5), "蔡方林现在还是市监察局副局长吗?")
+    assert "文件载明:“市政府研究决定,免去:蔡方林同志的衢州市监察局副局长职务”" in text, text
+    chunks = {c.id: c for c in engine.corpus.chunks}
+    assert any(c.quote.startswith("市政府研究决定,免去:") for c in cites)
+    assert all(c.quote in chunks[c.chunk_id].text for c in cites)
+
+
 def test_a_spot_off_the_list_is_said_to_be_off_it_on_the_day_asked(engine):
     """"6月12日去西湖免费吗?": 西湖 is none of the 13 spots; the answer says so, names the day asked
     (the activity's year, with its weekday) and never calls it a free day."""

@@ -122,7 +122,7 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
     status = timeline.status(doc_key, today)
     extra = _residual_sentence(ctx, doc_key, q, doc)
     if extra is not None:
-        text += f"文件载明:“{_bare(extra[0])}”。"
+        text += f"文件载明:“{_bare(extra[0]).replace(chr(10), '')}”。"  # a lead-in and its item, as one line
         cites.append(extra[1])
     for r in recs:
         if r.kind in ("term", "review") and r.text not in text:
@@ -204,10 +204,16 @@ def _residual_sentence(ctx, doc_key: str, q: str, doc):
             continue
         from qa.pipeline.context import pieces
 
-        for s in pieces(c):
+        ps = pieces(c)
+        for n, s in enumerate(ps):
             cov = ctx.cov(" ".join(rest), s)
             if cov > best_cov:
-                best, best_cov = (s, make_citation(c, s)), cov
+                # an item read with the lead-in it completes: "免去:" says what is done to "蔡方林同志的…职务"
+                lead = ps[n - 1] if n and ps[n - 1].endswith((":", ":")) else None
+                start = c.text.find(lead) if lead else -1
+                end = c.text.find(s, start + 1) if start >= 0 else -1
+                quote = c.text[start:end + len(s)] if start >= 0 and end > start else s
+                best, best_cov = (quote, make_citation(c, quote)), cov
     return best if best_cov >= 0.4 else None
 
 
