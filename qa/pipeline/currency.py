@@ -21,7 +21,7 @@ def prefer_current(ctx, plan: QueryPlan, scored: tuple[tuple[Scored, ...], ...],
         best = part[0]
         repealed = {k: timeline.status(k, plan.today) for k in {c.doc_key for c in best.candidate.citations}}
         if not repealed or any(st.state != "repealed" for st in repealed.values()):
-            out.append(_say_replaced(ctx, plan, part, tau))
+            out.append(_say_replaced(ctx, plan, part))
             continue
         later = {timeline.docs[k].repealed_by[0] for k in repealed}
         current = next((s for s in part[1:] if s.p >= tau and {c.doc_key for c in s.candidate.citations} & later), None)
@@ -36,13 +36,15 @@ def prefer_current(ctx, plan: QueryPlan, scored: tuple[tuple[Scored, ...], ...],
     return tuple(out)
 
 
-def _say_replaced(ctx, plan: QueryPlan, part: tuple[Scored, ...], tau: float) -> tuple[Scored, ...]:
+def _say_replaced(ctx, plan: QueryPlan, part: tuple[Scored, ...]) -> tuple[Scored, ...]:
     """The best candidate rests on the current document while another candidate quotes the document it
-    repealed: the answer says which one it follows."""
+    repealed: the answer says which one it follows. Any candidate counts, however it scored: the repeal
+    is stated in the corpus, and a candidate from the old document shows the question is about what it
+    ruled (a note that hung on the old rule's score clearing τ came and went with each refit)."""
     timeline = ctx.corpus.timeline
     best = part[0]
     mine = {c.doc_key for c in best.candidate.citations}
-    rivals = {c.doc_key for s in part[1:] if s.p >= tau for c in s.candidate.citations} - mine
+    rivals = {c.doc_key for s in part[1:] for c in s.candidate.citations} - mine
     old = [k for k in rivals if timeline.status(k, plan.today).state == "repealed"
            and set(timeline.docs[k].repealed_by) & mine]
     if not old:
