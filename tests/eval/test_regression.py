@@ -44,7 +44,12 @@ MIN_REFUSAL_RECALL_ALL = 0.79  # 0.793 (23 of 29, session 22; 0.862 in session 7
 MIN_REFUSAL_PRECISION = 0.60  # 0.700 (the operating point refuses answerable questions it is unsure of)
 # Session 21 (2026-12-02): the margin over the best rival (8de7b56) refuses one more answerable item of the
 # subset (4/52) while train questions by unseen document gain 33.7 in utility; the ceiling moves by that item.
-MAX_WRONGLY_REFUSED = 0.08  # 0.077 (4/52, session 21; 0.058 in session 7; 0.019 in session 6; 0.212 in session 2; one item is 1.9 points)
+# Session 28 (2026-12-03): once glued sentences that only repeat the cited title are left out
+# (d646294), refits chose τ 0.64 on the dev splits (utility 386 → 407 of 664 over the session, wrong
+# answers 63 → 51; train questions by unseen document 1313.9 → 1400.6): on all of gold, answered
+# wrongly 16 → 12 and wrongly refused 15 → 23 of 204, utility 170 → 174; on the subset one more
+# answerable item is refused (5/52). The ceiling moves by that item, the trade the dev utility (cost 2) chose.
+MAX_WRONGLY_REFUSED = 0.10  # 0.096 (5/52, session 28; 0.077 in session 21; 0.058 in session 7; 0.019 in session 6; 0.212 in session 2; one item is 1.9 points)
 MIN_CITATION_ACCURACY = 0.60  # 0.638 (computed answers cite every line they rest on)
 MIN_CITATION_VERBATIM = 1.00  # 1.000 — an invariant: a quote occurs verbatim in its chunk
 MIN_DIALOG_TURN_ACCURACY = 0.50  # 0.545

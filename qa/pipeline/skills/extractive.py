@@ -131,7 +131,7 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
             covered |= cand[1]
     if len(picked) > 1 and not across:
         # (across documents, each part of the question names its own document by its title's words)
-        picked = _without_redundant(picked, _title_bigrams(ctx, seed[3].doc_key))
+        picked = _without_title_only(picked, _title_bigrams(ctx, seed[3].doc_key))
     cites, texts = [], []
     for _, _, sent, chunk, _, _ in picked:
         sents = pieces(chunk)
@@ -179,7 +179,7 @@ def _title_bigrams(ctx, doc_key: str) -> frozenset[str]:
     return frozenset(bigrams(content(doc.title))) if doc is not None else frozenset()
 
 
-def _without_redundant(picked: list[tuple], title: frozenset[str]) -> list[tuple]:
+def _without_title_only(picked: list[tuple], title: frozenset[str]) -> list[tuple]:
     """The glued sentences without those that match the question only by words of the cited
     document's title (which citing it names): a sentence that repeats the plan's name ("衢州市开展国家
     知识产权示范城市培育工作方案2016年12月,我市顺利通过…") glued in front of the one that answers

@@ -21,7 +21,7 @@ EVERY_YEAR = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|�
 # asks for a plan's stages in time (衢政发〔2017〕13号 "到2020年…", "到2025年…"; asked so by two train
 # questions, "分哪几个时间节点", "目标分几个时间节点", and by the stage questions of the dev sets), or for
 # the years its targets are set for ("定了哪几个年份的目标", "设了哪两个目标年份", "前一个阶段和后一个阶段
-#的目标分别定在哪一年": three train questions)
+# 的目标分别定在哪一年": three train questions)
 MILESTONES = re.compile(r"时间节点|几个阶段|(?:哪|几)[一两三四几]?个?年份|目标年份|目标[^,?]{0,4}(?:哪|几)[一两三几]?年")
 
 
