@@ -413,7 +413,7 @@ def test_a_year_beyond_a_plans_targets_is_answered_by_the_plans_target_years(eng
         got = milestones(q)
         assert len(got) == 1 and got[0].index("到2020年,我市制造业") < got[0].index("到2025年,基本形成"), (q, got)
     assert milestones("中国制造2025衢州行动计划里2025年的目标是啥?") == []  # a year it has a target for
-    assert milestones("中国制造2025衢州行动计划里2030年的目标是啥?".replace("2030", "2020")) == []
+    assert milestones("中国制造2025衢州行动计划里2020年的目标是啥?") == []
     a = ask(engine, "中国制造2025衢州行动计划里2030年的目标是啥?")
     assert a.found and "到2025年" in a.answer and "公报未载明2030年" in a.answer, a.answer
 

@@ -122,7 +122,8 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
     status = timeline.status(doc_key, today)
     extra = _residual_sentence(ctx, doc_key, q, doc)
     if extra is not None:
-        text += f"文件载明:“{_bare(extra[0]).replace(chr(10), '')}”。"  # a lead-in and its item, as one line
+        shown = _bare(extra[0]).replace("\n", "")  # a lead-in and its item ("免去:" / the post), as one line
+        text += f"文件载明:“{shown}”。"
         cites.append(extra[1])
     for r in recs:
         if r.kind in ("term", "review") and r.text not in text:
