@@ -267,6 +267,24 @@ def test_the_word_scenic_area_beside_a_listed_spot_is_that_spot(engine_2026):
     assert "2026年10月1日(星期四)" in a.answer and "公报未载明2026年的安排" in a.answer
 
 
+def test_a_listed_spot_typed_with_one_character_wrong_is_that_spot(engine):
+    """"江朗山" is 江郎山 mistyped, "念八都古镇" is 廿八都 (and the 古镇 people add): spots on the list,
+    not places off it; "江郎湖" or "药王庙" (another kind of place) and 西湖 stay off it."""
+    from qa.pipeline.skills.free_days import _unlisted
+
+    ctx = engine.pipeline.ctx
+    (_, _, spots), = ctx.free_rules
+
+    def off(q):
+        return _unlisted(q, spots, ctx.knows_place)
+
+    assert off("明天去江朗山是不是免费日?") == [] and off("明天周六去念八都古镇,门票免吗?") == []
+    assert off("去江郎湖免费吗?") == ["江郎湖"] and off("去药王庙免费吗?") == ["药王庙"]
+    assert off("6月12日去西湖免费吗?") == ["西湖"]
+    a = ask(on(engine, dt.date(2017, 11, 26)), "明天去江朗山是不是免费日?")
+    assert a.found and "2017年11月27日(星期一)" in a.answer and "不在公报所列" not in a.answer, a.answer
+
+
 def test_a_verb_said_twice_before_its_object_names_no_spot(engine):
     """"去药王山爬爬山": 爬爬山 is climbing (a verb said twice, then 山), not a spot off the list."""
     a = ask(on(engine, dt.date(2017, 6, 1)), "6月12日想去药王山爬爬山,那天免费吗?")

@@ -54,9 +54,24 @@ def _unlisted(q: str, spots, known_place=lambda name: False) -> list[str]:
             continue
         if re.match(r"(.)\1", name):  # "去江郎山爬爬山", "看看湖": a verb said twice, then its object
             continue
-        if len(name) >= 2 and not any(name in n or n in name for n in names) and name not in ("景区", "公园"):
+        if len(name) >= 2 and not any(name in n or n in name or _misspelt(name, n) for n in names) \
+                and name not in ("景区", "公园"):
             out.append(name)
     return out
+
+
+_GENERIC_TAIL = ("", "古镇", "景区", "风景区", "古村")  # what people add to a spot's name
+
+
+def _misspelt(name: str, listed: str) -> bool:
+    """A listed spot typed with one character of its name wrong ("江朗山" for 江郎山, "念八都古镇" for
+    廿八都 and the 古镇 people add): the asker means the spot on the list, not another place. Names of
+    three characters or more, and not a different kind of place (江郎湖, 药王庙: the last character,
+    山 or 湖 or 庙, says what the place is)."""
+    if len(listed) < 3 or name[len(listed):] not in _GENERIC_TAIL:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(name, listed)) if a != b]
+    return len(diff) == 1 and diff[0] != len(listed) - 1
 
 
 # how many free days in all: "一共免费多少天", "加起来几天"
