@@ -230,7 +230,8 @@ def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> st
     a, b = max(old)
     if previous[a:b] in (new, name):
         return None
-    swapped = previous[:a] + (name if b - a == len(name) and len(name) == 2 else new) + previous[b:]
+    # a stem replaced by a stem ("龙游" → "开化"), else by the full name
+    swapped = previous[:a] + (name if b - a == 2 and len(name) == 2 else new) + previous[b:]
     if new_year:
         olds = list(_YEAR_LED.finditer(swapped))
         if not olds:
@@ -245,7 +246,7 @@ def _division_full_names() -> frozenset[str]:
     return division_names()[0]
 
 
-_YEAR_LED = re.compile(r"(?:到|至|在)?20\d\d\s*年(?:度)?")
+_YEAR_LED = re.compile(r"(?:到|至|在)?" + _YEAR.pattern)  # a year with the word that marks it a target
 _PLACE_YEAR = re.compile(rf"(.+?)({_YEAR_LED.pattern})?的?")  # "开化到2020年": a place, then a year
 
 
