@@ -468,6 +468,12 @@ def _sentence_records(doc: Document, c: Chunk, sent: str, year: int, where: _Lin
             out.append(DateRecord(kind, doc.key, e.start, e.end, e.precision, phrase, sent, c.id, ls, le,
                                   subject="title"))
             continue
+        if kind == "period" and re.match(r"附件\s*\d*\s*[::]", sent) and e.a == sent.index(phrase):
+            # an annex named by its years ("附件:2017—2020年科技创新主要指标目标任务分解") sets the
+            # span of the document's targets, where its title names none
+            out.append(DateRecord(kind, doc.key, e.start, e.end, e.precision, phrase, sent, c.id, ls, le,
+                                  subject="annex"))
+            continue
         if kind == "date" and re.search(r"有效期", sent):
             kind = "expiry" if re.search(r"有效期至", sent[:e.a]) else kind
         out.append(DateRecord(kind, doc.key, e.start, e.end, e.precision, phrase, sent, c.id, ls, le,

@@ -517,3 +517,58 @@ def test_a_yearless_day_names_the_document_issued_that_day_asked_years_later(eng
     issued, not 2026-04-25, and the notice answers."""
     a = ask(engine_2026, "4月25号那个免职通知,免了谁的职呀?")
     assert a.found and "蔡方林" in a.answer and any(c.doc_key == "衢政干〔2017〕5号" for c in a.citations), a.answer
+
+
+# ------------------------------------------------------------------ two dates of one document, asked together
+def test_issue_and_effective_dates_asked_together_get_both(engine):
+    """"印发日期和施行日期": the effective date alone answered half of it."""
+    a = ask(on(engine, dt.date(2017, 6, 1)), "电动自行车登记规定印发日期和施行日期各是哪天？")
+    assert a.found and "2017年4月24日(星期一)" in a.answer and "2017年5月1日(星期一)" in a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕25号"}
+
+
+def test_whether_issue_and_effective_day_are_the_same_is_answered(engine):
+    a = ask(on(engine, dt.date(2017, 6, 1)), "畜牧业示范市三年行动方案的印发日期和施行日期是同一天吗")
+    assert "2017年4月10日(星期一)" in a.answer and "2017年5月10日(星期三)" in a.answer
+    assert "两者不是同一天" in a.answer
+
+
+@pytest.mark.parametrize("q", ["电动自行车登记规定是哪年出台的", "防汛防台办法是几月份印发的"])
+def test_colloquial_issue_questions_ask_the_issue_date(q):
+    from qa.question import ISSUED_Q
+
+    assert ISSUED_Q.search(q)
+    assert not ISSUED_Q.search("到哪年发展到350家")
+
+
+# ------------------------------------------------------------------ a one-off period is due by its end
+def test_a_one_off_period_quoted_for_a_due_question_says_where_today_stands(engine):
+    """"2017年下半年,…完成总结评估工作": asked on 2017-11-10 when it must be done, the answer says the
+    period has not run out yet, as it says of a deadline."""
+    a = ask(on(engine, dt.date(2017, 11, 10)), "最多跑一次改革的总结评估工作最晚什么时候完成？")
+    assert a.found and "2017年下半年" in a.answer and "2017年12月31日(星期日)" in a.answer
+    assert "尚未到期" in a.answer and "已过" not in a.answer
+
+
+def test_a_row_due_asked_as_should_be_fixed_by_now_says_it_has_passed(engine):
+    """"…早该改好了吧": a question about being done by a due date, in everyday words."""
+    a = ask(on(engine, dt.date(2017, 12, 5)), "开山铸造那几台起重机的隐患按计划应该早就改好了吧")
+    assert a.found and "2017年11月底前" in a.answer and "该期限已过" in a.answer
+
+
+# ------------------------------------------------------------------ an annex that names the plan's years
+def test_a_plans_span_is_read_from_its_annex_when_the_title_names_none(engine):
+    """The 1238 plan's title names no years; its annex "2017—2020年科技创新主要指标目标任务分解" does."""
+    a = ask(on(engine, dt.date(2022, 3, 1)), "1238创新平台体系行动计划到哪年为止，现在还有效吗")
+    assert a.found and "2017—2020年科技创新主要指标目标任务分解" in a.answer
+    assert "至2020年12月31日(星期四)止" in a.answer and "该期限已过" in a.answer
+    assert "附件“附件" not in a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政发〔2017〕12号"}
+
+
+def test_an_annex_period_is_a_record_of_its_own_and_sets_no_expiry(engine):
+    """The annex's years date the plan's targets; whether the document is in force is not decided by them."""
+    timeline = engine.corpus.timeline
+    annex = [r for r in timeline.of("衢政发〔2017〕12号") if r.subject == "annex"]
+    assert [(r.phrase, r.end) for r in annex] == [("2017—2020年", dt.date(2020, 12, 31))]
+    assert timeline.docs["衢政发〔2017〕12号"].expires is None

@@ -15,6 +15,7 @@ from qa.text import content
 
 NAME = "doc_dates"
 EARLIER_Q = re.compile(r"哪个先|哪个早|哪个在前|先后|谁先|先发")
+SAME_DAY_Q = re.compile(r"同一天|同一日|同一个日子|是一天|一样|相同")
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -29,7 +30,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if len(docs) < 2:
         doc, cov = ctx.best_document(q)
         docs, prior = ([doc], cov) if doc is not None else ([], 0.0)
-    found = [(doc, d) for doc in docs if (d := _doc_date(ctx, doc, effective, issued)) is not None]
+    found = [(doc, d) for doc in docs if (d := _doc_date(ctx, doc, effective, issued, q)) is not None]
     if not found:
         return []
     if len(found) == 1:
@@ -59,20 +60,39 @@ def earlier_note(q: str, answers: list[tuple[str, Document | None]]) -> str:
     return f"较早的是《{title}》({full_date(when)})。"
 
 
-def _doc_date(ctx, doc: Document, effective: bool, issued: bool):
-    """The sentence giving a document's effective date, else its printed issue date."""
+def _doc_date(ctx, doc: Document, effective: bool, issued: bool, q: str = ""):
+    """The sentence giving a document's effective date, or its printed issue date, or both when both
+    are asked ("印发日期和施行日期分别是哪天", "印发了没,哪天起施行"), the issue date first."""
+    if effective and issued:
+        on = _printed(ctx, doc)
+        applies = _effective(ctx, doc)
+        if on is not None and applies is not None:
+            text = on[0] + applies[0]
+            if SAME_DAY_Q.search(q):
+                text += "两者是同一天。" if on[2] == applies[2] else "两者不是同一天。"
+            return text, on[1] + applies[1], on[2]
+        return applies or on
     if effective:
-        for c in ctx.by_doc[doc.key]:
-            if c.kind not in ("article", "section"):
-                continue
-            for sent in sentences(c.text):
-                m = _DATE.search(sent)
-                if m and re.search(r"(起|之日起)(施行|执行|实施)", sent):
-                    when = dt.date(*map(int, m.groups()))
-                    text = f"《{doc.subtitle or doc.title}》{sent}(即{full_date(when)})"
-                    return text, (make_citation(c, sent),), when
-        if not issued:
-            return None
+        return _effective(ctx, doc)
+    return _printed(ctx, doc)
+
+
+def _effective(ctx, doc: Document):
+    """The sentence of the document that says from when it applies, dated."""
+    for c in ctx.by_doc[doc.key]:
+        if c.kind not in ("article", "section"):
+            continue
+        for sent in sentences(c.text):
+            m = _DATE.search(sent)
+            if m and re.search(r"(起|之日起)(施行|执行|实施)", sent):
+                when = dt.date(*map(int, m.groups()))
+                text = f"《{doc.subtitle or doc.title}》{sent}(即{full_date(when)})"
+                return text, (make_citation(c, sent),), when
+    return None
+
+
+def _printed(ctx, doc: Document):
+    """The issue date printed in the document's header."""
     header = next(c for c in ctx.by_doc[doc.key] if c.kind == "header")
     printed = next((ln for ln in header.text.split("\n") if re.match(r"^\d{4}年\d{1,2}月\d{1,2}日$", ln)), None)
     if printed is None:

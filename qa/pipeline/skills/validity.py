@@ -130,17 +130,25 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
             text += f"所载期限:“{_bare(r.text)}”。"
             cites.append(_cite(ctx, r))
     title_period = next((r for r in recs if r.kind == "period" and r.subject == "title"), None)
+    annex = next((r for r in recs if r.kind == "period" and r.subject == "annex"), None)
+    if title_period is None and annex is not None:
+        title_period = annex
+        caption = re.sub(r"^附件\s*\d*\s*[::]\s*", "", _bare(annex.text))
+        text += f"附件“{caption}”所列期限为{annex.phrase},至{full_date(annex.end)}止;"
+        cites.append(_cite(ctx, annex))
+    elif title_period is not None:
+        text += f"文件所定期限为{title_period.phrase},至{full_date(title_period.end)}止;"
     if title_period is not None:
         state = "已过" if today > title_period.end else "尚未到期"
-        text += (f"文件所定期限为{title_period.phrase},至{full_date(title_period.end)}止;"
-                 f"截至今天{full_date(today)},该期限{state}。")
+        text += f"截至今天{full_date(today)},该期限{state}。"
         if day is not None and day != today:
             where = ("已在该期限之后" if day > title_period.end else "在该期限之前" if day < title_period.start
                      else "在该期限之内")
             text += f"所问的{full_date(day)}{where}。"
     latest = max((r for r in recs if r.kind in ("deadline", "target", "start") and r.end
                   and not r.chunk_id.rsplit("/", 1)[-1].startswith("r")), key=lambda r: r.end, default=None)
-    if latest is not None and _bare(latest.text) not in text and title_period is None:
+    if latest is not None and _bare(latest.text) not in text and (
+            title_period is None or title_period.subject == "annex" and latest.end >= title_period.end):
         text += f"文件所定时间安排:“{_bare(latest.text)}”{meaning([latest])}。"
         cites.append(_cite(ctx, latest))
     for r in recs:
