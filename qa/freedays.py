@@ -80,7 +80,7 @@ _HOLIDAY_CN = {
 def why_not(day: dt.date, rule: FreeDayRule) -> str:
     first = min(rule.days) if rule.days else None
     if first and day < first:
-        return f"免费活动自{first.month}月{first.day}日开始。"
+        return f"该日不在本次活动时间范围内,免费活动自{first.month}月{first.day}日开始。"
     note = holiday_note(day)
     if note:
         return f"该日为{note},按“除国家法定假日以外”的规定不在免费日之列。"

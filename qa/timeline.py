@@ -276,6 +276,13 @@ def _expr(name: str, m: re.Match[str], s: str, year: int) -> list[_Expr] | None:
     return None
 
 
+# the numbering of a run-in heading: "(一)2017年。", "(二)全面督查阶段。"
+BRACKET_NUMBER = r"[((][一二三四五六七八九十]+[))]"
+# what follows a date that bounds what a clause applies to rather than setting a deadline: "…之前已购买的
+# 车辆", "…前购买的电动自行车" (a verb made a relative clause by 的)
+CUT_OFF = re.compile(r"(?:之)?前(?:已|已经)?[\u4e00-\u9fff]{1,3}的")
+
+
 def _classify(e: _Expr, s: str) -> tuple[str, str] | None:
     """(kind, phrase) of a time expression in its sentence, or None for a date that sets nothing."""
     pre, post = s[:e.a], s[e.b:]
@@ -283,7 +290,7 @@ def _classify(e: _Expr, s: str) -> tuple[str, str] | None:
     m = re.match(r"(之日)?起(施行|执行|实施)", post)
     if m and pre.endswith("自"):
         return "effective", "自" + core + m.group(0)
-    if re.match(r"(?:之)?前已", post):
+    if CUT_OFF.match(post):
         return "date", core  # "2017年5月1日之前已购买的车辆": a cut-off for what was done, not a deadline
     m = re.match(r"(之)?前", post)
     lead = re.search(r"(?:完成时限|完成期限|时限)[::]?\s*$", pre)
@@ -307,6 +314,9 @@ def _classify(e: _Expr, s: str) -> tuple[str, str] | None:
         return "start", core + m.group(0)
     if e.kind == "range":
         return "period", ("每年的" if s[max(0, e.a - 3):e.a] == "每年的" else "") + core
+    if e.kind == "year" and e.precision == "year" and re.fullmatch(rf"\s*{BRACKET_NUMBER}\s*", pre) \
+            and not post.strip("。. "):
+        return "period", core  # "(一)2017年。": the heading of the year a plan's stage covers
     if e.kind == "year" and e.precision == "half":
         return "period", core  # "2017年下半年,…": the half-year a stage runs
     if e.recurring and e.kind == "quarter":

@@ -25,3 +25,52 @@ def test_who_is_asked_by_the_unit_beside_the_name(propose, q, member, heading):
 def test_a_unit_alone_asks_no_name_list(propose):
     # 市西区管委会 stands beside 张水才 on the 先进个人 list, but the question names no list
     assert propose(list_member, "市西区管委会的主任是谁?") == []
+
+
+# ------------------------------------------------------------------ extracts, as the whole pipeline proposes them
+def _candidates(engine, q: str, day=None):
+    import datetime as dt
+
+    out = engine.pipeline.run(q, day or dt.date(2017, 6, 5))
+    return [s.candidate for s in out.scored[0]]
+
+
+def test_a_lists_heading_is_extracted_with_the_whole_list_under_it(engine):
+    """"二、…先进乡镇(10个)" printed above its names one per line: the extract took the heading and the
+    first name only ("…(10个)柯城区万田乡"), a wrong answer that outranked the whole list."""
+    extracts = [c for c in _candidates(engine, "2016年度粮食生产先进乡镇都是哪些地方") if c.skill == "extractive"
+                and "先进乡镇(10个)" in c.text]
+    assert extracts
+    for c in extracts:
+        assert "柯城区万田乡、衢江区莲花镇" in c.text and "开化县桐村镇" in c.text
+
+
+def test_an_extract_and_an_enumeration_of_one_list_agree():
+    """The list chunk prints its items joined by 、, the paragraph one per line: the same evidence."""
+    from qa.model import Citation
+    from qa.pipeline.features import _shares_quote
+    from qa.pipeline.types import Candidate
+
+    def cand(quote):
+        return Candidate("x", "list", quote, (Citation("k", "k", "t", "", quote, "k#a", 0, 0),), 1.0)
+
+    assert _shares_quote(cand("二、先进乡镇(10个)\n柯城区万田乡\n衢江区莲花镇"), cand("柯城区万田乡、衢江区莲花镇"))
+    assert not _shares_quote(cand("柯城区万田乡\n衢江区莲花镇"), cand("龙游县塔石镇、龙游县詹家乡"))
+
+
+def test_a_task_under_a_year_heading_is_quoted_with_its_year(engine):
+    """"(一)2017年。…江山市、常山县各建成1处以上…示范区;": the year is the task's, and its deadline."""
+    import datetime as dt
+
+    texts = [c.text for c in _candidates(engine, "江山和常山各建一处地灾避让搬迁示范区，要求哪年建成，过期了没",
+                                         dt.date(2018, 1, 10)) if c.skill == "extractive"]
+    assert "(一)2017年。[1]江山市、常山县各建成1处以上地质灾害避让搬迁特色示范区;[2]" in texts
+    assert not any(t.startswith("江山市、常山县各建成") for t in texts)
+
+
+def test_a_year_heading_dates_its_section(engine):
+    import datetime as dt
+
+    recs = [r for r in engine.corpus.timeline.of("衢政办发〔2017〕24号") if r.kind == "period" and r.text.startswith("(")]
+    assert [(r.phrase, r.end) for r in recs] == [("2017年", dt.date(2017, 12, 31)), ("2018年", dt.date(2018, 12, 31)),
+                                                 ("2019年", dt.date(2019, 12, 31))]

@@ -572,3 +572,41 @@ def test_an_annex_period_is_a_record_of_its_own_and_sets_no_expiry(engine):
     annex = [r for r in timeline.of("衢政发〔2017〕12号") if r.subject == "annex"]
     assert [(r.phrase, r.end) for r in annex] == [("2017—2020年", dt.date(2020, 12, 31))]
     assert timeline.docs["衢政发〔2017〕12号"].expires is None
+
+
+# ------------------------------------------------------------------ a day outside what a text covers says so
+def test_a_day_before_the_free_tour_began_is_outside_its_period(engine):
+    a = ask(on(engine, dt.date(2017, 5, 8)), "5月16号去烂柯山要门票吗")
+    assert "2017年5月16日(星期二)不是免费日" in a.answer and "不在本次活动时间范围内" in a.answer
+
+
+def test_a_day_after_a_clauses_cut_off_is_outside_what_it_applies_to(engine):
+    """"适用于2017年5月1日之前已购买的…车辆": bought on 5月3日, the clause does not apply."""
+    a = ask(on(engine, dt.date(2017, 5, 20)), "我5月3号买的电动车不在省里的目录上，能申领临时通行号牌吗")
+    assert "2017年5月3日(星期三)在该日期之后,不在该条规定的适用范围内" in a.answer
+
+
+def test_bought_before_a_date_is_a_cut_off_not_a_deadline(engine):
+    """"第六条 2017年5月1日前购买的电动自行车…": nothing is due by 5月1日."""
+    recs = [r for r in engine.corpus.timeline.of("衢政办发〔2017〕25号") if r.text.startswith("第六条")]
+    assert [r.kind for r in recs] == ["date"]
+
+
+def test_a_sentence_under_a_year_heading_is_due_by_that_year(engine):
+    """"(一)2017年。…其中47个…隐患点综合治理工作全面完成;": the note dates the sentence by its heading,
+    not by the 2018年底 of another sentence quoted beside it."""
+    from qa.pipeline.skills.deadline import time_note
+
+    pipe = engine.pipeline
+    chunk = next(c for c in engine.corpus.chunks if c.path and c.path[-1] == "(一)2017年")
+    quote = next(s for s in pipe.ctx.chunks[chunk.id].text.split(";") if "47个" in s)
+    plan = pipe.understander.plan("47个重大地灾隐患点要求哪年全面完成，过期了没", dt.date(2018, 1, 15))
+    note = time_note(pipe.ctx, plan, [(chunk.id, quote)], {"extractive"})
+    assert "即2017年(至2017年12月31日(星期日))" in note and "该期限已过" in note
+
+
+def test_a_documents_status_counts_a_stated_term_from_when_the_asker_says(engine):
+    """Asked whether a plate got in 2018年3月 still holds, the status answer counts the 5-year term."""
+    a = ask(on(engine, dt.date(2024, 6, 1)), "我2018年3月上的电动车临时牌，电动自行车登记规定现在还管用吗")
+    assert "有效期为5年" in a.answer and "按2018年3月办理计,有效期至2023年3月前后" in a.answer
+    assert "已过有效期" in a.answer

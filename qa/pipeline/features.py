@@ -227,8 +227,16 @@ def _shares_quote(a: Candidate, b: Candidate) -> bool:
     """Whether two candidates quote the same words of the same document (one quote inside the other):
     a list's items are a chunk of their own beside the paragraph that prints them, so "王挺(市消防支队)"
     from the list and the whole line from the paragraph are one piece of evidence, not two."""
-    return any(x.doc_key == y.doc_key and (x.quote in y.quote or y.quote in x.quote)
+    return any(x.doc_key == y.doc_key and ((qx := _joined(x.quote)) in (qy := _joined(y.quote)) or qy in qx)
                for x in a.citations for y in b.citations)
+
+
+_JOINS = re.compile(r"[\s、,,;;]")
+
+
+def _joined(quote: str) -> str:
+    """A quote without what joins its items: a list chunk prints "A、B" where its paragraph has "A\nB"."""
+    return _JOINS.sub("", quote)
 
 
 def decision_features(scored) -> dict[str, float]:

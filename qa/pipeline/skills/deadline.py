@@ -10,10 +10,10 @@ from dataclasses import replace
 from qa.cite import make_citation
 from qa.conversation import is_elliptical
 from qa.dates import AskedDate, question_date
-from qa.pipeline.skills.validity import age, known_cov, plain_title
+from qa.pipeline.skills.validity import age, known_cov, plain_title, term_against
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.text import bigrams, squeeze
-from qa.timeline import DateRecord, full_date, meaning
+from qa.timeline import BRACKET_NUMBER, CUT_OFF, DateRecord, full_date, meaning, sentences_of
 
 NAME = "deadline"
 DUE_Q = re.compile(
@@ -121,8 +121,8 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
             text += f"文件还载明:“{t.text.rstrip('。;;')}”。"
     dated = [x for x in recs if x.end is not None]
     doc_dates = ctx.corpus.timeline.docs.get(r.doc_key)
-    if r.kind == "term" and _term(r, today, q):
-        text += _term(r, today, q)
+    if r.kind == "term" and term_against(r, today, q):
+        text += term_against(r, today, q)
     elif asked is not None and dated:
         said = _against(ctx, asked.day, dated, doc_dates, today)
         if asked.how in ("relative", "holiday"):  # name the day as the question did
@@ -136,7 +136,7 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
         if today > last and r.kind in ("deadline", "target"):
             text += "本公报未载明其后的完成情况。"
     elif r.kind == "term":
-        text += _term(r, today, q)
+        text += term_against(r, today, q)
     if asked is None:
         text += _unstated_year(q, [x.end for x in dated if not x.recurring])
     return text
@@ -233,27 +233,17 @@ def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.da
     if r.kind == "effective":
         if day == first:
             return f"{full_date(day)}正是施行之日。"
-        return f"{full_date(day)}{'已在施行之后' if day > first else '尚未施行'}。"
+        # a day before the rule applies is not a day it covers
+        return f"{full_date(day)}{'已在施行之后' if day > first else '尚未施行,不在其施行范围内'}。"
     if day < first:
         return f"{full_date(day)}在该日期之前。"
     if day > last:
+        at = r.text.find(r.phrase)
+        if at >= 0 and CUT_OFF.match(r.text, at + len(r.phrase)):
+            # "2017年5月1日之前已购买的…车辆": a cut-off for what the clause applies to
+            return f"{full_date(day)}在该日期之后,不在该条规定的适用范围内。"
         return f"{full_date(day)}在该日期之后。"
     return f"{full_date(day)}正是该日。"
-
-
-def _term(r: DateRecord, today: dt.date, q: str) -> str:
-    """A stated duration against the year the asker names ("我2017年办的", "去年办的")."""
-    m = re.search(r"(\d{4})\s*年(?:(\d{1,2})月)?.{0,6}(?:办|买|领|上|登记|申请)", q)
-    rel = re.search(r"(去年|前年|今年).{0,6}(?:办|买|领|上|登记|申请)", q)
-    if not (m or rel) or not r.years:
-        return ""
-    year = int(m.group(1)) if m else today.year + {"去年": -1, "前年": -2, "今年": 0}[rel.group(1)]
-    month = int(m.group(2)) if m and m.group(2) else None
-    ends = year + int(r.years)
-    when = f"{ends}年{month}月" if month else f"{ends}年"
-    if (ends, month or 12) < (today.year, today.month):
-        return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}已过有效期;本公报未载明到期后的安排。"
-    return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}尚未到期。"
 
 
 def _cite(ctx, r: DateRecord):
@@ -269,7 +259,18 @@ _SELF_TIMED = (NAME, "validity", "doc_dates", "free_days")
 def _quoted_statements(ctx, chunk_id: str, quote: str) -> list[list[DateRecord]]:
     """The records of each dated statement of the chunk that the quote contains."""
     flat = re.sub(r"\s", "", quote)
-    return [recs for text, recs in ctx.dates_by_chunk.get(chunk_id, {}).items() if re.sub(r"\s", "", text) in flat]
+    dated = ctx.dates_by_chunk.get(chunk_id, {})
+    found = [recs for text, recs in dated.items() if re.sub(r"\s", "", text) in flat]
+    if not found and chunk_id in ctx.chunks:
+        # a sentence under a dated run-in heading ("(一)2017年。…47个…隐患点综合治理工作全面完成;",
+        # "(一)前期部署阶段(2017年3月31日前)。…") is due when its heading says
+        head = next(iter(sentences_of(ctx.chunks[chunk_id].text)), "")
+        if head in dated and len(head) <= 40 and _NUMBERED_HEAD.match(head):
+            found = [dated[head]]
+    return found
+
+
+_NUMBERED_HEAD = re.compile(f"^{BRACKET_NUMBER}")
 
 
 def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[str]) -> str:
@@ -305,7 +306,7 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     for chunk_id, quote in quotes:
         for recs in _quoted_statements(ctx, chunk_id, quote):
             # a stated term ("有效期为5年") against the year the asker says they registered
-            terms = [t for r in recs if r.kind == "term" and (t := _term(r, plan.today, plan.match))]
+            terms = [t for r in recs if r.kind == "term" and (t := term_against(r, plan.today, plan.match))]
             if terms:
                 notes.append(terms[0])
             recs = [r for r in recs if r.kind in _NOTE_KINDS and r.end is not None]

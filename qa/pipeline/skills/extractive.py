@@ -14,6 +14,7 @@ from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import COUNT_Q, ITEM_START, LIST_Q, form_bonus, shape_bonus
 from qa.score import informative_bigrams
 from qa.text import bigrams, content
+from qa.timeline import BRACKET_NUMBER
 
 NAME = "extractive"
 SEEDS = 6  # candidates seeded by lexical score
@@ -21,6 +22,9 @@ DENSE_SEEDS = 6  # and by the encoder's similarity, when it saw the question
 _SPACE = re.compile(r"\s")
 _UNBRACKETED = re.compile(r"[\s()()]")
 _FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[::]")  # "完成时限:…", "牵头部门:…": a record's field
+# a run-in heading that says when what follows it is done: "(一)2017年。", "(二)全面督查阶段。",
+# "(一)前期部署阶段(2017年3月31日前)。"
+_WHEN_HEAD = re.compile(rf"^{BRACKET_NUMBER}[^。]{{0,24}}?(?:\d{{4}}年|阶段)[^。]{{0,16}}。$")
 
 
 def with_neighbours(ctx, hits: list[Hit], top: int = 3, limit: int = 12) -> list[Hit]:
@@ -136,6 +140,7 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
     for _, _, sent, chunk, _, _ in picked:
         sents = pieces(chunk)
         chosen = [sent]
+        listed = False
         i = sents.index(sent)
         if sent.endswith((":", ":")):
             # "应当提交下列材料:" is answered by the items that follow it: take them all
@@ -144,19 +149,28 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
                     break
                 chosen.append(nxt)
         if len(chosen) == 1 and (len(sent) < 25 or sent.endswith((":", ":"))) and i + 1 < len(sents):
-            chosen.append(sents[i + 1])  # a heading-like sentence needs what follows it
+            rest = sents[i + 1:]
+            if i == 0 and _is_heading(chunk, sent) and len(rest) > 1 and all(_ITEM_LINE.match(x) for x in rest):
+                # a list's heading ("二、…先进乡镇(10个)") is answered by the whole list under it, not
+                # by its first name
+                chosen.extend(rest[:40])
+                listed = True
+            else:
+                chosen.append(sents[i + 1])  # a heading-like sentence needs what follows it
         # a lead-in that ends its passage answers "哪些/几个" by the parts it leads into
         led = (_led_into(ctx, chunk) if len(chosen) == 1 and sent.endswith((":", ":")) and i + 1 == len(sents)
                and (LIST_Q.search(q) or COUNT_Q.search(q)) else [])
         head = sents[0]
-        if (i > 0 and _FIELD.match(sent) and len(head) <= 40 and chunk.path and chunk.path[-1].strip()[:6] in head
-                and head not in "".join(texts)):
+        if (i > 0 and (_FIELD.match(sent) or _WHEN_HEAD.match(head)) and len(head) <= 40 and chunk.path
+                and chunk.path[-1].strip()[:6] in head and head not in "".join(texts)):
             # a record's field ("完成时限:2017年12月底", "重点内容:…") says whose it is by the record's
-            # heading: quoted first, so that the answer names the 课题 or item it is about
+            # heading, and a sentence under "(一)2017年。" is that year's task: the heading is quoted
+            # first, so that the answer names the 课题, item or year it is about
             cites.append(make_citation(chunk, head))
             texts.append(f"{head}[{len(cites)}]")
         cites.append(make_citation(chunk, _span(chunk.text, chosen)))
-        texts.append("".join(chosen) + f"[{len(cites)}]")
+        shown = f"{chosen[0]}:{'、'.join(chosen[1:])}。" if listed else "".join(chosen)
+        texts.append(shown + f"[{len(cites)}]")
         for part_chunk, heading in led:
             cites.append(make_citation(part_chunk, heading))
             texts.append(f"{heading}[{len(cites)}]")
@@ -172,6 +186,14 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
     }
     return Candidate(NAME, kind, "".join(texts), tuple(cites), min(1.0, math.fsum([weight[b] for b in covered]) / total),
                      features, items=items)
+
+
+# a line of a list of names: short, no sentence inside ("柯城区万田乡", "陈水良(柯城区九华乡农业综合服务中心)")
+_ITEM_LINE = re.compile(r"^[^。;;,,::]{2,40}$")
+
+
+def _is_heading(chunk, sent: str) -> bool:
+    return bool(chunk.path) and _SPACE.sub("", chunk.path[-1])[:8] == _SPACE.sub("", sent)[:8]
 
 
 def _title_bigrams(ctx, doc_key: str) -> frozenset[str]:

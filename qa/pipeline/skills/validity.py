@@ -129,6 +129,9 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
         if r.kind in ("term", "review") and r.text not in text:
             text += f"所载期限:“{_bare(r.text)}”。"
             cites.append(_cite(ctx, r))
+            if r.kind == "term":
+                # "我2017年7月上的临时牌,现在还有效吗": the term counted from when the asker says
+                text += term_against(r, today, q)
     title_period = next((r for r in recs if r.kind == "period" and r.subject == "title"), None)
     annex = next((r for r in recs if r.kind == "period" and r.subject == "annex"), None)
     if title_period is None and annex is not None:
@@ -245,3 +248,18 @@ def _bare(text: str) -> str:
 def plain_title(title: str) -> str:
     """A title without the space a line break left before its bracket: "…计划 (2017—2019年)" → "…计划(2017—2019年)"."""
     return re.sub(r"\s+(?=[((])", "", title)
+
+
+def term_against(r: DateRecord, today: dt.date, q: str) -> str:
+    """A stated duration against the year the asker names ("我2017年办的", "去年办的")."""
+    m = re.search(r"(\d{4})\s*年(?:(\d{1,2})月)?.{0,6}(?:办|买|领|上|登记|申请)", q)
+    rel = re.search(r"(去年|前年|今年).{0,6}(?:办|买|领|上|登记|申请)", q)
+    if not (m or rel) or not r.years:
+        return ""
+    year = int(m.group(1)) if m else today.year + {"去年": -1, "前年": -2, "今年": 0}[rel.group(1)]
+    month = int(m.group(2)) if m and m.group(2) else None
+    ends = year + int(r.years)
+    when = f"{ends}年{month}月" if month else f"{ends}年"
+    if (ends, month or 12) < (today.year, today.month):
+        return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}已过有效期;本公报未载明到期后的安排。"
+    return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}尚未到期。"
