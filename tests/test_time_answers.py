@@ -539,6 +539,7 @@ def test_colloquial_issue_questions_ask_the_issue_date(q):
 
     assert ISSUED_Q.search(q)
     assert not ISSUED_Q.search("到哪年发展到350家")
+    assert not ISSUED_Q.search("第二批事项是几月底前公布的")  # a month something is due by
 
 
 # ------------------------------------------------------------------ a one-off period is due by its end
