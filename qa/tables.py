@@ -256,7 +256,8 @@ def row_name_in(q: str, header: str, place_heads: frozenset[str] = frozenset()) 
         return header
     words, grams, shorts = _row_forms(header, place_heads)
     if len(words) >= 8 and grams:
-        found = sum(1 for b in grams if b in q) / len(grams)
+        bare = _PARTICLES.sub("", q)
+        found = sum(1 for b in grams if b in bare) / len(grams)
         if found >= 0.7:
             return words[: max(3, int(len(words) * found))]
     for short in shorts:
@@ -265,12 +266,17 @@ def row_name_in(q: str, header: str, place_heads: frozenset[str] = frozenset()) 
     return None
 
 
+# the words that relate an indicator's parts, which a paraphrase changes ("…在规上工业中的比重" asked
+# as "…占规上工业的比重"): bigrams are matched with them left out of both sides
+_PARTICLES = re.compile(r"[的在中占之]")
+
+
 @lru_cache(maxsize=4096)
 def _row_forms(header: str, place_heads: frozenset[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """What of a row name a question may use, worked out once per name: the name without brackets,
     its bigrams, and its short forms (no company suffix; then without the leading place names)."""
     words = re.sub(r"[((][^))]*[))]", "", header)
-    grams = tuple(sorted(bigrams(words)))
+    grams = tuple(sorted(bigrams(_PARTICLES.sub("", words))))
     short = re.sub(r"(股份有限公司|有限责任公司|有限公司|公司)$", "", header)
     shorts = []
     # callers drop the province, the city and often the county: 浙江开山铸造 → 开山铸造

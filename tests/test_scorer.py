@@ -97,3 +97,12 @@ def test_the_decision_sees_where_retrieval_put_the_answer(engine):
     f = decision_features(out.scored[0])
     assert {"doc_rank", "chunk_rank"} <= set(DECISION_FEATURES)
     assert f["doc_rank"] == best.features["doc_rank"] and f["chunk_rank"] == best.features["chunk_rank"]
+
+
+def test_whether_an_activity_still_holds_is_answered_by_its_period(engine):
+    # "2019年12月还是整月免费吗" asks whether the free-tour arrangement still holds: the free-day
+    # skill's answer (the activity's period, and that 2019 is not in it) is the kind that answers it
+    out = engine.pipeline.run("2019年12月衢州景区还是整月免费吗?", dt.date(2026, 11, 30))
+    assert out.plan.intent == "valid"
+    free = [s.candidate for s in out.scored[0] if s.candidate.skill == "free_days"]
+    assert free and all(c.features["kind_fits"] == 1.0 for c in free)

@@ -112,6 +112,15 @@ def test_a_figure_is_said_with_the_unit_its_column_prints(propose):
     assert any(t.startswith("柯城区合计为14个") for t in texts), texts
 
 
+def test_an_indicator_row_gives_its_figures_in_the_unit_its_name_prints(propose):
+    """"年营业收入超百亿元制造业企业数量(家)" counts 家 in its year columns, "…的比重(%)" gives %; the
+    question's paraphrase ("…占规上工业的比重" for "…在规上工业中的比重") still names the row."""
+    texts = _texts(propose(table_cell, "到2025年年营业收入超百亿元的制造业企业要有几家?"))
+    assert any(t.startswith("年营业收入超百亿元制造业企业数量(家)2025年为6家") for t in texts), texts
+    texts = _texts(propose(table_cell, "2015年重工业增加值占规上工业的比重是多少?"))
+    assert any(t.startswith("重工业增加值在规上工业中的比重(%)2015年为67.75%") for t in texts), texts
+
+
 def test_a_column_word_does_not_run_across_its_unit_bracket(propose):
     """"灾害类型(处) 地面塌陷" holds the words 灾害类型 and 地面塌陷, not "处地": "有多少处地质灾害隐患点"
     does not ask for the 地面塌陷 column."""

@@ -119,7 +119,8 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
             # a figure said with the unit its column's heading prints ("受威胁人数 (人)为1142人"): the
             # answer reads as an amount of something, as the question asks it ("多少人")
             if not unit and re.fullmatch(r"-?\d+(?:\.\d+)?", val.strip()):
-                unit = column_unit(table.columns[col]) or _total_unit(table, col)
+                # an indicator row prints its unit in its own name ("…企业数量(家)", "…比重(%)")
+                unit = column_unit(table.columns[col]) or column_unit(row.header) or _total_unit(table, col)
             parts.append(f"{table.columns[col]}为{val}{unit}")
         text = f"{row.header}" + ",".join(parts) + f"({table.caption})。"
         if len(full) <= 400:
