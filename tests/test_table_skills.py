@@ -119,6 +119,9 @@ def test_an_indicator_row_gives_its_figures_in_the_unit_its_name_prints(propose)
     assert any(t.startswith("年营业收入超百亿元制造业企业数量(家)2025年为6家") for t in texts), texts
     texts = _texts(propose(table_cell, "2015年重工业增加值占规上工业的比重是多少?"))
     assert any(t.startswith("重工业增加值在规上工业中的比重(%)2015年为67.75%") for t in texts), texts
+    # a name's other brackets are no unit: "新湖菜市场(筹)" is finished by 2017.12, not by "2017.12筹"
+    texts = _texts(propose(table_cell, "新湖菜市场(筹)的完成期限是什么时候?"))
+    assert any(t.startswith("新湖菜市场(筹)完成期限为2017.12(") for t in texts), texts
 
 
 def test_a_column_word_does_not_run_across_its_unit_bracket(propose):

@@ -17,6 +17,8 @@ MAX_ROWS = 3  # the best rows by name match; the selector chooses among them
 SEVERAL_YEARS = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间|分别|各)|分别|20\d\d年?(?:到|至|—|-)20\d\d")
 _YEAR_LABEL = re.compile(r"20\d\d年|小计")
 _YEAR_SPAN = re.compile(r"(20\d\d)年?(?:到|至|—|-)(20\d\d)")
+# a unit of measure, as an indicator's name prints it in brackets: %, 万元/人, 家, 个, 件, 条
+_MEASURE_UNIT = re.compile(r"%|‰|[万亿千百]?[元个件家条人名户处项次座所吨亩米辆](?:/[人年户])?")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -119,8 +121,11 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
             # a figure said with the unit its column's heading prints ("受威胁人数 (人)为1142人"): the
             # answer reads as an amount of something, as the question asks it ("多少人")
             if not unit and re.fullmatch(r"-?\d+(?:\.\d+)?", val.strip()):
-                # an indicator row prints its unit in its own name ("…企业数量(家)", "…比重(%)")
-                unit = column_unit(table.columns[col]) or column_unit(row.header) or _total_unit(table, col)
+                # an indicator row prints its unit in its own name ("…企业数量(家)", "…比重(%)"), a
+                # name's other brackets are no unit ("新湖菜市场(筹)")
+                own = column_unit(row.header)
+                unit = (column_unit(table.columns[col]) or (own if _MEASURE_UNIT.fullmatch(own) else "")
+                        or _total_unit(table, col))
             parts.append(f"{table.columns[col]}为{val}{unit}")
         text = f"{row.header}" + ",".join(parts) + f"({table.caption})。"
         if len(full) <= 400:
