@@ -329,7 +329,7 @@ ASKED = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:是|为|有|要|要有|达到|{FO
                    rf"(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{{0,4}})")
 
 
-# "多长时间", "多少时间" ask how long, not the amount of a thing called 时间
+# "多长时间" asks how long, not the amount of a thing called 时间 ("多少时间" never reaches here: see ASKED)
 NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够",
                   "以上", "以下", "左右", "时间")
 
