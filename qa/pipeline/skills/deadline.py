@@ -121,8 +121,9 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
             text += f"文件还载明:“{t.text.rstrip('。;;')}”。"
     dated = [x for x in recs if x.end is not None]
     doc_dates = ctx.corpus.timeline.docs.get(r.doc_key)
-    if r.kind == "term" and term_against(r, today, q):
-        text += term_against(r, today, q)
+    term = term_against(r, today, q) if r.kind == "term" else ""
+    if term:
+        text += term
     elif asked is not None and dated:
         said = _against(ctx, asked.day, dated, doc_dates, today)
         if asked.how in ("relative", "holiday"):  # name the day as the question did
@@ -135,8 +136,6 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
         text += f"截至今天{full_date(today)},该期限{word}。"
         if today > last and r.kind in ("deadline", "target"):
             text += "本公报未载明其后的完成情况。"
-    elif r.kind == "term":
-        text += term_against(r, today, q)
     if asked is None:
         text += _unstated_year(q, [x.end for x in dated if not x.recurring])
     return text
