@@ -51,7 +51,8 @@ EFFECTIVE_Q = answer_types.pattern("effective")
 
 # "啥时候出的", "哪天下的": the colloquial verbs of issuing, with the 的 that makes them past
 # a year or month asked ("哪年出台的", "几月几号印发的"; four train questions), with the verbs of issuing
-# only (哪年…发 would take 发展), and not a month something is due by ("第二批事项是几月底前公布的")
+# only (哪年…发 would take 发展), and not a month something is due by ("第二批事项是几月底前公布的";
+# four train and dev questions)
 ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发|出的|下的)|(发文|印发|成文)(日期|时间)"
                       r"|(哪年|哪一年|几月|哪个月)[^前底]{0,4}(印发|公布|发布|出台|下发|签发|出的|下的|发的)"
                       r"|(哪个|谁)先(发|印发|出台)|先后(印发|发布|出台)")
@@ -329,7 +330,8 @@ ASKED = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:是|为|有|要|要有|达到|{FO
                    rf"(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{{0,4}})")
 
 
-# "多长时间" asks how long, not the amount of a thing called 时间 ("多少时间" never reaches here: see ASKED)
+# "多长时间" asks how long, not the amount of a thing called 时间 (13 train and dev questions ask so;
+# "多少时间" never reaches here: see ASKED)
 NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够",
                   "以上", "以下", "左右", "时间")
 
