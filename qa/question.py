@@ -345,13 +345,27 @@ ASKED_AFTER = re.compile(r"(?:哪些|什么|哪种|哪类|哪个)([\u4e00-\u9fff
 _GENERIC_NOUN = re.compile(r"时候|时间|地方|情况|意思|东西|内容|规定|部门|单位|机构")
 
 
+# The noun slots below are read off the two characters next to a question word. A verb's particle
+# or a modal caught there ("2015年是多少" → 年是, "安排了多少钱" → 排了, "调到哪里去了" → 去了,
+# "什么样的" → 样的) names no thing: the slot is then empty, not a word no answer could contain.
+_FUNCTION_END = re.compile(r"[了的是呢吗啊呀吧么有要在]$")
+# "哪个村的", "放在哪个局的": a one-character unit of place or office before 的 is the thing asked
+_ONE_CHAR_UNIT = re.compile(r"([村镇乡县市区局厅处])的")
+
+
+def _noun_slot(noun: str | None) -> str | None:
+    return None if noun is None or _FUNCTION_END.search(noun) else noun
+
+
 @lru_cache(maxsize=1024)
 def wh_noun(q: str) -> str | None:
     """The noun after 哪些/什么/哪个: "带哪些材料" → 材料 (generic words such as 时候 or 部门 aside)."""
     m = ASKED_AFTER.search(q)
+    if m and _ONE_CHAR_UNIT.fullmatch(m.group(1)):
+        return m.group(1)[0]
     # bodies are named by their names (市质监局), not by the word 部门: "哪个部门" names no attribute
     if m and not _GENERIC_NOUN.match(m.group(1)):
-        return m.group(1)
+        return _noun_slot(m.group(1))
     return None
 
 
@@ -412,7 +426,7 @@ def amount_noun(q: str) -> str | None:
     noun = rest[:2] if len(rest) >= 2 else m.group(1)
     if noun in NOT_ATTRIBUTES or re.search(r"[县市区乡镇村]", noun):
         return None
-    return noun
+    return _noun_slot(noun)
 
 
 # "…领导小组的组长是谁", "举报平台的网址是什么": the noun after 的 that the question word stands for
@@ -427,7 +441,7 @@ def subject_noun(q: str) -> str | None:
     noun = re.sub(rf"^(?:{FORMS['modifier']})(?=..)", "", m.group(1)) if m else None
     # …nor does the document itself ("这个方案的内容是什么")
     if noun and not _GENERIC_NOUN.match(noun) and not re.match(r"文件|方案|通知|意见|办法", noun):
-        return noun
+        return _noun_slot(noun)
     return None
 
 

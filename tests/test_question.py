@@ -135,6 +135,15 @@ def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     ("陈水良是哪里的优秀乡镇农技员?", None),  # what follows 哪里的 is the thing located
     ("这个免费游活动是学的哪里的经验?", None),
     ("扶贫健康保险保多长时间?", None),  # 多长时间 asks how long: no thing called 时间 must be named
+    # a particle or verb caught next to the question word names nothing
+    ("重点行业典型企业装备数控化率2015年是多少", None),
+    ("从2017年起市政府给畜牧业绿色发展示范市创建安排了多少钱?", None),
+    ("蔡方林不当副局长以后调到哪里去了?", None),
+    ("他们到2020年的目标是什么样的", "目标"),  # not 样的: the noun before 是什么 is asked
+    ("衢州要请哪些大的科研院所来一起建协同技术创新中心?", None),
+    # …but a one-character unit before 的 is what is asked
+    ("种粮大户陈荣清是哪个村的?", "村"),
+    ("日常事务的办公室是放在哪个局的?", "局"),
 ])
 def test_the_noun_a_question_asks_for(question, noun):
     assert asked_noun(question) == noun
