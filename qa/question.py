@@ -157,6 +157,23 @@ def _coordinated(clause: str) -> list[str]:
     return [m["a"] + ask, m["b"] + ask]
 
 
+# a clause that only announces the questions: "两件事", "问两个事"
+_LEAD_ONLY = re.compile(rf"(?:问)?(?:{FORMS['matters']})[::]?")
+# a connective or coordinator typed without a pause: "…建多少个避灾安置点还有…一共几处", "…设在哪和…谁牵头验收"
+_JOINER = re.compile(rf"(?:{FORMS['connective']}|{FORMS['coordinator']})")
+
+
+def _joined_unpaused(p: str) -> list[str]:
+    """A question that ends on its question word, joined without a pause to another question: two
+    parts. Only where the left side ends asking: "哪些单位和个人" or "还有多少天" join no questions."""
+    for m in _JOINER.finditer(p):
+        left, right = p[: m.start()], p[m.end():]
+        if (_ENDS_ASKING.search(left) and _ASKS.search(right) and len(content(left).replace("|", "")) >= 4
+                and len(content(right).replace("|", "")) >= 4):
+            return [left] + _joined_unpaused(right)
+    return [p]
+
+
 def split_question(q: str) -> list[str]:
     """Two questions in one: "汛期是哪段时间?地质灾害领导小组汛期要不要值班?" → two parts; so is
     "…谁牵头 另外…设在哪?" (a connective after a pause, each side a question of its own), and
@@ -168,10 +185,13 @@ def split_question(q: str) -> list[str]:
             clauses = [p.strip()]
         if len(clauses) == 1:
             # questions after a bare pause ("通知哪天发的 从哪天开始免费", "利率是多少,最多能贷几年"):
-            # every clause ends asking, else the pause only sets out the topic ("消防那几处隐患,…")
-            paused = [c.strip() for c in _PAUSE.split(p) if c.strip()]
+            # every clause ends asking, else the pause only sets out the topic ("消防那几处隐患,…");
+            # a clause that only announces them ("两件事 …") asks nothing itself
+            paused = [c.strip() for c in _PAUSE.split(p) if c.strip() and not _LEAD_ONLY.fullmatch(c.strip())]
             if len(paused) > 1 and all(_ENDS_ASKING.search(c) and len(content(c).replace("|", "")) >= 4 for c in paused):
                 clauses = paused
+        if len(clauses) == 1 and not _COORDINATED.match(p.strip()):
+            clauses = _joined_unpaused(p.strip())
         parts += [x for c in clauses for x in _coordinated(c)]
     parts = [p for p in parts if len(content(p).replace("|", "")) >= 2]
     return [_CLAUSE_LEAD.sub("", p).strip(" ,,:") or p for p in parts] if len(parts) > 1 else [q]

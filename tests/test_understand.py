@@ -73,6 +73,10 @@ def test_the_cap_applies_after_personal_details_go(understander):
     # a bare pause between clauses that each end asking
     ("免费游的通知哪天发的 从哪天开始免费?", ["免费游的通知哪天发的", "从哪天开始免费"]),
     ("搬迁贷款利率是多少,最多能贷几年?", ["搬迁贷款利率是多少", "最多能贷几年"]),
+    # …after a clause that only announces them
+    ("两件事 蔡方林免去什么职务 除险安居领导小组组长是谁", ["蔡方林免去什么职务", "除险安居领导小组组长是谁"]),
+    # a question ending on its question word, joined without a pause to another
+    ("地灾领导小组办公室设在哪和道路重大安全隐患整治谁牵头验收?", ["地灾领导小组办公室设在哪", "道路重大安全隐患整治谁牵头验收"]),
 ])
 def test_a_question_of_several_questions_has_a_part_for_each(understander, question, parts):
     assert split_question(question) == parts
@@ -189,6 +193,8 @@ def test_when_a_text_takes_effect_is_asked_in_everyday_words(understander, quest
     "消防那几处重大隐患,一般要求什么时候前整改好?",  # 那几处 points, it asks nothing
     "我们村搬迁的事拖了好几年了,三年行动计划到今年是不是已经结束了?",
     "我是低保户,扶贫健康保险都保哪些?",
+    "哪些单位和个人受到了表彰?",  # 和 after a question word that does not end its clause
+    "临时号牌还有多少天到期?",
 ])
 def test_a_pause_that_sets_out_the_topic_does_not_split(question):
     assert split_question(question) == [question]
