@@ -155,6 +155,8 @@ def test_which_ones_and_which_year_are_not_how_many_and_where(question, kinds):
     # a deadline printed as a target year or month end (衢政办发〔2017〕24号 "到2018年底,全市完成…")
     ("隐患点治理最晚什么时候完成?", "到2018年底,全市完成已查明的510处地质灾害隐患点避让搬迁和治理排险工作", "deadline"),
     ("工作总结最晚哪天交?", "于2017年9月5日前向市金融办报送工作总结", "deadline"),
+    # a count with a magnitude (衢政发〔2017〕12号)
+    ("到2020年经营管理人才目标是多少人?", "以中青年企业家为重点的经营管理人才达到6.6万人", "count"),
 ])
 def test_answer_forms_as_the_gazette_prints_them(question, answer, kind):
     from qa.pipeline import answer_types
