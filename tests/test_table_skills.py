@@ -130,3 +130,11 @@ def test_a_column_word_does_not_run_across_its_unit_bracket(propose):
     texts = _texts(propose(table_cell, "开化县有多少处地质灾害隐患点,受威胁的有多少人?"))
     assert texts and not any("地面塌陷为" in t for t in texts), texts
     assert any(t.startswith("开化县受威胁人数 (人)为") for t in texts), texts
+
+
+def test_everyday_words_around_a_question_do_not_hide_the_table_it_names(propose):
+    # the question's words the corpus never prints (山脚, 村干部…) point at no table: whether a
+    # county's row is asked is judged by the words it shares with the tables
+    q = "我是常山县人,家住山脚下,村干部常讲地质灾害的事,常山县一共有多少人受地质灾害隐患威胁?"
+    texts = [c.text for c in propose(table_cell, q)]
+    assert any("1142" in t and "附件2" in t for t in texts), texts

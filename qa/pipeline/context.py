@@ -115,6 +115,11 @@ class AnswerContext:
     def question_weights(self, q: str) -> tuple[tuple[str, float], ...]:
         return self._weights(q)
 
+    def known_cov(self, q: str, text: str) -> float:
+        """ctx.cov over the question's words this corpus holds: which of its passages or tables a
+        question points at is said by those alone ("家里在山脚下,常听村干部讲…" points nowhere)."""
+        return weighted_coverage(tuple((b, w) for b, w in self.question_weights(q) if b in self.idf), text)
+
 
     def piece_sims(self, qvec: np.ndarray | None, ids: list[str]) -> dict[str, float]:
         """Cosine similarity of the question to each piece id (0 where unknown or no vectors)."""

@@ -32,7 +32,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
                 if not name:
                     continue
                 if cap_cov is None:
-                    cap_cov = ctx.cov(q, f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
+                    cap_cov = ctx.known_cov(q, f"{doc.title} {table.caption} {' '.join(table.path)} {' '.join(table.columns)}")
                 if (len(name) <= 3 or name in AGGREGATE_ROWS) and cap_cov < 0.3:
                     continue  # a bare county name alone does not point at this table
                 score = len(name) + 5 * cap_cov
