@@ -356,6 +356,7 @@ NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "�
                   "以上", "以下", "左右", "时间")
 
 
+_COUNTERS = frozenset("个家名项处件所位批户人次头只辆")  # classifiers that count things, not amounts (元, 吨, 亩)
 UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|亩|人|户|天|点|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
 
 
@@ -443,6 +444,10 @@ def amount_noun(q: str) -> str | None:
         return None
     unit = UNIT_WORDS.match(after)
     rest = after[unit.end():] if unit else after
+    if unit and unit.group(0) in _COUNTERS and len(rest) < 2:
+        # "一共挂牌多少处", "要新增多少项", "盘活多少家": before a count, the words say what is done to
+        # the things counted, which the answer ("共32处") need not repeat; they are named earlier
+        return None
     noun = rest[:2] if len(rest) >= 2 else m.group(1)
     if noun in NOT_ATTRIBUTES or re.search(r"[县市区乡镇村]", noun):
         return None

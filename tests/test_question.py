@@ -141,6 +141,11 @@ def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     ("蔡方林不当副局长以后调到哪里去了?", None),
     ("他们到2020年的目标是什么样的", "目标"),  # not 样的: the noun before 是什么 is asked
     ("衢州要请哪些大的科研院所来一起建协同技术创新中心?", None),
+    # before a count, the words say what is done to the things counted; before an amount, what it is of
+    ("2017年市级重大安全隐患一共挂牌多少处?", None),
+    ("僵尸企业到2020年盘活多少家", None),
+    ("地质灾害避让搬迁每户补助多少钱?", "补助"),
+    ("2016年衢州粮食总产量是多少吨?", "产量"),
     # …but a one-character unit before 的 is what is asked
     ("种粮大户陈荣清是哪个村的?", "村"),
     ("日常事务的办公室是放在哪个局的?", "局"),
