@@ -369,9 +369,11 @@ _GENERIC_NOUN = re.compile(r"时候|时间|地方|情况|意思|东西|内容|�
 # The noun slots below are read off the two characters next to a question word. A verb's particle
 # or a modal caught there ("2015年是多少" → 年是, "安排了多少钱" → 排了, "调到哪里去了" → 去了,
 # "什么样的" → 样的) names no thing: the slot is then empty, not a word no answer could contain.
+# (Not every closed-class character of qa/lexicon/function_chars.txt: nouns end in 会, 能, 可, 们 —
+# 协会, 职能, 许可.)
 _FUNCTION_END = re.compile(r"[了的是呢吗啊呀吧么有要在]$")
 # "哪个村的", "放在哪个局的": a one-character unit of place or office before 的 is the thing asked
-_ONE_CHAR_UNIT = re.compile(r"([村镇乡县市区局厅处])的")
+_ONE_CHAR_UNIT = re.compile(r"[村镇乡县市区局厅处]的")
 
 
 def _noun_slot(noun: str | None) -> str | None:
