@@ -138,3 +138,14 @@ def test_everyday_words_around_a_question_do_not_hide_the_table_it_names(propose
     q = "我是常山县人,家住山脚下,村干部常讲地质灾害的事,常山县一共有多少人受地质灾害隐患威胁?"
     texts = [c.text for c in propose(table_cell, q)]
     assert any("1142" in t and "附件2" in t for t in texts), texts
+
+
+@pytest.mark.parametrize("question, annex", [
+    ("常山县受威胁人数是多少?", "附件2"),  # 威胁 names the column, not the narrowing: the whole table
+    ("威胁10人以下的隐患点开化县有多少处?", "附件4"),
+    ("开化县威胁10人以上的隐患点有几处?", "附件3"),
+])
+def test_a_table_narrowing_another_is_asked_only_when_the_question_says_the_narrowing(propose, question, annex):
+    # 附件2 (all hidden-danger points), 附件3 (threatening ten or more) and 附件4 (fewer) share their rows
+    texts = [c.text for c in propose(table_cell, question)]
+    assert texts and all(annex in t for t in texts), texts

@@ -5,6 +5,7 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.text import bigrams, content
 from qa.tables import (
     AGGREGATE_ROWS, ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, column_unit, has_value, is_amount, num,
     pick_columns, row_name_in, row_text,
@@ -40,6 +41,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
                     score += 1  # per-year sub-rows share their name: the asked year picks one
                 found.append((score, doc, t_no, table, r_no, row))
     found.sort(key=lambda f: -f[0])
+    found = _unnarrowed(q, found)
     out = []
     for _, doc, t_no, table, r_no, row in found[:MAX_ROWS]:
         cand = _answer(ctx, q, doc, t_no, table, r_no, row)
@@ -54,6 +56,50 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
                 if cand is not None:
                     out.append(cand)
     return out
+
+
+_ANNEX = re.compile(r"^\s*附件\s*\d*\s*")
+
+
+def _qualifier(base: str, caption: str) -> str | None:
+    """What a caption adds inside another's words: "衢州市地质灾害隐患点汇总表" +
+    "威胁10人以下" = "衢州市威胁10人以下地质灾害隐患点汇总表"; None if it is not so made."""
+    base, caption = _ANNEX.sub("", base), _ANNEX.sub("", caption)
+    if len(caption) <= len(base):
+        return None
+    head = next((i for i, (a, b) in enumerate(zip(base, caption)) if a != b), len(base))
+    tail = len(base) - head
+    return caption[head:len(caption) - tail] if caption.endswith(base[head:]) else None
+
+
+def _unnarrowed(q: str, found: list) -> list:
+    """Tables of one document with the same row, one narrowing another ("附件2 …地质灾害隐患点汇总表",
+    "附件3 …威胁10人以上(含10人)…", "附件4 …威胁10人以下…"): a question that does not say the
+    narrowing ("常山县受威胁人数是多少", whose 威胁 only names the column) asks the whole table; one that
+    says it ("威胁10人以下的…") asks the table it names best. The narrowing is said when half its
+    bigrams, those of the columns aside, stand in the question."""
+    asked = bigrams(content(q))
+    drop = set()
+    groups: dict[tuple, list] = {}
+    for f in found:
+        groups.setdefault((f[1].key, f[5].header), []).append(f)
+    for group in groups.values():
+        named = {}
+        for f in group:
+            for b in group:
+                qual = _qualifier(b[3].caption, f[3].caption) if b is not f else None
+                if qual:
+                    own = bigrams(content(qual)) - bigrams(content(" ".join(f[3].columns)))
+                    named[id(f)] = len(own & asked) / len(own) if own else 0.0
+                    break
+        if not named:
+            continue
+        best = max(named.values())
+        if best >= 0.5:  # the narrowed tables the question names best, not the whole one
+            drop |= {id(f) for f in group if named.get(id(f), -1.0) < best}
+        else:
+            drop |= set(named)
+    return [f for f in found if id(f) not in drop]
 
 
 def _year_of(row) -> str | None:
