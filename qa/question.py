@@ -157,9 +157,11 @@ def _coordinated(clause: str) -> list[str]:
     return [m["a"] + ask, m["b"] + ask]
 
 
-# a clause that only announces the questions: "两件事", "问两个事"
+# a clause that only announces the questions: "两件事", "问两个事" (three split-train questions
+# "来电人问两件事 A B")
 _LEAD_ONLY = re.compile(rf"(?:问)?(?:{FORMS['matters']})[::]?")
-# a connective or coordinator typed without a pause: "…建多少个避灾安置点还有…一共几处", "…设在哪和…谁牵头验收"
+# a connective (还有, 另外, 以及) or coordinator (和, 与) typed without a pause: "…设在哪和…谁牵头验收"
+# (a split-train question)
 _JOINER = re.compile(rf"(?:{FORMS['connective']}|{FORMS['coordinator']})")
 
 
@@ -356,7 +358,9 @@ NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "�
                   "以上", "以下", "左右", "时间")
 
 
-_COUNTERS = frozenset("个家名项处件所位批户人次头只辆")  # classifiers that count things, not amounts (元, 吨, 亩)
+# classifiers that count things, not amounts (元, 吨, 亩): before "多少处" and the like stands a verb in
+# about 55 of some 80 train and dev questions (挂牌, 盘活, 新增, 培育…), see amount_noun
+_COUNTERS = frozenset("个家名项处件所位批户人次头只辆")
 UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|亩|人|户|天|点|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
 
 
@@ -368,11 +372,13 @@ _GENERIC_NOUN = re.compile(r"时候|时间|地方|情况|意思|东西|内容|�
 
 # The noun slots below are read off the two characters next to a question word. A verb's particle
 # or a modal caught there ("2015年是多少" → 年是, "安排了多少钱" → 排了, "调到哪里去了" → 去了,
-# "什么样的" → 样的) names no thing: the slot is then empty, not a word no answer could contain.
+# "什么样的" → 样的; 28 gold, train and dev questions) names no thing: the slot is then empty, not a
+# word no answer could contain.
 # (Not every closed-class character of qa/lexicon/function_chars.txt: nouns end in 会, 能, 可, 们 —
 # 协会, 职能, 许可.)
 _FUNCTION_END = re.compile(r"[了的是呢吗啊呀吧么有要在]$")
 # "哪个村的", "放在哪个局的": a one-character unit of place or office before 的 is the thing asked
+# (gold "种粮大户陈荣清是哪个村的", a split-train question "…办公室是放在哪个局的")
 _ONE_CHAR_UNIT = re.compile(r"[村镇乡县市区局厅处]的")
 
 

@@ -267,7 +267,8 @@ def row_name_in(q: str, header: str, place_heads: frozenset[str] = frozenset()) 
 
 
 # the words that relate an indicator's parts, which a paraphrase changes ("…在规上工业中的比重" asked
-# as "…占规上工业的比重"): bigrams are matched with them left out of both sides
+# as "…占规上工业的比重" by a gold and a split-train question): bigrams are matched with them left out
+# of both sides
 _PARTICLES = re.compile(r"[的在中占之]")
 
 
