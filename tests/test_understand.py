@@ -26,7 +26,15 @@ def test_openers_leave_the_matching_form(understander, opener):
     assert understander.plan(opener + Q, TODAY, None, ()).match == Q
 
 
-@pytest.mark.parametrize("question", ["问题清单有哪些?", "了解情况的部门是谁?", "咨询电话是多少?", "下岗职工有什么补助?",
+@pytest.mark.parametrize("circumstance", ["我是衢江区的,", "我住在常山,我就", "我孙子在杭州读书,我"])
+@pytest.mark.parametrize("request_verb", ["想问问", "想知道", "想了解一下,", "想打听一下,"])
+def test_a_request_after_the_askers_circumstance_leaves_the_matching_form(understander, circumstance, request_verb):
+    """"我是衢江区的,想问问…": the circumstance stays (it is part of the question), the request goes."""
+    own = circumstance.removesuffix("我就").removesuffix("我")
+    assert understander.plan(circumstance + request_verb + Q, TODAY, None, ()).match == own + Q
+
+
+@pytest.mark.parametrize("question", ["问题清单有哪些?", "有个事,想问题清单有哪些?", "了解情况的部门是谁?", "咨询电话是多少?", "下岗职工有什么补助?",
                                       "群众反映的问题谁来处理?", "村民问题怎么解决?", "谁问的?", "学问大不大?", "法律顾问怎么请?", "慰问金多少钱?"])
 def test_content_that_looks_like_courtesy_stays(understander, question):
     assert understander.plan(question, TODAY, None, ()).match == question
