@@ -185,10 +185,24 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市", "村里": "行政村", "村": "行政村",
                  "乡里": "乡"}.get(new_place.group(0), new_place.group(0))
         return previous[: old_place.start()] + place + previous[old_place.end():]
-    swapped = _swap_phrase(q, previous) or _swap_head(q, previous) or _swap_kind(q, previous)
+    swapped = (_swap_phrase(q, previous) or _swap_head(q, previous) or _swap_kind(q, previous)
+               or _swap_modifier(q, previous))
     if swapped:
         return swapped
-    return combine(q, previous, topic)
+    combined = combine(q, previous, topic)
+    # a thing named in place of what was asked about ("那阿贵饭店呢?" after "…那个交通隐患计划啥时
+    # 候弄好?") is asked the same: the previous ask follows it. Not a circumstance ("发票找不着了呢?",
+    # "要是车被偷了呢?"), which asks what then
+    ask = _WH.search(previous)
+    if ask and not any(p.search(q) for p in (_ASK, _A_NOT_A, _CONDITION)) and not _ASK.search(combined):
+        return combined.rstrip("?") + previous[ask.start():]
+    return combined
+
+
+_WH = re.compile(r"谁|什么|啥|哪|多少|多大|多久|几|怎么|咋|如何")
+# a follow-up that asks by itself without a question word: "会不会考核", "到期没"
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1|没有?$")
+_CONDITION = re.compile(r"了|要是|如果|万一|假如|以后|之后")
 
 
 def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> str | None:
@@ -205,6 +219,8 @@ def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> st
     '开化到2020年研发经费支出目标多少?'
     >>> _swap_place("龙游县的", "研发人员数到2020年全市目标是多少?", places)
     '研发人员数到2020年龙游县目标是多少?'
+    >>> _swap_place("开化县", "畜牧业绿色发展示范市的钱,市财政出多少?", places)
+    '畜牧业绿色发展示范市的钱,开化县财政出多少?'
     """
     m = _PLACE_YEAR.fullmatch(q)
     name, new_year = (m.group(1), m.group(2)) if m else (q, None)
@@ -215,22 +231,27 @@ def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> st
         new = next((name + s for s in LEVEL_SUFFIXES if 2 <= len(name) <= 3 and known_place(name + s)), None)
     if new is None:
         return None
-    old = [(m.start(), m.end()) for m in _NAMED.finditer(previous) if known_place(m.group(0))]
+    # the place replaced is a division of China: a word the corpus prints that only ends like one
+    # ("示范市" of 畜牧业绿色发展示范市) is no place, though the follow-up may name one ("集聚区呢?")
+    divisions = _division_full_names()
+    old = [(m.start(), m.end()) for m in _NAMED.finditer(previous) if m.group(0) in divisions and known_place(m.group(0))]
     if not old:
         # a place said without its suffix ("龙游", "江山"): two characters that, with a suffix, are the
         # name of a division of China the corpus prints (not "高新" of 高新区, "创建" of 创建省级…)
-        divisions = _division_full_names()
         old = [(i, i + 2) for i in range(len(previous) - 1)
                if any((w := previous[i:i + 2] + s) in divisions and known_place(w) for s in LEVEL_SUFFIXES)]
     if not old:
-        city = re.search(r"全市", previous)  # the whole city's figure, asked next of one place in it
+        # the whole city's figure, or the city's or a county's own part ("市财政出多少?", "…,市里出多少?"),
+        # asked next of one place
+        city = re.search(r"全市", previous) or _LEVEL_SUBJECT.search(previous)
         old = [(city.start(), city.end())] if city else []
     if not old:
         return None
     a, b = max(old)
-    if previous[a:b] in (new, name):
+    if previous[a:b] in (new, name) and not new_year:
         return None
-    # a stem replaced by a stem ("龙游" → "开化"), else by the full name
+    # a stem replaced by a stem ("龙游" → "开化"), else by the full name; the same place with a year
+    # ("开化到2020年呢?" after "…开化2017年…") keeps the place and replaces the year
     swapped = previous[:a] + (name if b - a == 2 and len(name) == 2 else new) + previous[b:]
     if new_year:
         olds = list(_YEAR_LED.finditer(swapped))
@@ -246,6 +267,8 @@ def _division_full_names() -> frozenset[str]:
     return division_names()[0]
 
 
+# a level of government opening a clause as its subject: "市财政出多少", "…,县里要出多少"
+_LEVEL_SUBJECT = re.compile(r"(?:^|(?<=[,;\s]))(?:市里|县里|市|县)(?=[\u4e00-\u9fff])")
 _YEAR_LED = re.compile(r"(?:到|至|在)?" + _YEAR.pattern)  # a year with the word that marks it a target
 _PLACE_YEAR = re.compile(rf"(.+?)({_YEAR_LED.pattern})?的?")  # "开化到2020年": a place, then a year
 
@@ -266,6 +289,32 @@ def _swap_kind(q: str, previous: str) -> str | None:
     if not m or not old or m.group(1) + "类" == old.group(0):
         return None
     return previous[: old.start()] + m.group(1) + "类" + previous[old.end():]
+
+
+# a modifier phrase ending in 的 before the noun it qualifies, from the start of a clause or after
+# a word that ends a phrase ("工矿企业的(重大隐患)", "威胁30到100个人的(地灾隐患点)", "…统一监管的(…模式)")
+_MODIFIER = re.compile(r"(?:^|(?<=[,;\s里中]))[^,;\s?]{2,24}?的(?=[\u4e00-\u9fff])")
+
+
+def _swap_modifier(q: str, previous: str) -> str | None:
+    """"那消防的呢?" after "工矿企业的重大隐患整改完了谁来验收?": a follow-up that is a modifier
+    (it ends in 的) replaces the previous question's first modifier of the thing asked about, before
+    its ask, and keeps the ask ("消防的重大隐患整改完了谁来验收?").
+
+    >>> _swap_modifier("消防的", "工矿企业的重大隐患整改完了谁来验收?")
+    '消防的重大隐患整改完了谁来验收?'
+    >>> _swap_modifier("30人以下的", "威胁30到100个人的地灾隐患点治理好了,谁来核销?")
+    '30人以下的地灾隐患点治理好了,谁来核销?'
+    >>> _swap_modifier("消防的", "这块改革是哪个部门牵头的?") is None  # its only 的 comes after the ask
+    True
+    """
+    if len(q) < 3 or not q.endswith("的") or _ASK.search(q):
+        return None
+    ask = _ASK.search(previous)
+    m = _MODIFIER.search(previous, 0, ask.start() if ask else len(previous))
+    if not m or m.group(0) == q or re.match(FORMS["own"], m.group(0)):
+        return None
+    return previous[: m.start()] + q + previous[m.end():]
 
 
 _ORDINAL_REF = re.compile(r"^(?:那么?)?(?:第([一二三四五六七八九十\d]+)|(最后一))个?(项|家|条|步|阶段|批)?")

@@ -206,6 +206,15 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     ("那商品类的呢?", "金融资产、股权类的交易场所,啥样的人才能参与交易?", "商品类的交易场所,啥样的人才能参与交易?"),
     # 啥 asks as 什么 does: the topic ends before it
     ("那发票找不着了呢?", "电瓶车去上牌得带啥东西?", "电瓶车去上牌发票找不着了?"),
+    # a modifier (…的) replaces the modifier of the thing asked about, and the ask stays
+    ("那道路的呢?", "工矿企业的重大隐患整改后由谁组织验收?", "道路的重大隐患整改后由谁组织验收?"),
+    # a place replaces the level that is the clause's subject (市财政), not a word that only ends like
+    # a place (示范市)
+    ("那常山县呢?", "创建畜牧业绿色发展示范市,市财政安排多少钱?", "创建畜牧业绿色发展示范市,常山县财政安排多少钱?"),
+    # the same place with another year: the year is replaced
+    ("江山到2020年呢?", "江山2017年研发经费支出目标是多少亿?", "江山到2020年研发经费支出目标是多少亿?"),
+    # a thing named in place of the one asked about is asked the same
+    ("那铭豪庄园小区呢?", "阿贵饭店的消防隐患要求什么时候前整改好?", "阿贵饭店的消防隐患要求铭豪庄园小区什么时候前整改好?"),
 ])
 def test_a_follow_up_replaces_the_place_or_kind_it_names(engine, question, previous, standalone):
     plan = engine.pipeline.understander.plan(question, dt.date(2017, 5, 2), previous)
@@ -468,3 +477,4 @@ def test_a_document_number_in_square_brackets_keeps_its_year_when_markers_are_nu
     assert "衢政办发[2015]7号" in a.answer and "衢政办发[2017]11号" in a.answer
     # each computed part says what it rests on, numbered: none was taken for marked by its 文号
     assert {int(n) for n in re.findall(r"\[(\d{1,3})\]", a.answer)} == set(range(1, len(a.citations) + 1))
+
