@@ -146,6 +146,12 @@ def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     ("僵尸企业到2020年盘活多少家", None),
     ("地质灾害避让搬迁每户补助多少钱?", "补助"),
     ("2016年衢州粮食总产量是多少吨?", "产量"),
+    # a modal or passive with its verb, or a verb with 到, is what is done, not the thing asked
+    ("衢江区创建示范市要出多少钱?", None),
+    ("电瓶车超速被罚多少钱?", None),
+    ("研发经费到2020年要搞到多少?", None),
+    # …while a word of the dictionary that only starts like one is a noun
+    ("全市单位工业增加值能耗多少?", "能耗"),
     # …but a one-character unit before 的 is what is asked
     ("种粮大户陈荣清是哪个村的?", "村"),
     ("日常事务的办公室是放在哪个局的?", "局"),

@@ -23,7 +23,7 @@ from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, question_date, question_mo
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
     AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, SPAN_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
-    asked_clauses, asked_noun, asks, asks_validity, split_question,
+    asked_clauses, asked_noun, asks, asks_validity, split_question, warm_up as warm_nouns,
 )
 from qa.respell import which_slips
 from qa.synonyms import gazette_words
@@ -67,6 +67,7 @@ class Understander:
         self.to_simplified = to_simplified or _t2s()
         self.known_place = known_place  # which names are places, for follow-ups ("那龙游的呢?")
         self.respell = respell  # IME homophone slips toward the corpus's words (qa.respell)
+        warm_nouns()
 
     # ------------------------------------------------------------ normalisation
     def normalize(self, text: str) -> str:
