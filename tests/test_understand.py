@@ -252,3 +252,11 @@ def test_each_part_of_several_names_its_own_slots(understander):
     plan = understander.plan("2016年安全生产先进个人里市西区管委会的是谁?西区二期策划研究要啥时候完成?", dt.date(2017, 6, 1))
     assert plan.slots["years"] == ["2016"]
     assert [p.slots.get("years") for p in plan.parts[1:]] == [["2016"], None]
+
+
+def test_our_place_is_the_place_the_asker_names(understander):
+    """"我们区" after "我是柯城区的" is 柯城区 (a table row the question then names); "我们村" is not the
+    district."""
+    plan = understander.plan("我是柯城区的,我们区受威胁人数是多少?", TODAY, None, ())
+    assert "柯城区受威胁人数" in plan.match
+    assert "我们村" in understander.plan("我是柯城区的,我们村受威胁人数是多少?", TODAY, None, ()).match

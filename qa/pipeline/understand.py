@@ -100,7 +100,7 @@ class Understander:
              items: tuple[str, ...] = (), topic: str | None = None) -> QueryPlan:
         # capped once normalised, not before: personal details and courtesy in front of a long
         # question must not push its words out of the matching form (qa.limits bounds the cost)
-        norm = self._respelt(capped(self.normalize(asked)))
+        norm = own_place(self._respelt(capped(self.normalize(asked))))
         standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic)
                       if previous else norm)
         follow_up = bool(previous) and standalone != norm
@@ -118,11 +118,33 @@ class Understander:
 
     def combined(self, plan: QueryPlan, previous: str, topic: str | None = None) -> QueryPlan:
         """The same question with the previous topic carried over ("什么时候要完成?" after a topic)."""
-        norm = self._respelt(self.normalize(plan.asked))
+        norm = own_place(self._respelt(self.normalize(plan.asked)))
         standalone = combine(norm, previous, topic)
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         return QueryPlan(plan.asked, standalone, match, (Part(match, gazette_words(norm)),), plan.today,
                          intent_of(match), slots_of(match, plan.today), True, carried_topic(standalone, True, topic))
+
+
+# "我是龙游县的,2019年我们县…": the place the asker names as theirs is the one "我们县" points at, when
+# it is of that level (a split-train, a time-train question and a dialog's first turn say 我们县 or
+# 我们区 so); a follow-up then carries the place, not "我们区"
+_OWN_PLACE = re.compile(r"我(?:是|住在|住|家在|家住|在)([\u4e00-\u9fff]{2,4}?[县区市镇乡村])")
+_OUR = re.compile(r"(?:我们|咱们?)([县区市镇乡村])")
+
+
+def own_place(q: str) -> str:
+    """"我们县" after "我是龙游县的" → 龙游县.
+
+    >>> own_place("我是龙游县的,2019年我们县研发经费要花到多少?")
+    '我是龙游县的,2019年龙游县研发经费要花到多少?'
+    >>> own_place("我是衢江区的,我们村算不算禁养区?")  # a village is not the district
+    '我是衢江区的,我们村算不算禁养区?'
+    """
+    m = _OWN_PLACE.search(q)
+    if not m:
+        return q
+    place = m.group(1)
+    return q[: m.end()] + _OUR.sub(lambda o: place if o.group(1) == place[-1] else o.group(0), q[m.end():])
 
 
 def _parts(parts: list[str], tail_asks: bool, today: dt.date) -> tuple[Part, ...]:
