@@ -199,9 +199,11 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     return combined
 
 
-_WH = re.compile(r"谁|什么|啥|哪|多少|多大|多久|几|怎么|咋|如何")
-# a follow-up that asks by itself without a question word: "会不会考核", "到期没"
+# a follow-up that asks by itself without a question word ("那银行支持情况会不会考核", "…那个目标呢,到期
+# 没": a train and a time-train dialog turn)
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1|没有?$")
+# a circumstance the follow-up states ("发票找不着了", "要是车被偷了", "那车找回来以后": eight train
+# dialog turns)
 _CONDITION = re.compile(r"了|要是|如果|万一|假如|以后|之后")
 
 
@@ -409,7 +411,8 @@ def _swap_head(fragment: str, previous: str) -> str | None:
 
 # an adverb ending a question's topic, with the one-character verb after it ("…都保(哪些情况)")
 _TOPIC_ADVERB = re.compile(rf"(?:{FORMS['topic_adverb']})[\u4e00-\u9fff]?$")
-_ASK = re.compile(r"谁|什么|啥|哪|多少|多大|多久|几|怎么|咋|如何|是否|有没有|吗")  # 啥/咋: said for 什么/怎么
+_WH = re.compile(r"谁|什么|啥|哪|多少|多大|多久|几|怎么|咋|如何")  # 啥/咋: said for 什么/怎么
+_ASK = re.compile(_WH.pattern + r"|是否|有没有|吗")
 
 
 def topic_of(question: str) -> str:
