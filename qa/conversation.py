@@ -269,7 +269,8 @@ def _division_full_names() -> frozenset[str]:
     return division_names()[0]
 
 
-# a level of government opening a clause as its subject: "市财政出多少", "…,县里要出多少"
+# a level of government opening a clause as its subject: "市财政出多少", "…,县里要出多少" (four train
+# dialog turns and a gold one ask "那衢江区呢?" after "…市财政出多少")
 _LEVEL_SUBJECT = re.compile(r"(?:^|(?<=[,;\s]))(?:市里|县里|市|县)(?=[\u4e00-\u9fff])")
 _YEAR_LED = re.compile(r"(?:到|至|在)?" + _YEAR.pattern)  # a year with the word that marks it a target
 _PLACE_YEAR = re.compile(rf"(.+?)({_YEAR_LED.pattern})?的?")  # "开化到2020年": a place, then a year
@@ -294,7 +295,8 @@ def _swap_kind(q: str, previous: str) -> str | None:
 
 
 # a modifier phrase ending in 的 before the noun it qualifies, from the start of a clause or after
-# a word that ends a phrase ("工矿企业的(重大隐患)", "威胁30到100个人的(地灾隐患点)", "…统一监管的(…模式)")
+# a word that ends a phrase ("工矿企业的(重大隐患)", "威胁30到100个人的(地灾隐患点)", "…统一监管的(…模式)";
+# five train dialog turns and a dev one answer with such a modifier)
 _MODIFIER = re.compile(r"(?:^|(?<=[,;\s里中]))[^,;\s?]{2,24}?的(?=[\u4e00-\u9fff])")
 
 
