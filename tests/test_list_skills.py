@@ -10,6 +10,9 @@ from qa.pipeline.skills import list_member
 def test_a_name_on_a_list_gives_its_unit(propose):
     (c,) = propose(list_member, "陈水良是哪里的优秀乡镇农技员?")
     assert c.text.startswith("陈水良(柯城区九华乡农业综合服务中心)")
+    # one member and its unit is a fact about that member, not a list: it answers "哪里的" as a
+    # sentence does (as a list, the question-type match failed it for "where" questions)
+    assert c.kind == "fact"
 
 
 @pytest.mark.parametrize("q, member, heading", [

@@ -29,7 +29,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     chunk = _list_chunk(ctx, doc.key, l_no)
     if chunk is None or item not in chunk.text:
         return []
-    return [Candidate(NAME, "list", f"{item},列于“{lst.heading}”。", (make_citation(chunk, item),), 1.0)]
+    # one member with its unit is a fact about that member ("陈水良是哪里的"), not a list
+    return [Candidate(NAME, "fact", f"{item},列于“{lst.heading}”。", (make_citation(chunk, item),), 1.0)]
 
 
 def _list_chunk(ctx, doc_key: str, l_no: int):
