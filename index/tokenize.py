@@ -189,6 +189,12 @@ class Tokenizer:
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         return [self.tokenize(t) for t in texts]
 
+    def word_starts(self, text: str) -> frozenset[int]:
+        """Offsets in `text` (as given: not normalised, nothing removed) where a word begins, as jieba
+        cuts it with the user words: where a phrase may be cut without splitting a word."""
+        self.warm_up()
+        return frozenset(start for _, start, _ in self._jieba.tokenize(text, HMM=False))
+
     # -- internals --
 
     def _cut(self, chunk: str, out: list[str]) -> None:

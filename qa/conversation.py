@@ -17,7 +17,8 @@ from qa.places import LEVEL_SUFFIXES, division_names
 from qa.question import FORMS
 from qa.text import cn_to_int, content, int_to_cn
 
-_DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?|\d{1,2}\.\d{1,2})")
+# a month with its 份 ("12月份"): a day put in its place replaces both
+_DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{1,3}\s*月(?:份|\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?|\d{1,2}\.\d{1,2})")
 # a level of government, said the way people say it ("县里呢?")
 _LEVEL = re.compile(r"(全市|市级|县级|乡镇|街道|村里|市里|县里|乡里|市|县|乡|镇|村)")
 # a named place: two characters and a level suffix (开化县); which of them are places is the corpus's
@@ -106,10 +107,11 @@ def asks_only_passed(part: str) -> bool:
 
 
 def rewrite(question: str, previous: str | None, known_place: Callable[[str], bool] | None = None,
-            topic: str | None = None) -> str:
+            topic: str | None = None, word_starts: Callable[[str], frozenset[int]] | None = None) -> str:
     """Standalone form of a follow-up, given the previous standalone question; `known_place` says
     whether a name ("开化县") is a place the corpus prints (without it, only levels are swapped);
-    `topic` is the conversation's (`carried_topic`), combined with a question that names only part of it.
+    `topic` is the conversation's (`carried_topic`), combined with a question that names only part of it;
+    `word_starts` gives where a text's words begin (without it, a phrase may be cut anywhere).
 
     >>> rewrite("那12月呢?", "6月12日哪些景区免费?")
     '12月哪些景区免费?'
@@ -185,7 +187,7 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市", "村里": "行政村", "村": "行政村",
                  "乡里": "乡"}.get(new_place.group(0), new_place.group(0))
         return previous[: old_place.start()] + place + previous[old_place.end():]
-    swapped = (_swap_phrase(q, previous) or _swap_head(q, previous) or _swap_kind(q, previous)
+    swapped = (_swap_phrase(q, previous, word_starts) or _swap_head(q, previous) or _swap_kind(q, previous)
                or _swap_modifier(q, previous))
     if swapped:
         return swapped
@@ -352,7 +354,7 @@ def _item_name(item: str) -> str:
     return re.sub(r"(?:[((][^()()]*[))])?[。;;]?$", "", name.strip())
 
 
-def _swap_phrase(fragment: str, previous: str) -> str | None:
+def _swap_phrase(fragment: str, previous: str, word_starts: Callable[[str], frozenset[int]] | None = None) -> str | None:
     """"副主任呢?" after "…管委会主任是谁?" → "…管委会副主任是谁?"; "防汛防台的办法呢?" after
     "地质灾害防治管理办法什么时候施行?" → "防汛防台的办法什么时候施行?" (the shared head noun).
     The phrase replaced starts after a word that ends a phrase (的, 里, 中…), and takes in the things
@@ -380,6 +382,10 @@ def _swap_phrase(fragment: str, previous: str) -> str | None:
         while start > 0 and at - start < 12 and re.match(r"[\u4e00-\u9fff“”、]", previous[start - 1]) \
                 and previous[start - 1] not in _PHRASE_END:
             start -= 1
+        if word_starts is not None and start not in word_starts(previous):
+            # the walk stopped inside a word ("除|险安居…", "江|山市区"): no phrase begins there, and
+            # replacing from it leaves half a word ("除10人以下的隐患点…"; a train and two time-train turns)
+            return None
         return previous[:start] + f + previous[at + k:]
     return None
 

@@ -215,6 +215,11 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     ("江山到2020年呢?", "江山2017年研发经费支出目标是多少亿?", "江山到2020年研发经费支出目标是多少亿?"),
     # a thing named in place of the one asked about is asked the same
     ("那铭豪庄园小区呢?", "阿贵饭店的消防隐患要求什么时候前整改好?", "阿贵饭店的消防隐患要求铭豪庄园小区什么时候前整改好?"),
+    # a phrase is replaced from where a word begins: not from inside 除险 ("除10人以下的隐患点…")
+    ("那10人以下的隐患点最晚什么时候完成", "除险安居三年行动计划要几年完成?",
+     "除险安居三年行动计划10人以下的隐患点最晚什么时候完成?"),
+    # a day in place of a month takes its 份 too ("元旦份哪天…")
+    ("那元旦呢?", "12月份哪天去都免费吗?一共几天?", "元旦哪天去都免费吗?一共几天?"),
 ])
 def test_a_follow_up_replaces_the_place_or_kind_it_names(engine, question, previous, standalone):
     plan = engine.pipeline.understander.plan(question, dt.date(2017, 5, 2), previous)

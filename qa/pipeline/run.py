@@ -47,7 +47,8 @@ class Pipeline:
         self.retriever = retriever
         self.encoder = encoder
         self.scorer = scorer
-        self.understander = understander or Understander(known_place=ctx.knows_place, respell=ctx.respeller.fix)
+        self.understander = understander or Understander(known_place=ctx.knows_place, respell=ctx.respeller.fix,
+                                                         word_starts=retriever.index.tokenizer.word_starts)
 
     @property
     def threshold(self) -> float:

@@ -62,11 +62,13 @@ class Understander:
     def __init__(self, courtesy: tuple[re.Pattern[str], ...] | None = None,
                  to_simplified: Callable[[str], str] | None = None,
                  known_place: Callable[[str], bool] | None = None,
-                 respell: Callable[[str], str] | None = None) -> None:
+                 respell: Callable[[str], str] | None = None,
+                 word_starts: Callable[[str], frozenset[int]] | None = None) -> None:
         self.courtesy = courtesy if courtesy is not None else load_courtesy()
         self.to_simplified = to_simplified or _t2s()
         self.known_place = known_place  # which names are places, for follow-ups ("那龙游的呢?")
         self.respell = respell  # IME homophone slips toward the corpus's words (qa.respell)
+        self.word_starts = word_starts  # where words begin, so a follow-up replaces whole words
         warm_nouns()
 
     # ------------------------------------------------------------ normalisation
@@ -101,7 +103,7 @@ class Understander:
         # capped once normalised, not before: personal details and courtesy in front of a long
         # question must not push its words out of the matching form (qa.limits bounds the cost)
         norm = own_place(self._respelt(capped(self.normalize(asked))))
-        standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic)
+        standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic, self.word_starts)
                       if previous else norm)
         follow_up = bool(previous) and standalone != norm
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))

@@ -110,3 +110,12 @@ def test_tokenizing_2000_real_paragraphs_is_fast(tokenizer: Tokenizer) -> None:
     elapsed = time.perf_counter() - started
     assert sum(map(len, tokens)) > 50_000
     assert elapsed < 3.0, f"2000 paragraphs took {elapsed:.2f}s"
+
+
+def test_word_starts_are_offsets_in_the_text_as_given() -> None:
+    # a user word is one word: no word begins inside it, and punctuation keeps its offsets
+    tok = Tokenizer(user_words=["除险安居"])
+    text = "除险安居三年行动计划要几年完成?"
+    starts = tok.word_starts(text)
+    assert 0 in starts and 1 not in starts and 2 not in starts and 4 in starts
+    assert text.index("?") in starts
