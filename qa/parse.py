@@ -202,8 +202,9 @@ def _continues(prev: Para, line: str) -> bool:
         return False
     head = heading_of(prev.text)
     # a short heading line is a title ("(一)加强组织领导"); an article's first line is body text
-    # that runs on ("第六条 2017年5月1日前购买的电动自行车缺失购" / "车发票、…")
-    if head is not None and head[0] != "article" and len(prev.text) < 30:
+    # that runs on ("第六条 2017年5月1日前购买的电动自行车缺失购" / "车发票、…"), and so is the text
+    # after a run-in heading ("(三) 加大政策扶持。从2017年起,市政府安排资金" / "2800万元,重点用于…")
+    if head is not None and head[0] != "article" and len(prev.text) < 30 and "。" not in prev.text:
         return False
     if DATE_LINE.match(line) or ISSUER_LINE.match(line) or H_ATTACH.match(line) or ATTACH_REF.match(line):
         return False

@@ -129,6 +129,16 @@ def test_article_first_line_broken_mid_word_is_joined(docs):
     assert "缺失购车发票" in art.text
 
 
+@pytest.mark.parametrize("number, joined", [
+    ("衢政办发〔2017〕16号", "市政府安排资金2800万元"),  # "(三) 加大政策扶持。从2017年起,…资金" / "2800万元,…"
+    ("衢政办发〔2017〕21号", "商品类交易场所应以产业客户为主"),  # "(三)投资者适当性。…商品类" / "交易场所…"
+])
+def test_text_after_a_run_in_heading_joins_its_next_line(docs, number, joined):
+    # a heading line that goes on into body text after its "。" is body text cut at the page edge,
+    # not a short title standing alone
+    assert any(joined in u.text for u in docs[number].walk())
+
+
 def test_name_lists_with_counts(docs):
     lists = {l.heading: l for l in docs["衢政办发〔2017〕20号"].lists}
     counts = [len(l.items) for l in lists.values()]
