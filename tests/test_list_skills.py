@@ -77,3 +77,10 @@ def test_a_year_heading_dates_its_section(engine):
     recs = [r for r in engine.corpus.timeline.of("衢政办发〔2017〕24号") if r.kind == "period" and r.text.startswith("(")]
     assert [(r.phrase, r.end) for r in recs] == [("2017年", dt.date(2017, 12, 31)), ("2018年", dt.date(2018, 12, 31)),
                                                  ("2019年", dt.date(2019, 12, 31))]
+
+
+def test_an_extract_is_proposed_once(engine):
+    """Seeds from the lexical and the encoder's rankings, alone or glued, built the same extract up to
+    five times ("为表彰先进、…授予龙游县等2个县…"): each counted as a candidate of its own."""
+    texts = [c.text for c in _candidates(engine, "2016年粮食生产先进县是哪几个?") if c.skill == "extractive"]
+    assert texts and len(texts) == len(set(texts))

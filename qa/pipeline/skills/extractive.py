@@ -107,7 +107,10 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
         out.append(alone)
         if glued.text != alone.text:
             out.append(glued)
-    return out
+    # seeds from the lexical and the encoder's rankings, alone or glued, often build the same extract:
+    # one candidate per text
+    seen_texts: set[str] = set()
+    return [c for c in out if not (c.text in seen_texts or seen_texts.add(c.text))]
 
 
 @lru_cache(maxsize=1 << 14)
