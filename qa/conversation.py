@@ -17,7 +17,8 @@ from qa.places import LEVEL_SUFFIXES, division_names
 from qa.question import FORMS
 from qa.text import cn_to_int, content, int_to_cn
 
-# a month with its 份 ("12月份"): a day put in its place replaces both
+# a month with its 份 ("12月份"): a day put in its place replaces both (a split-train and a time-train
+# dialog turn were rewritten "10月4号份…" and "元旦份…")
 _DATE = re.compile(r"(\d{4}\s*年\s*)?([\d零〇一二三四五六七八九十]{1,3}\s*月(?:份|\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?|\d{1,2}\.\d{1,2})")
 # a level of government, said the way people say it ("县里呢?")
 _LEVEL = re.compile(r"(全市|市级|县级|乡镇|街道|村里|市里|县里|乡里|市|县|乡|镇|村)")
