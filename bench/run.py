@@ -360,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error(f"unknown part {sorted(unknown)[0]!r}; choose from cost, gazette, scale")
 
     started = time.perf_counter()
-    print(f"bench.run on {os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, "
+    print(f"bench.run on {os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', '(unset: the encoder sets 300)')}, "
           f"load average {os.getloadavg()[0]:.1f} at start")
     if "cost" in parts:
         bench_cost(args.seed, args.per_family)

