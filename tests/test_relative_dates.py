@@ -47,6 +47,17 @@ def test_holidays_mean_the_next_one(q, today, want, official):
     assert (got.day, got.how, got.official) == (want, "holiday", official)
 
 
+@pytest.mark.parametrize("q, want", [
+    # a holiday said to be over beside a named day is context: the day is asked, wherever it stands
+    ("我想10月9号那个礼拜一去药王山走走,国庆长假也过完了,那天免不免费呀?", dt.date(2017, 10, 9)),
+    ("国庆长假过完,10月10号还算不算汛期啊?", dt.date(2017, 10, 10)),
+    # alone, it is still the day asked about
+    ("清明节一过,那个地质灾害除险安居三年行动是不是还在搞?", dt.date(2018, 4, 5)),
+])
+def test_a_holiday_said_to_be_over_yields_to_the_day_named(q, want):
+    assert question_date(q, dt.date(2017, 9, 29)).day == want
+
+
 def test_lunar_dates_where_the_holiday_calendar_has_no_data():
     assert not arrangement_published(2040)
     assert holiday_date("春节", 2040) == dt.date(2040, 2, 12)
