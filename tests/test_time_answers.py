@@ -611,3 +611,17 @@ def test_a_documents_status_counts_a_stated_term_from_when_the_asker_says(engine
     a = ask(on(engine, dt.date(2024, 6, 1)), "我2018年3月上的电动车临时牌，电动自行车登记规定现在还管用吗")
     assert "有效期为5年" in a.answer and "按2018年3月办理计,有效期至2023年3月前后" in a.answer
     assert "已过有效期" in a.answer
+
+
+def test_a_months_free_days_are_counted_for_that_month(engine):
+    """"一共几天" with a month named counts that month's days, not the activity's 59."""
+    a = ask(on(engine, dt.date(2017, 5, 20)), "您好，6月份每个礼拜一都免费吗？一共几天？")
+    assert a.found and "6.5、6.12、6.19、6.26" in a.answer and "共4天" in a.answer
+    assert "59天" not in a.answer
+    a = ask(on(engine, dt.date(2017, 11, 25)), "12月份免费游景区一共免费几天")
+    assert a.found and "全月31天" in a.answer and "59天" not in a.answer
+    # without a month, or with the month as an addend, the activity's total
+    a = ask(on(engine, dt.date(2017, 11, 25)), "免费游衢州一共免费多少天？")
+    assert a.found and "共59天" in a.answer
+    a = ask(on(engine, dt.date(2017, 6, 1)), "全球免费游衢州，周一免费再加上12月一整个月免费，今年加起来一共能免费多少天？")
+    assert a.found and "共59天" in a.answer

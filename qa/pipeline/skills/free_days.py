@@ -78,11 +78,21 @@ def _misspelt(name: str, listed: str) -> bool:
 TOTAL_Q = re.compile(r"(?:一共|共计|合计|总共|总计|加起来|算下来).{0,8}(?:多少|几)天|(?:多少|几)天.{0,4}(?:一共|总共|加起来)")
 
 
+_ADDED_MONTH = re.compile(r"加上?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
+
+
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
-    if ctx.free_rules and TOTAL_Q.search(q) and re.search(r"免费|景区|游", q):
+    # "12月份一共免费几天", "6月份每个礼拜一都免费吗?一共几天?": a month's days are counted by the
+    # month's own answer. The activity's total is asked without one, or with the month as what is
+    # added ("周一免费再加上12月份,总共…"), or with the month only carried from the question before
+    # ("那12月呢?" then "一共多少天?")
+    typed = part.typed or q
+    month_asked = (question_date(typed, plan.today) is None and question_month_year(typed, plan.today) is not None
+                   and not _ADDED_MONTH.search(typed))
+    if ctx.free_rules and TOTAL_Q.search(q) and re.search(r"免费|景区|游", q) and not month_asked:
         return [c for rule, chunk, _ in ctx.free_rules if (c := _total(plan, rule, chunk)) is not None]
-    if not ctx.free_rules or re.search(r"一共|共计|合计|总共|总计", q):
+    if not ctx.free_rules or (re.search(r"一共|共计|合计|总共|总计", q) and not month_asked):
         return []
     # asked about the activity in its words, or about a place it lists ("国庆去根宫佛国要钱吗?")
     if not (re.search(r"免费|景区|票|游", q)
