@@ -633,3 +633,10 @@ def test_issue_date_asked_in_everyday_words_is_given_with_the_effective_date(eng
     assert a.found and "2017年4月10日(星期一)" in a.answer and "2017年5月10日起施行" in a.answer
     a = ask(on(engine, dt.date(2019, 10, 10)), "我孙子说电瓶车上牌的规定是2017年定的，那它印发的日子跟开始执行的日子是不是同一天啊？")
     assert a.found and "2017年4月24日(星期一)" in a.answer and "2017年5月1日" in a.answer and "不是同一天" in a.answer
+
+
+def test_a_year_the_cited_plan_states_is_never_called_unstated(engine_2026):
+    """"到2020年和2025年…分别下降16%和28%" answers for 2025: no note may say 2025 is not covered."""
+    a = ask(engine_2026, "单位工业增加值能耗到2025年比2015年下降多少?")
+    assert a.found and "28%" in a.answer
+    assert "未载明2025年" not in a.answer

@@ -137,7 +137,7 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
         if today > last and r.kind in ("deadline", "target"):
             text += "本公报未载明其后的完成情况。"
     if asked is None:
-        text += _unstated_year(q, [x.end for x in dated if not x.recurring])
+        text += _unstated_year(q, [x.end for x in dated if not x.recurring], ctx.doc_text(r.doc_key))
     return text
 
 
@@ -155,11 +155,14 @@ def _issued_on(ctx, asked: AskedDate, quotes: list[tuple[str, str]]) -> str:
     return ""
 
 
-def _unstated_year(q: str, ends: list[dt.date]) -> str:
+def _unstated_year(q: str, ends: list[dt.date], cited: str) -> str:
     """A year the question names that is later than every date a statement sets is a year the
-    gazette says nothing of."""
+    gazette says nothing of, unless the cited document names it elsewhere ("到2020年培育…20家" quoted
+    for "2020年和2025年分别要多少家", while the plan also sets "到2025年,…突破30家")."""
     years = [int(y) for y in re.findall(r"(\d{4})\s*年", q)]
-    return f"公报未载明{max(years)}年的安排。" if years and ends and max(years) > max(ends).year else ""
+    if not (years and ends and max(years) > max(ends).year) or f"{max(years)}年" in cited:
+        return ""
+    return f"公报未载明{max(years)}年的安排。"
 
 
 def _following(ctx, r: DateRecord) -> str:
@@ -290,7 +293,9 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
         years = set(plan.slots.get("years") or ())
         if not any(r.kind in ("target", "deadline") and str(r.end.year) in years for r in dated):
             # "扶贫健康保险到2027年要建成什么样?" answered by "到2020年,…": say 2027 is not covered
-            return _unstated_year(plan.match, [r.end for r in dated])
+            cited = " ".join(ctx.doc_text(k) for k in dict.fromkeys(ctx.chunks[cid].doc_key for cid, _ in quotes
+                                                                   if cid in ctx.chunks))
+            return _unstated_year(plan.match, [r.end for r in dated], cited)
     issued = _issued_on(ctx, asked, quotes) if asked is not None else ""
     notes = []
     # one note per asked part, from the quote the part is about ("分类推进阶段要在哪天之前" quoted after
