@@ -640,3 +640,13 @@ def test_a_year_the_cited_plan_states_is_never_called_unstated(engine_2026):
     a = ask(engine_2026, "单位工业增加值能耗到2025年比2015年下降多少?")
     assert a.found and "28%" in a.answer
     assert "未载明2025年" not in a.answer
+
+
+def test_a_total_carried_from_the_question_before_is_not_asked_again(engine):
+    """"那元旦呢?" after "12月份哪天去都免费吗?一共几天?" asks about New Year's Day, outside the activity."""
+    e = on(engine, dt.date(2017, 11, 20))
+    first = e.ask("12月份哪天去都免费吗？一共几天？")
+    a = e.ask("那元旦呢？", session_id=first.session_id).answer
+    assert_weekdays_right(a.answer)
+    assert a.found and "2018年1月1日(星期一)" in a.answer and "公报未载明2018年的安排" in a.answer
+    assert "59天" not in a.answer

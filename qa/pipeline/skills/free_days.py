@@ -86,13 +86,14 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     # "12月份一共免费几天", "6月份每个礼拜一都免费吗?一共几天?": a month's days are counted by the
     # month's own answer. The activity's total is asked without one, or with the month as what is
     # added ("周一免费再加上12月份,总共…"), or with the month only carried from the question before
-    # ("那12月呢?" then "一共多少天?")
+    # ("那12月呢?" then "一共多少天?"). A total carried from the question before is not asked again:
+    # "那元旦呢?" after "12月份哪天去都免费吗?一共几天?" asks about New Year's Day.
     typed = part.typed or q
     month_asked = (question_date(typed, plan.today) is None and question_month_year(typed, plan.today) is not None
                    and not _ADDED_MONTH.search(typed))
-    if ctx.free_rules and TOTAL_Q.search(q) and re.search(r"免费|景区|游", q) and not month_asked:
+    if ctx.free_rules and TOTAL_Q.search(typed) and re.search(r"免费|景区|游", q) and not month_asked:
         return [c for rule, chunk, _ in ctx.free_rules if (c := _total(plan, rule, chunk)) is not None]
-    if not ctx.free_rules or (re.search(r"一共|共计|合计|总共|总计", q) and not month_asked):
+    if not ctx.free_rules or (re.search(r"一共|共计|合计|总共|总计", typed) and not month_asked):
         return []
     # asked about the activity in its words, or about a place it lists ("国庆去根宫佛国要钱吗?")
     if not (re.search(r"免费|景区|票|游", q)
