@@ -145,7 +145,7 @@ def _issued_on(ctx, asked: AskedDate, quotes: list[tuple[str, str]]) -> str:
     """A day the question names that is the day a cited document was issued ("这周二市政府发的免职
     通知", "3月31号市里发的行动计划"): the day names the document, and the answer says so, dated."""
     timeline = ctx.corpus.timeline
-    for key in dict.fromkeys(ctx.chunks[cid].doc_key for cid, _ in quotes if cid in ctx.chunks):
+    for key in _cited_docs(ctx, quotes):
         dates = timeline.docs.get(key)
         if dates is not None and dates.issued == asked.day:
             doc = ctx.docs[key]
@@ -153,6 +153,11 @@ def _issued_on(ctx, asked: AskedDate, quotes: list[tuple[str, str]]) -> str:
             said = f"{asked.words}({full_date(asked.day)})" if asked.how in ("relative", "holiday") else full_date(asked.day)
             return f"《{name}》({doc.number})于{said}印发。"
     return ""
+
+
+def _cited_docs(ctx, quotes: list[tuple[str, str]]) -> list[str]:
+    """The documents of (chunk id, quote) pairs, in order, once each."""
+    return list(dict.fromkeys(ctx.chunks[cid].doc_key for cid, _ in quotes if cid in ctx.chunks))
 
 
 def _unstated_year(q: str, ends: list[dt.date], cited: str) -> str:
@@ -293,8 +298,7 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
         years = set(plan.slots.get("years") or ())
         if not any(r.kind in ("target", "deadline") and str(r.end.year) in years for r in dated):
             # "扶贫健康保险到2027年要建成什么样?" answered by "到2020年,…": say 2027 is not covered
-            cited = " ".join(ctx.doc_text(k) for k in dict.fromkeys(ctx.chunks[cid].doc_key for cid, _ in quotes
-                                                                   if cid in ctx.chunks))
+            cited = " ".join(ctx.doc_text(k) for k in _cited_docs(ctx, quotes))
             return _unstated_year(plan.match, [r.end for r in dated], cited)
     issued = _issued_on(ctx, asked, quotes) if asked is not None else ""
     notes = []

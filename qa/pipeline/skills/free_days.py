@@ -88,7 +88,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     # added ("周一免费再加上12月份,总共…"), or with the month only carried from the question before
     # ("那12月呢?" then "一共多少天?"). A total carried from the question before is not asked again:
     # "那元旦呢?" after "12月份哪天去都免费吗?一共几天?" asks about New Year's Day.
-    typed = part.typed or q
+    typed = part.typed
     month_asked = (question_date(typed, plan.today) is None and question_month_year(typed, plan.today) is not None
                    and not _ADDED_MONTH.search(typed))
     if ctx.free_rules and TOTAL_Q.search(typed) and re.search(r"免费|景区|游", q) and not month_asked:
