@@ -360,7 +360,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error(f"unknown part {sorted(unknown)[0]!r}; choose from cost, gazette, scale")
 
     started = time.perf_counter()
-    print(f"bench.run on {os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', '(unset: the encoder sets 300)')}, "
+    # the encoder sets a brief spin only when the operator set neither (index/encoders.py)
+    spin = os.environ.get("GOMP_SPINCOUNT") or ("(unset)" if "OMP_WAIT_POLICY" in os.environ
+                                               else "(unset: the encoder sets 300)")
+    print(f"bench.run on {os.cpu_count()} CPUs, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, GOMP_SPINCOUNT={spin}, "
           f"load average {os.getloadavg()[0]:.1f} at start")
     if "cost" in parts:
         bench_cost(args.seed, args.per_family)
