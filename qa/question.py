@@ -52,10 +52,10 @@ EFFECTIVE_Q = answer_types.pattern("effective")
 # "啥时候出的", "哪天下的": the colloquial verbs of issuing, with the 的 that makes them past
 # a year or month asked ("哪年出台的", "几月几号印发的"; four train questions), with the verbs of issuing
 # only (哪年…发 would take 发展), and not a month something is due by ("第二批事项是几月底前公布的";
-# four train and dev questions); the date named as the issuing's ("公布日期", "印发的日子") or whether it
-# has been issued ("印发了没,哪天起施行"; three time-train questions)
-ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发|出的|下的)"
-                      r"|(发文|印发|成文|公布|发布|出台|下发)的?(日期|时间|日子)|(印发|发布|公布|出台|下发)了(没|吗)"
+# four train and dev questions); whether it has been issued ("印发了没,哪天起施行", "名单公布了没有";
+# three time-train and split-train questions)
+ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发|出的|下的)|(发文|印发|成文)(日期|时间)"
+                      r"|(印发|公布)了没"
                       r"|(哪年|哪一年|几月|哪个月)[^前底]{0,4}(印发|公布|发布|出台|下发|签发|出的|下的|发的)"
                       r"|(哪个|谁)先(发|印发|出台)|先后(印发|发布|出台)")
 
