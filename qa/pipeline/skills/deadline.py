@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from qa.cite import make_citation
@@ -137,7 +138,7 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
         if today > last and r.kind in ("deadline", "target"):
             text += "本公报未载明其后的完成情况。"
     if asked is None:
-        text += _unstated_year(q, [x.end for x in dated if not x.recurring], ctx.doc_text(r.doc_key))
+        text += _unstated_year(q, [x.end for x in dated if not x.recurring], (ctx.doc_text(r.doc_key),))
     return text
 
 
@@ -160,12 +161,12 @@ def _cited_docs(ctx, quotes: list[tuple[str, str]]) -> list[str]:
     return list(dict.fromkeys(ctx.chunks[cid].doc_key for cid, _ in quotes if cid in ctx.chunks))
 
 
-def _unstated_year(q: str, ends: list[dt.date], cited: str) -> str:
+def _unstated_year(q: str, ends: list[dt.date], cited: Iterable[str]) -> str:
     """A year the question names that is later than every date a statement sets is a year the
     gazette says nothing of, unless the cited document names it elsewhere ("到2020年培育…20家" quoted
     for "2020年和2025年分别要多少家", while the plan also sets "到2025年,…突破30家")."""
     years = [int(y) for y in re.findall(r"(\d{4})\s*年", q)]
-    if not (years and ends and max(years) > max(ends).year) or f"{max(years)}年" in cited:
+    if not (years and ends and max(years) > max(ends).year) or any(f"{max(years)}年" in t for t in cited):
         return ""
     return f"公报未载明{max(years)}年的安排。"
 
@@ -298,7 +299,7 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
         years = set(plan.slots.get("years") or ())
         if not any(r.kind in ("target", "deadline") and str(r.end.year) in years for r in dated):
             # "扶贫健康保险到2027年要建成什么样?" answered by "到2020年,…": say 2027 is not covered
-            cited = " ".join(ctx.doc_text(k) for k in _cited_docs(ctx, quotes))
+            cited = (ctx.doc_text(k) for k in _cited_docs(ctx, quotes))
             return _unstated_year(plan.match, [r.end for r in dated], cited)
     issued = _issued_on(ctx, asked, quotes) if asked is not None else ""
     notes = []

@@ -78,7 +78,7 @@ def _misspelt(name: str, listed: str) -> bool:
 TOTAL_Q = re.compile(r"(?:一共|共计|合计|总共|总计|加起来|算下来).{0,8}(?:多少|几)天|(?:多少|几)天.{0,4}(?:一共|总共|加起来)")
 
 
-_ADDED_MONTH = re.compile(r"加上?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
+_ADDED_MONTH = re.compile(r"加上?\s*\d{1,2}\s*月")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
