@@ -123,9 +123,9 @@ _ENDS_ASKING = re.compile(r"(?:谁|什么时候|啥时候|什么|啥|咋|哪[天
                           r"|多少[人元个家处件项天]?|多久|多长时间|吗|了没有?|是否|是不是|有没有|能不能|要不要|怎么[样办]?|如何)"
                           r"[^,,\s]{0,4}$")
 _PAUSE = re.compile(r"[,,\s]+")
-# how a clause is introduced, not what it asks: "两件事:一是", "另外", "还有"
-_CLAUSE_LEAD = re.compile(rf"^(?:问)?(?:(?:{FORMS['matters']})[::]?)?"
-                          rf"(?:{FORMS['first_item']}|{FORMS['next_item']}|{FORMS['connective']})?")
+# how a clause is introduced, not what it asks: "两件事:一是", "两个事情,一个是", "另外", "还有一个是"
+_CLAUSE_LEAD = re.compile(rf"^(?:问)?(?:(?:{FORMS['matters']})[::,,\s]*)?(?:{FORMS['connective']})?"
+                          rf"(?:{FORMS['first_item']}|{FORMS['next_item']})?")
 
 
 # a resident's own circumstance before the question ("我在衢江区开农家乐的,明天算汛期吗?"): part of
