@@ -46,6 +46,7 @@ class Example:
     features: dict[str, float]
     right: bool
     unanswerable: bool
+    weight: float = 1.0  # how many seeds built the candidate (Candidate.built)
 
 
 def set_sha256(folder: Path) -> str:
@@ -83,7 +84,7 @@ def collect(engine, folder: Path) -> tuple[list[Example], list[tuple[GoldItem, o
             for s in scored:
                 c = s.candidate
                 right = _label(item, c.text, {x.doc_key for x in c.citations}, part)
-                examples.append(Example(item.id, part, dict(c.features), right, item.type == "unanswerable"))
+                examples.append(Example(item.id, part, dict(c.features), right, item.type == "unanswerable", float(c.built)))
         return reply
 
     ask_each(engine, questions, dialogs, ask)
@@ -96,8 +97,10 @@ def _matrix(rows: Sequence[dict[str, float]], features: Sequence[str]):
     return np.array([[r.get(f, 0.0) for f in features] for r in rows], dtype=float)
 
 
-def fit_linear(rows: Sequence[dict[str, float]], labels: Sequence[bool], features: Sequence[str], C: float = 1.0):
-    """A logistic regression on standardised features → qa.pipeline.scorer.LinearModel."""
+def fit_linear(rows: Sequence[dict[str, float]], labels: Sequence[bool], features: Sequence[str], C: float = 1.0,
+               weights: Sequence[float] | None = None):
+    """A logistic regression on standardised features → qa.pipeline.scorer.LinearModel; `weights`
+    count each row that many times (standardised as the rows so counted)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -105,11 +108,12 @@ def fit_linear(rows: Sequence[dict[str, float]], labels: Sequence[bool], feature
 
     X = _matrix(rows, features)
     y = np.array([1 if v else 0 for v in labels])
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    mean = np.average(X, axis=0, weights=w)
+    scale = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=w))
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=C, max_iter=5000, solver="lbfgs")
-    model.fit((X - mean) / scale, y)
+    model.fit((X - mean) / scale, y, sample_weight=None if weights is None else w)
     return LinearModel(tuple(features), tuple(map(float, mean)), tuple(map(float, scale)),
                        tuple(map(float, model.coef_[0])), float(model.intercept_[0]))
 
@@ -148,11 +152,15 @@ def fit(examples: Sequence[Example], outcomes, folds: int = 5):
     ids = sorted({e.item_id for e in examples})
     fold_of = {i: n % folds for n, i in enumerate(ids)}
     answerable = [e for e in examples if not e.unanswerable]
-    select = fit_linear([e.features for e in answerable], [e.right for e in answerable], F.FEATURES)
-    fold_models = {}
-    for k in range(folds):
-        train = [e for e in answerable if fold_of[e.item_id] != k]
-        fold_models[k] = fit_linear([e.features for e in train], [e.right for e in train], F.FEATURES)
+
+    def selector(rows: Sequence[Example]):
+        # a candidate several seeds built counts that often: the extracts the lexical and the
+        # encoder's rankings agree on (before they were proposed once, the copies did this). Against
+        # fitting each once: dev utility 401 → 407 (smoothed 399.6 → 403.9), grouped CV 1503.7 → 1536.3
+        return fit_linear([e.features for e in rows], [e.right for e in rows], F.FEATURES, weights=[e.weight for e in rows])
+
+    select = selector(answerable)
+    fold_models = {k: selector([e for e in answerable if fold_of[e.item_id] != k]) for k in range(folds)}
     rows, labels = decision_rows(outcomes, lambda item_id: fold_models[fold_of.get(item_id, 0)])
     decide = fit_linear(rows, labels, F.DECISION_FEATURES)
     return select, decide, len(rows), sum(labels)
@@ -270,8 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dev_set": devs[0].name, "dev_sets": [d.name for d in devs], "dev_sha256": {d.name: set_sha256(d) for d in devs},
         "encoder": engine.encoder.name, "select_examples": len(train_ex), "select_positives": pos,
         "decide_examples": n_rows, "decide_positives": n_pos,
-        "model": "two logistic regressions (sklearn lbfgs, C=1.0) on standardised features; decision rows "
-                 "use 5-fold cross-fitted selector scores",
+        "model": "two logistic regressions (sklearn lbfgs, C=1.0) on standardised features; selector rows "
+                 "weighted by how many seeds built the candidate; decision rows use 5-fold cross-fitted selector scores",
         "sklearn": sklearn.__version__, "cost_wrong_vs_refusal": args.cost,
     }
     scorer = Scorer(select, decide_model, 0.5, meta)

@@ -84,3 +84,12 @@ def test_an_extract_is_proposed_once(engine):
     five times ("为表彰先进、…授予龙游县等2个县…"): each counted as a candidate of its own."""
     texts = [c.text for c in _candidates(engine, "2016年粮食生产先进县是哪几个?") if c.skill == "extractive"]
     assert texts and len(texts) == len(set(texts))
+
+
+def test_an_extract_says_how_many_seeds_built_it(engine):
+    """Proposed once, an extract still says how many seeds built it, which the scorer's fitting counts
+    (eval.train): the sentence both rankings find ("组织好世界知识产权日…") was built more than once."""
+    cands = [c for c in _candidates(engine, "每年知识产权方面要组织哪几个宣传活动?") if c.skill == "extractive"]
+    built = {c.text: c.built for c in cands}
+    assert len(built) == len(cands) and min(built.values()) >= 1
+    assert max(n for t, n in built.items() if "世界知识产权日" in t) >= 2

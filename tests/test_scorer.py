@@ -106,3 +106,19 @@ def test_whether_an_activity_still_holds_is_answered_by_its_period(engine):
     assert out.plan.intent == "valid"
     free = [s.candidate for s in out.scored[0] if s.candidate.skill == "free_days"]
     assert free and all(c.features["kind_fits"] == 1.0 for c in free)
+
+
+def test_a_weighted_row_fits_as_that_many_copies():
+    """The selector counts a candidate several seeds built that many times (eval.train): fitted with
+    weight 2, a row is what it was as two copies, standardisation included."""
+    from eval.train import fit_linear
+
+    rows = [{"a": 0.1, "b": 1.0}, {"a": 0.9, "b": 0.0}, {"a": 0.4, "b": 0.5}, {"a": 0.8, "b": 0.3}, {"a": 0.2, "b": 0.9}]
+    labels = [False, True, False, True, True]
+    weighted = fit_linear(rows, labels, ("a", "b"), weights=[2, 1, 1, 3, 1])
+    copied = fit_linear(rows + [rows[0], rows[3], rows[3]], labels + [labels[0], labels[3], labels[3]], ("a", "b"))
+    for x, y in zip(weighted.mean + weighted.scale + weighted.coef + (weighted.intercept,),
+                    copied.mean + copied.scale + copied.coef + (copied.intercept,)):
+        assert abs(x - y) < 1e-4
+    plain = fit_linear(rows, labels, ("a", "b"))
+    assert abs(plain.coef[0] - weighted.coef[0]) > 1e-3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.cite import MARKER, make_citation, said_once, verify
 from qa.conversation import asks_only_passed
@@ -139,7 +139,7 @@ class Pipeline:
         rows = F.add_relative([F.featurize(self.ctx, plan, part, c, view) for c in cands])
         out = []
         for c, feats in zip(cands, rows):
-            c = Candidate(c.skill, c.kind, c.text, c.citations, c.prior, feats, c.items, n)
+            c = replace(c, features=feats, part=n)
             p = self.scorer.p(feats) if self.scorer else _untrained(feats)
             out.append(Scored(c, p))
         out.sort(key=lambda s: -s.p)
@@ -214,7 +214,7 @@ def _with_sources(c: Candidate) -> Candidate:
     shown = [f"“{x.quote}”[{k}]" for k, (x, h) in enumerate(zip(c.citations, held), 1) if not h]
     marks = "".join(f"[{k}]" for k, h in enumerate(held, 1) if h)
     text = c.text + marks + ("依据:" + ";".join(shown) + "。" if shown else "")
-    return Candidate(c.skill, c.kind, text, c.citations, c.prior, c.features, c.items, c.part)
+    return replace(c, text=text)
 
 
 def _named(part: Part) -> str:

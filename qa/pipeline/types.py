@@ -59,6 +59,9 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     items: tuple[str, ...] = ()  # what a list answer enumerates (follow-ups say "第一个")
     part: int = 0
+    # how many of a skill's seeds built this same answer (extracts: seeds from the lexical and the
+    # encoder's rankings, alone or glued, often agree); proposed once, it weighs that much in fitting
+    built: int = 1
 
     def with_features(self, features: dict[str, float]) -> "Candidate":
         from dataclasses import replace

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 
 from qa.cite import make_citation
@@ -108,9 +110,10 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
         if glued.text != alone.text:
             out.append(glued)
     # seeds from the lexical and the encoder's rankings, alone or glued, often build the same extract:
-    # one candidate per text
+    # one candidate per text, which says how many seeds built it
+    built = Counter(c.text for c in out)
     seen_texts: set[str] = set()
-    return [c for c in out if not (c.text in seen_texts or seen_texts.add(c.text))]
+    return [replace(c, built=built[c.text]) for c in out if not (c.text in seen_texts or seen_texts.add(c.text))]
 
 
 @lru_cache(maxsize=1 << 14)
