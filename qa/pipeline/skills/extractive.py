@@ -110,10 +110,12 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
         if glued.text != alone.text:
             out.append(glued)
     # seeds from the lexical and the encoder's rankings, alone or glued, often build the same extract:
-    # one candidate per text, which says how many seeds built it
+    # one candidate per text (the first built), which says how many seeds built it
     built = Counter(c.text for c in out)
-    seen_texts: set[str] = set()
-    return [replace(c, built=built[c.text]) for c in out if not (c.text in seen_texts or seen_texts.add(c.text))]
+    first: dict[str, Candidate] = {}
+    for c in out:
+        first.setdefault(c.text, c)
+    return [replace(c, built=built[text]) for text, c in first.items()]
 
 
 @lru_cache(maxsize=1 << 14)
