@@ -330,6 +330,14 @@ def test_a_quoted_term_is_counted_from_the_year_the_asker_registered(engine):
     assert a.found and "有效期至2022年5月前后" in a.answer and "已过有效期" in a.answer
 
 
+def test_a_quoted_term_is_judged_on_the_day_the_question_names(engine):
+    """"明天骑出去还行吗": the term counted from the asker's 2017年4月 is judged on tomorrow, named as the
+    question named it, not only on today."""
+    a = ask(on(engine, dt.date(2026, 8, 10)), "我的电瓶车2017年4月买的，挂的是临时牌，明天还能骑出去吗？")
+    assert a.found and "有效期至2022年4月前后" in a.answer, a.answer
+    assert "明天(2026年8月11日(星期二))已过有效期" in a.answer, a.answer
+
+
 def test_a_day_that_is_not_free_still_confirms_the_named_spot_is_listed(engine):
     """"明天去三衢石林要门票吗" on a Monday: Tuesday is not free, and the answer cites the spot list that
     names 三衢石林 (the negative answer used to quote only the rule and be doubted for it)."""

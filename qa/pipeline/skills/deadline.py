@@ -122,7 +122,7 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
             text += f"文件还载明:“{t.text.rstrip('。;;')}”。"
     dated = [x for x in recs if x.end is not None]
     doc_dates = ctx.corpus.timeline.docs.get(r.doc_key)
-    term = term_against(r, today, q) if r.kind == "term" else ""
+    term = term_against(r, today, q, *_day_named(asked)) if r.kind == "term" else ""
     if term:
         text += term
     elif asked is not None and dated:
@@ -140,6 +140,13 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
     if asked is None:
         text += _unstated_year(q, [x.end for x in dated if not x.recurring], (ctx.doc_text(r.doc_key),))
     return text
+
+
+def _day_named(asked: AskedDate | None) -> tuple[dt.date | None, str]:
+    """The day a question asks about, and its name when the question named it relatively ("明天")."""
+    if asked is None:
+        return None, ""
+    return asked.day, asked.words if asked.how in ("relative", "holiday") else ""
 
 
 def _issued_on(ctx, asked: AskedDate, quotes: list[tuple[str, str]]) -> str:
@@ -315,7 +322,7 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
     for chunk_id, quote in quotes:
         for recs in _quoted_statements(ctx, chunk_id, quote):
             # a stated term ("有效期为5年") against the year the asker says they registered
-            terms = [t for r in recs if r.kind == "term" and (t := term_against(r, plan.today, plan.match))]
+            terms = [t for r in recs if r.kind == "term" and (t := term_against(r, plan.today, plan.match, *_day_named(asked)))]
             if terms:
                 notes.append(terms[0])
             recs = [r for r in recs if r.kind in _NOTE_KINDS and r.end is not None]

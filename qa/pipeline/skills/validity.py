@@ -131,7 +131,7 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
             cites.append(_cite(ctx, r))
             if r.kind == "term":
                 # "我2017年7月上的临时牌,现在还有效吗": the term counted from when the asker says
-                text += term_against(r, today, q)
+                text += term_against(r, today, q, day)
     title_period = next((r for r in recs if r.kind == "period" and r.subject == "title"), None)
     annex = next((r for r in recs if r.kind == "period" and r.subject == "annex"), None)
     if title_period is None and annex is not None:
@@ -250,8 +250,9 @@ def plain_title(title: str) -> str:
     return re.sub(r"\s+(?=[((])", "", title)
 
 
-def term_against(r: DateRecord, today: dt.date, q: str) -> str:
-    """A stated duration against the year the asker names ("我2017年办的", "去年办的")."""
+def term_against(r: DateRecord, today: dt.date, q: str, day: dt.date | None = None, words: str = "") -> str:
+    """A stated duration against the year the asker names ("我2017年办的", "去年办的"), judged on the
+    day the question asks about ("明天骑出去会不会被查") when it names one, else on today."""
     m = re.search(r"(\d{4})\s*年(?:(\d{1,2})月)?.{0,6}(?:办|买|领|上|登记|申请)", q)
     rel = re.search(r"(去年|前年|今年).{0,6}(?:办|买|领|上|登记|申请)", q)
     if not (m or rel) or not r.years:
@@ -260,6 +261,12 @@ def term_against(r: DateRecord, today: dt.date, q: str) -> str:
     month = int(m.group(2)) if m and m.group(2) else None
     ends = year + int(r.years)
     when = f"{ends}年{month}月" if month else f"{ends}年"
-    if (ends, month or 12) < (today.year, today.month):
-        return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}已过有效期;本公报未载明到期后的安排。"
-    return f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,截至今天{full_date(today)}尚未到期。"
+    lead = f"按{year}年{f'{month}月' if month else ''}办理计,有效期至{when}前后,"
+    named = f"截至今天{full_date(today)}"
+    if day is not None and day != today:
+        named = f"{words}({full_date(day)})" if words else full_date(day)
+    else:
+        day = today
+    if (ends, month or 12) < (day.year, day.month):
+        return lead + f"{named}已过有效期;本公报未载明到期后的安排。"
+    return lead + f"{named}尚未到期。"
