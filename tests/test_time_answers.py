@@ -338,6 +338,17 @@ def test_a_quoted_term_is_judged_on_the_day_the_question_names(engine):
     assert "明天(2026年8月11日(星期二))已过有效期" in a.answer, a.answer
 
 
+def test_an_effective_date_a_document_does_not_state_is_said_to_be_unstated(engine):
+    """The 指导意见 states no date of effect: asked from when it applies, the document-date skill says
+    so and gives the day it was issued, never a date of effect from another document."""
+    out = engine.pipeline.run("加大金融支持全市重点项目建设的指导意见从哪天开始执行？", dt.date(2017, 5, 3))
+    dated = [s.candidate for s in out.scored[0] if s.candidate.skill == "doc_dates"]
+    assert dated, [s.candidate.text for s in out.scored[0]]
+    text = dated[0].text
+    assert "未载明施行日期" in text and "2017年4月26日(星期三)" in text, text
+    assert {c.doc_key for c in dated[0].citations} == {"衢政办发〔2017〕27号"}
+
+
 def test_a_day_that_is_not_free_still_confirms_the_named_spot_is_listed(engine):
     """"明天去三衢石林要门票吗" on a Monday: Tuesday is not free, and the answer cites the spot list that
     names 三衢石林 (the negative answer used to quote only the rule and be doubted for it)."""

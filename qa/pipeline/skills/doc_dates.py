@@ -73,7 +73,15 @@ def _doc_date(ctx, doc: Document, effective: bool, issued: bool, q: str = ""):
             return text, on[1] + applies[1], on[2]
         return applies or on
     if effective:
-        return _effective(ctx, doc)
+        # most documents state no date of effect ("指导意见", "通知"): asked from when one applies,
+        # the answer says so and gives the day it was issued, never a date of another document
+        applies = _effective(ctx, doc)
+        if applies is not None:
+            return applies
+        on = _printed(ctx, doc)
+        if on is None:
+            return None
+        return f"《{doc.title}》未载明施行日期;" + on[0].replace(f"《{doc.title}》", "该文件", 1), on[1], on[2]
     return _printed(ctx, doc)
 
 
