@@ -95,6 +95,17 @@ def test_the_earliest_and_latest_dated_rows(propose):
     assert propose(table_extreme, "威胁10人以下的隐患点综合治理最晚哪年底完成?") == []
 
 
+def test_the_latest_date_of_the_rows_of_a_named_kind(propose):
+    """"消防类的…最晚什么时候": the latest date among the rows whose category cell is 消防, each unit
+    named once however many of its rows share the date."""
+    text = _texts(propose(table_extreme, "挂牌的消防类重大隐患最晚要在什么时候整改完?"))
+    assert text and text[0].startswith("隐患类别为消防的,计划完成时间最晚的是2017年9月底前"), text
+    road = _texts(propose(table_extreme, "道路类的重大隐患整改最晚到什么时候?"))
+    assert road and "最晚的是2017年11月底前" in road[0] and "柯城交通运输分局、柯城交通运输局" in road[0], road
+    # a kind every row holds, or none named, narrows nothing
+    assert propose(table_extreme, "威胁10人以下的隐患点综合治理最晚哪年底完成?") == []
+
+
 def test_an_empty_or_dashed_cell_of_the_asked_year_is_not_an_answer(propose):
     # the indicator table prints "-" for 2015 where it had no figure, and leaves 2020/2025 empty
     # for a rate it only states for 2015

@@ -5,6 +5,7 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.pipeline.skills.table_filter import category_columns
 from qa.question import asked_extreme
 from qa.tables import AGGREGATE_ROWS, TOTAL_COLUMN, count_word, is_amount, num, pick_columns, row_name_in, row_text
 
@@ -22,8 +23,13 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     # a ranking of dated rows asks for both ends or for which row ("最早的是哪一家"); "最晚哪年底
     #完成" alone asks for one deadline at its latest
-    if _DATE_EXTREME.search(q) and _WHEN.search(q) and (len(set(_DATE_EXTREME.findall(q))) > 1 or _WHICH_ROW.search(q)):
-        return _by_date(ctx, q, part)
+    if _DATE_EXTREME.search(q) and _WHEN.search(q):
+        if len(set(_DATE_EXTREME.findall(q))) > 1 or _WHICH_ROW.search(q):
+            return _by_date(ctx, q, part)
+        # "消防类的整改最晚什么时候完成": the latest date of the rows of the kind it names
+        kind = _by_date(ctx, q, part, of_kind=True)
+        if kind:
+            return kind
     extreme = asked_extreme(q, ctx.corpus_text)
     if extreme is None:
         return []
@@ -79,30 +85,37 @@ def excluded(q: str, table, heads: frozenset[str] = frozenset()) -> tuple[str, .
     return tuple(dict.fromkeys(out))
 
 
-def _by_date(ctx, q: str, part: Part) -> list[Candidate]:
+def _by_date(ctx, q: str, part: Part, of_kind: bool = False) -> list[Candidate]:
     """The rows of a table whose dated cells (the timeline's records of its rows) come first or last:
-    both ends when both are asked."""
+    both ends when both are asked; `of_kind`: only among the rows whose category cell the question
+    names ("消防类的" → 隐患类别 = 消防), and only when it names one."""
     best = None
     for doc in ctx.corpus.documents:
         records = [r for r in ctx.corpus.timeline.records
                    if r.doc_key == doc.key and r.end is not None and "/t" in r.chunk_id and "/r" in r.chunk_id]
         for t_no, table in enumerate(doc.tables, 1):
             dated = [r for r in records if f"/t{t_no}/r" in r.chunk_id and r.subject not in AGGREGATE_ROWS]
-            if len(dated) < 2:
+            where = ""
+            if of_kind:
+                where, rows = _of_kind(ctx, part.typed, table)
+                dated = [r for r in dated if r.chunk_id.rsplit("/r", 1)[-1] in rows]
+            if len(dated) < 2 or of_kind and not where:
                 continue
-            cov = ctx.cov(q, f"{doc.title} {table.caption} {' '.join(table.columns)}")
+            cov = ctx.cov(q, f"{doc.title} {table.caption} {' '.join(table.columns)} {where}")
             if best is None or cov > best[0]:
-                best = (cov, table, dated)
+                best = (cov, table, dated, where)
     if best is None:
         return []
-    cov, table, dated = best
+    cov, table, dated, where = best
     ends = [("最早", min)] if "最早" in q else []
     ends += [("最晚", max)] if re.search(r"最晚|最迟", q) else []
     said, cites = [], []
     for word, pick in ends:
         day = pick(r.end for r in dated)
         rows = list({r.chunk_id: r for r in dated if r.end == day}.values())
-        names = "、".join(r.subject for r in rows[:MAX_NAMED]) + (f"等{len(rows)}{count_word(table.caption) or '项'}" if len(rows) > MAX_NAMED else "")
+        # rows of one unit name it once ("柯城交通运输分局" heads three road rows); the count is of rows
+        subjects = list(dict.fromkeys(r.subject for r in rows))
+        names = "、".join(subjects[:MAX_NAMED]) + (f"等{len(rows)}{count_word(table.caption) or '项'}" if len(rows) > MAX_NAMED else "")
         said.append(f"{rows[0].names}{word}的是{rows[0].phrase}({names})")
         for r in rows[:MAX_NAMED]:
             chunk = ctx.chunks.get(r.chunk_id)
@@ -110,5 +123,21 @@ def _by_date(ctx, q: str, part: Part) -> list[Candidate]:
                 cites.append(make_citation(chunk, r.text))
     if not cites:
         return []
-    text = ";".join(said) + f"({table.caption})。"
+    text = (f"{where}的," if where else "") + ";".join(said) + f"({table.caption})。"
     return [Candidate(NAME, "table", text, tuple(dict.fromkeys(cites)), cov)]
+
+
+def _of_kind(ctx, q: str, table) -> tuple[str, set[str]]:
+    """The category cells the question names ("消防类的" → 隐患类别为消防) and the numbers of the rows
+    holding them; ("", set()) when it names none, or one that every row holds."""
+    rows = [(n, r) for n, r in enumerate(table.rows, 1) if r.header not in AGGREGATE_ROWS]
+    conds = []
+    for j in category_columns(table, [r for _, r in rows]):
+        values = sorted({r.cells[j] for _, r in rows if r.cells[j]}, key=len, reverse=True)
+        named = next((v for v in values if row_name_in(q, v, ctx.place_heads)), None)
+        if named is not None:
+            conds.append((j, named))
+    picked = {str(n) for n, r in rows if all(r.cells[j] == v for j, v in conds)}
+    if not conds or len(picked) == len(rows):
+        return "", set()
+    return "、".join(f"{table.columns[j]}为{v}" for j, v in conds), picked
