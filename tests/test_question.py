@@ -177,6 +177,9 @@ def test_asked_extreme(q, asked, source_lines):
     ("先进个人总共评了多少人?", "二、先进个人(50名)", True),
     ("一共多少人?", "共36家", False),
     ("要多少钱?", "36家", False),
+    # a working day is a day: "几天" is answered by "1个工作日内", never by a date's 日
+    ("材料交齐后几天能拿到号牌?", "登记机关应当在受理1个工作日内,核发号牌和行驶证。", True),
+    ("几天能拿到号牌?", "本规定自2017年5月1日之日起施行。", False),
 ])
 def test_a_count_takes_the_classifier_of_what_is_counted(q, text, ok):
     assert unit_supported(q, text) is ok
