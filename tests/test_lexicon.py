@@ -149,6 +149,17 @@ def test_which_ones_and_which_year_are_not_how_many_and_where(question, kinds):
     assert {t.name for t in answer_types.asked(question)} & {"count", "address"} == kinds
 
 
+@pytest.mark.parametrize("question, person", [("科技大市场是谁牵头建设的?", False),
+                                             ("这个隐患的督办单位是谁?", False),
+                                             ("隐患销号是谁报请市政府的?", False),
+                                             ("领导小组办公室主任是谁?", True),
+                                             ("谁兼任办公室主任?", True)])
+def test_who_leads_or_oversees_asks_for_no_person(question, person):
+    """A 牵头/督办 unit is a body: "是谁牵头" asks no person's name."""
+    from qa.pipeline import answer_types
+    assert ("person" in {t.name for t in answer_types.asked(question)}) is person
+
+
 @pytest.mark.parametrize("question, answer, kind", [
     # a count printed as N大 (衢政发〔2017〕12号 "推进八大产业技术创新公共服务平台建设")
     ("产业技术创新公共服务平台打算建几个?", "重点建设八大产业技术创新公共服务平台", "count"),
