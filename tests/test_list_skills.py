@@ -93,3 +93,22 @@ def test_an_extract_says_how_many_seeds_built_it(engine):
     built = {c.text: c.built for c in cands}
     assert len(built) == len(cands) and min(built.values()) >= 1
     assert max(n for t, n in built.items() if "世界知识产权日" in t) >= 2
+
+
+def test_paragraphs_opening_with_their_own_title_enumerate_their_unit(propose):
+    """"(六)时尚轻工。" is followed by paragraphs that open with a short title of their own ("新型皮革。
+    紧跟…"): they are its sub-items, though the outline numbers none of them, each quoted where it stands."""
+    from qa.pipeline.skills import enumeration
+
+    cands = [c for c in propose(enumeration, "时尚轻工这块具体包括哪几样?") if c.items]
+    assert cands and cands[0].items == ("新型皮革", "高端木门家具", "智能家居", "户外休闲"), [c.text for c in cands]
+    assert [c.quote for c in cands[0].citations] == ["新型皮革。", "高端木门家具。", "智能家居。", "户外休闲。"]
+
+
+def test_a_sentence_after_the_first_full_stop_is_no_title():
+    """A title is short and holds no comma or pause: a wrapped line or a plain sentence is not one."""
+    from qa.pipeline.context import _RUN_IN
+
+    assert _RUN_IN.match("新型皮革。紧跟绿色发展和需求多元化趋势").group(1) == "新型皮革"
+    assert _RUN_IN.match("积极推动传统的皮革、木门家具等产业转变。打造一批") is None
+    assert _RUN_IN.match("(六)时尚轻工。") is None  # a numbered heading: the outline has it already

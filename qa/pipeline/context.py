@@ -190,6 +190,13 @@ class AnswerContext:
                         items = tuple(k.heading for k in u.children)
                         out.append(Enumeration("declared", f"{doc.title} {u.heading}", items,
                                                (make_citation(chunk[0], u.heading),), u.heading))
+            for heading, leads in run_in_heads(self.by_doc.get(doc.key, [])):
+                # paragraphs that open with their own short title ("新型皮革。紧跟…", "坚持创新驱动。把…"):
+                # the sub-items of a unit the outline does not number
+                items = tuple(lead for lead, _ in leads)
+                cites = tuple(make_citation(c, f"{lead}。") for lead, c in leads)
+                name = f"{doc.subtitle or doc.title} {heading} {shared_suffix(list(items))}".rstrip()
+                out.append(Enumeration("outline", name, items, cites))
             for parent, kids in _outline_levels(doc):
                 cites = [make_citation(ch, ch.text.split("\n")[0]) for ch in self.unit_chunks(doc, kids)]
                 if not cites:
@@ -207,6 +214,28 @@ class AnswerContext:
                 name = f"{doc.subtitle or doc.title} {heading} {shared_suffix(list(items))}".rstrip()
                 out.append(Enumeration("outline", name, items, tuple(cites), intro))
         return out
+
+
+# a paragraph's own short title, before its first full stop: no comma, pause or bracket inside
+_RUN_IN = re.compile(r"^([^,,。;;::、()()“”\s]{2,14})。(?=\S)")
+
+
+def run_in_heads(chunks: list[Chunk]) -> list[tuple[str, list[tuple[str, Chunk]]]]:
+    """(unit heading, [(title, chunk)]) for each unit with two or more paragraphs that open with a
+    short title of their own and go on after it, in the order printed; a unit long enough to be cut
+    into several chunks (…/p1, …/p2) is read across them, each title once."""
+    by_unit: dict[str, list[tuple[str, Chunk]]] = {}
+    heading: dict[str, str] = {}
+    for c in chunks:
+        if c.kind not in ("section", "article"):
+            continue
+        unit = re.sub(r"/p\d+$", "", c.id)
+        heading[unit] = c.section.split(" / ")[-1]
+        for line in c.text.split("\n"):
+            m = _RUN_IN.match(line)
+            if m and m.group(1) not in {t for t, _ in by_unit.get(unit, [])}:
+                by_unit.setdefault(unit, []).append((m.group(1), c))
+    return [(heading[u], leads) for u, leads in by_unit.items() if len(leads) >= 2]
 
 
 def shared_suffix(items: list[str]) -> str:
