@@ -143,7 +143,11 @@ def test_who_pays_is_answered_by_who_bears_the_cost(question, answer, value):
 @pytest.mark.parametrize("question, kinds", [("产业技术创新公共服务平台打算建几个?", {"count"}),
                                             ("改革里要完善哪几个数据库?", set()),  # which ones, not how many
                                             ("前一个阶段的目标定在哪一年?", set()),  # when, not where
-                                            ("登记点设在哪里?", {"address"})])
+                                            ("登记点设在哪里?", {"address"}),
+                                            # 这几个/那几处 point back at things named, asking no count
+                                            ("道路那几处隐患什么时候前整改好?", set()),
+                                            ("这几个数字分别代表什么?", set()),
+                                            ("一共有几处隐患?", {"count"})])
 def test_which_ones_and_which_year_are_not_how_many_and_where(question, kinds):
     from qa.pipeline import answer_types
     assert {t.name for t in answer_types.asked(question)} & {"count", "address"} == kinds
