@@ -518,7 +518,14 @@ def attribute_supported(q: str, text: str) -> bool:
     """The thing a question asks the amount/place of ("奖金多少", "产值多少", "地址在哪", "多少避灾
     中心") must be named where the answer stands; a topical sentence without it does not answer."""
     noun = amount_noun(q)
+    if noun in _SHARE_NOUNS:
+        # a share is printed as one: "占多大比例" is answered by "80%以上", seldom by the word 比例
+        return bool(_SHARE.search(text)) or noun in text
     return noun is None or noun in _BRACKETS.sub("", text)
+
+
+_SHARE_NOUNS = ("比例", "比重", "占比")
+_SHARE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之|\d+\s*/\s*\d+|[一二三四五六七八九]成")
 
 
 # Quantities a question can ask the amount of by name. When the question names one ("奖金多少",

@@ -5,7 +5,7 @@ import pytest
 
 from qa.places import PlaceNames
 from qa.question import (
-    asked_extreme, asked_noun, form_bonus, kind_items, kind_suffix, measure_supported, place_supported, unit_supported,
+    asked_extreme, asked_noun, attribute_supported, form_bonus, kind_items, kind_suffix, measure_supported, place_supported, unit_supported,
 )
 from qa.synonyms import gazette_words
 
@@ -200,3 +200,16 @@ def test_kind_items_needs_two_items_of_the_asked_kind():
     assert kind_items("重点排查哪几类?", "排查的重点是商品类、文化类、金融类交易场所")
     assert not kind_items("重点排查哪几类?", "重点排查类资产证券化业务")
     assert not kind_items("有哪些部门负责?", "市商务局、市金融办")
+
+
+@pytest.mark.parametrize("q, text, ok", [
+    ("到年底要覆盖多大比例的事项?", "“最多跑一次”事项覆盖面达到80%以上", True),
+    ("市里奖励多少比例?", "市政府按景区所在县(市、区)政府补助额的1/3给予奖励", True),
+    ("到年底要覆盖多大比例的事项?", "全面梳理公布群众和企业到政府办事“最多跑一次”的事项", False),
+    ("产值多少?", "新产品产值616亿元", True),
+    ("产值多少?", "研发人员6548人年", False),
+])
+def test_a_share_asked_by_name_is_answered_by_a_share(q, text, ok):
+    """"占多大比例" is answered by "80%以上" or "1/3", which seldom print the word 比例; another thing
+    asked by name (产值) must still be named."""
+    assert attribute_supported(q, text) is ok
