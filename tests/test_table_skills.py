@@ -106,6 +106,15 @@ def test_the_latest_date_of_the_rows_of_a_named_kind(propose):
     assert propose(table_extreme, "威胁10人以下的隐患点综合治理最晚哪年底完成?") == []
 
 
+def test_the_one_date_the_rows_of_a_named_kind_share(propose):
+    """"消防类的隐患整改期限是什么时候": every 消防 row is due 2017年9月底前, and that is the answer; a list
+    question about the kind ("有哪些") or a kind whose rows differ gets no date from here."""
+    text = _texts(propose(table_extreme, "消防类的重大隐患整改期限是什么时候?"))
+    assert text and text[0].startswith("隐患类别为消防的,计划完成时间均为2017年9月底前"), text
+    assert propose(table_extreme, "消防类的重大隐患有哪些?") == []
+    assert propose(table_extreme, "工矿类的重大隐患整改期限是什么时候?") == []  # 6月底 to 11月底
+
+
 def test_an_empty_or_dashed_cell_of_the_asked_year_is_not_an_answer(propose):
     # the indicator table prints "-" for 2015 where it had no figure, and leaves 2020/2025 empty
     # for a rate it only states for 2015

@@ -14,6 +14,8 @@ NAME = "table_extreme"
 _DATE_EXTREME = re.compile(r"最早|最晚|最迟")
 _WHEN = re.compile(r"哪|几月|几号|什么时候|啥时候|何时|时间|日期|期限|时限")
 _WHICH_ROW = re.compile(r"哪(?:一|个|家|些|几|处|项)")
+# asks when, in words that name no ranking and no list ("哪些" asks for rows)
+_DUE = re.compile(r"几月|几号|什么时候|啥时候|何时|时间|日期|期限|时限|哪天|哪一天|哪个月")
 MAX_NAMED = 3  # rows named beside a date many rows share; the rest are counted
 # what follows a word leaving something out, up to the next punctuation
 _EXCLUDE = re.compile(r"(?:不算|不含|不包括|除了|除去|扣除)([^,,。??()()]{1,12})")
@@ -28,6 +30,11 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
             return _by_date(ctx, q, part)
         # "消防类的整改最晚什么时候完成": the latest date of the rows of the kind it names
         kind = _by_date(ctx, q, part, of_kind=True)
+        if kind:
+            return kind
+    elif _DUE.search(q):
+        # "消防类的隐患整改期限过了没": the one date every row of the kind it names shares
+        kind = _by_date(ctx, q, part, of_kind=True, shared=True)
         if kind:
             return kind
     extreme = asked_extreme(q, ctx.corpus_text)
@@ -85,10 +92,11 @@ def excluded(q: str, table, heads: frozenset[str] = frozenset()) -> tuple[str, .
     return tuple(dict.fromkeys(out))
 
 
-def _by_date(ctx, q: str, part: Part, of_kind: bool = False) -> list[Candidate]:
+def _by_date(ctx, q: str, part: Part, of_kind: bool = False, shared: bool = False) -> list[Candidate]:
     """The rows of a table whose dated cells (the timeline's records of its rows) come first or last:
     both ends when both are asked; `of_kind`: only among the rows whose category cell the question
-    names ("消防类的" → 隐患类别 = 消防), and only when it names one."""
+    names ("消防类的" → 隐患类别 = 消防), and only when it names one; `shared`: the date all those rows
+    share, and nothing when they have several."""
     best = None
     for doc in ctx.corpus.documents:
         records = [r for r in ctx.corpus.timeline.records
@@ -109,6 +117,10 @@ def _by_date(ctx, q: str, part: Part, of_kind: bool = False) -> list[Candidate]:
     cov, table, dated, where = best
     ends = [("最早", min)] if "最早" in q else []
     ends += [("最晚", max)] if re.search(r"最晚|最迟", q) else []
+    if shared:
+        if len({r.end for r in dated}) != 1:
+            return []
+        ends = [("", min)]
     said, cites = [], []
     for word, pick in ends:
         day = pick(r.end for r in dated)
@@ -116,7 +128,8 @@ def _by_date(ctx, q: str, part: Part, of_kind: bool = False) -> list[Candidate]:
         # rows of one unit name it once ("柯城交通运输分局" heads three road rows); the count is of rows
         subjects = list(dict.fromkeys(r.subject for r in rows))
         names = "、".join(subjects[:MAX_NAMED]) + (f"等{len(rows)}{count_word(table.caption) or '项'}" if len(rows) > MAX_NAMED else "")
-        said.append(f"{rows[0].names}{word}的是{rows[0].phrase}({names})")
+        said.append(f"{rows[0].names}均为{rows[0].phrase}({names})" if shared
+                    else f"{rows[0].names}{word}的是{rows[0].phrase}({names})")
         for r in rows[:MAX_NAMED]:
             chunk = ctx.chunks.get(r.chunk_id)
             if chunk is not None and r.text in chunk.text:
