@@ -5,7 +5,7 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.pipeline.skills.table_filter import category_columns
+from qa.pipeline.skills.table_filter import named_categories
 from qa.question import asked_extreme
 from qa.tables import AGGREGATE_ROWS, TOTAL_COLUMN, count_word, is_amount, num, pick_columns, row_name_in, row_text
 
@@ -98,11 +98,10 @@ def _by_date(ctx, q: str, part: Part, of_kind: bool = False, shared: bool = Fals
     names ("消防类的" → 隐患类别 = 消防), and only when it names one; `shared`: the date all those rows
     share, and nothing when they have several."""
     best = None
+    by_table = ctx.lookup("table_extreme.dated_rows", _dated_rows)
     for doc in ctx.corpus.documents:
-        records = [r for r in ctx.corpus.timeline.records
-                   if r.doc_key == doc.key and r.end is not None and "/t" in r.chunk_id and "/r" in r.chunk_id]
         for t_no, table in enumerate(doc.tables, 1):
-            dated = [r for r in records if f"/t{t_no}/r" in r.chunk_id and r.subject not in AGGREGATE_ROWS]
+            dated = by_table.get((doc.key, t_no), [])
             where = ""
             if of_kind:
                 where, rows = _of_kind(ctx, part.typed, table)
@@ -140,17 +139,23 @@ def _by_date(ctx, q: str, part: Part, of_kind: bool = False, shared: bool = Fals
     return [Candidate(NAME, "table", text, tuple(dict.fromkeys(cites)), cov)]
 
 
+def _dated_rows(ctx) -> dict[tuple[str, int], list]:
+    """The timeline's dated records of each table's rows (aggregate rows aside), once per corpus:
+    many questions ask when."""
+    out: dict[tuple[str, int], list] = {}
+    for r in ctx.corpus.timeline.records:
+        m = re.search(r"/t(\d+)/r\d+$", r.chunk_id)
+        if r.end is not None and m and r.subject not in AGGREGATE_ROWS:
+            out.setdefault((r.doc_key, int(m.group(1))), []).append(r)
+    return out
+
+
 def _of_kind(ctx, q: str, table) -> tuple[str, set[str]]:
     """The category cells the question names ("消防类的" → 隐患类别为消防) and the numbers of the rows
     holding them; ("", set()) when it names none, or one that every row holds."""
     rows = [(n, r) for n, r in enumerate(table.rows, 1) if r.header not in AGGREGATE_ROWS]
-    conds = []
-    for j in category_columns(table, [r for _, r in rows]):
-        values = sorted({r.cells[j] for _, r in rows if r.cells[j]}, key=len, reverse=True)
-        named = next((v for v in values if row_name_in(q, v, ctx.place_heads)), None)
-        if named is not None:
-            conds.append((j, named))
-    picked = {str(n) for n, r in rows if all(r.cells[j] == v for j, v in conds)}
+    conds = named_categories(ctx, q, table, rows)
+    picked = {str(n) for n, r in rows if all(r.cells[j] == v for j, v, _ in conds)}
     if not conds or len(picked) == len(rows):
         return "", set()
-    return "、".join(f"{table.columns[j]}为{v}" for j, v in conds), picked
+    return "、".join(f"{table.columns[j]}为{v}" for j, v, _ in conds), picked

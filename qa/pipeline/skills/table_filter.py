@@ -51,15 +51,23 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     return out
 
 
-def _answers(ctx, q: str, table: Table, rows: list[tuple[int, TableRow]]):
-    cats = category_columns(table, [r for _, r in rows])
+def named_categories(ctx, q: str, table: Table, rows: list[tuple[int, TableRow]],
+                     cats: list[int] | None = None) -> list[tuple[int, str, str]]:
+    """(column, value, the words naming it) for each category column whose value the question names
+    ("消防类的" → 隐患类别, 消防), the longest value first."""
     conds = []
-    for j in cats:
+    for j in category_columns(table, [r for _, r in rows]) if cats is None else cats:
         values = sorted({r.cells[j] for _, r in rows if r.cells[j]}, key=len, reverse=True)
         # a place value is named by its stem too (柯城 for 柯城区): row_name_in's short forms
         named = [(v, w) for v in values if (w := row_name_in(q, v, ctx.place_heads))]
         if named:
             conds.append((j, *named[0]))
+    return conds
+
+
+def _answers(ctx, q: str, table: Table, rows: list[tuple[int, TableRow]]):
+    cats = category_columns(table, [r for _, r in rows])
+    conds = named_categories(ctx, q, table, rows, cats)
     if conds:
         picked = [(n, r) for n, r in rows if all(r.cells[j] == v for j, v, _ in conds)]
         if picked:
