@@ -326,7 +326,7 @@ UNIT_Q = re.compile(r"(?:多少|(?<!哪)几)(万元|亿元|元|钱|吨|平方公
 NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
 
 
-# …and "几天" is answered in working days as well ("受理1个工作日内"): a 工作日 is a day
+# …and "几天" is answered in working days as well (衢政办发〔2017〕25号 "登记机关应当在受理1个工作日内"): a 工作日 is a day
 _COUNTED = {"个": "(?:个|家|名|人|位|所|处|项|件|户)", "人": "(?:人|名|位)", "名": "(?:名|人|位)", "家": "(?:家|个)",
             "天": "(?:天|个?工作日)"}
 
@@ -525,7 +525,8 @@ def attribute_supported(q: str, text: str) -> bool:
 
 
 _SHARE_NOUNS = ("比例", "比重", "占比")
-_SHARE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之|\d+\s*/\s*\d+|[一二三四五六七八九]成")
+# as the gazette prints a share: 衢政发〔2017〕11号 "“最多跑一次”事项…80%以上", 衢政办发〔2017〕29号 "补助额的1/3"
+_SHARE = re.compile(r"\d+(?:\.\d+)?\s*%|\d+\s*/\s*\d+")
 
 
 # Quantities a question can ask the amount of by name. When the question names one ("奖金多少",

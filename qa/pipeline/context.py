@@ -224,7 +224,7 @@ def run_in_heads(chunks: list[Chunk]) -> list[tuple[str, list[tuple[str, Chunk]]
     """(unit heading, [(title, chunk)]) for each unit with two or more paragraphs that open with a
     short title of their own and go on after it, in the order printed; a unit long enough to be cut
     into several chunks (…/p1, …/p2) is read across them, each title once."""
-    by_unit: dict[str, list[tuple[str, Chunk]]] = {}
+    by_unit: dict[str, dict[str, Chunk]] = {}  # unit → title → the chunk it first stands in
     heading: dict[str, str] = {}
     for c in chunks:
         if c.kind not in ("section", "article"):
@@ -232,10 +232,9 @@ def run_in_heads(chunks: list[Chunk]) -> list[tuple[str, list[tuple[str, Chunk]]
         unit = re.sub(r"/p\d+$", "", c.id)
         heading[unit] = c.section.split(" / ")[-1]
         for line in c.text.split("\n"):
-            m = _RUN_IN.match(line)
-            if m and m.group(1) not in {t for t, _ in by_unit.get(unit, [])}:
-                by_unit.setdefault(unit, []).append((m.group(1), c))
-    return [(heading[u], leads) for u, leads in by_unit.items() if len(leads) >= 2]
+            if m := _RUN_IN.match(line):
+                by_unit.setdefault(unit, {}).setdefault(m.group(1), c)
+    return [(heading[u], list(leads.items())) for u, leads in by_unit.items() if len(leads) >= 2]
 
 
 def shared_suffix(items: list[str]) -> str:

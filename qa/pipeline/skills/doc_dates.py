@@ -78,10 +78,7 @@ def _doc_date(ctx, doc: Document, effective: bool, issued: bool, q: str = ""):
         applies = _effective(ctx, doc)
         if applies is not None:
             return applies
-        on = _printed(ctx, doc)
-        if on is None:
-            return None
-        return f"《{doc.title}》未载明施行日期;" + on[0].replace(f"《{doc.title}》", "该文件", 1), on[1], on[2]
+        return _printed(ctx, doc, f"《{doc.title}》未载明施行日期;该文件")
     return _printed(ctx, doc)
 
 
@@ -99,14 +96,15 @@ def _effective(ctx, doc: Document):
     return None
 
 
-def _printed(ctx, doc: Document):
-    """The issue date printed in the document's header."""
+def _printed(ctx, doc: Document, named: str = ""):
+    """The issue date printed in the document's header; `named`: how the answer names the document
+    (its title in 《》 unless given)."""
     header = next(c for c in ctx.by_doc[doc.key] if c.kind == "header")
     printed = next((ln for ln in header.text.split("\n") if re.match(r"^\d{4}年\d{1,2}月\d{1,2}日$", ln)), None)
     if printed is None:
         return None
     when = dt.date(*map(int, re.findall(r"\d+", printed)))
-    text = f"《{doc.title}》({doc.number})由{doc.issuer}于{full_date(when)}印发。"
+    text = f"{named or f'《{doc.title}》'}({doc.number})由{doc.issuer}于{full_date(when)}印发。"
     return text, (make_citation(header, printed),), when
 
 
