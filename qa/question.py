@@ -326,9 +326,11 @@ UNIT_Q = re.compile(r"(?:多少|(?<!哪)几)(万元|亿元|元|钱|吨|平方公
 NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
 
 
-# …and "几天" is answered in working days as well (衢政办发〔2017〕25号 "登记机关应当在受理1个工作日内"): a 工作日 is a day
+# …and "几天" is answered in days of any kind a rule counts in: working days (衢政办发〔2017〕25号
+# "登记机关应当在受理1个工作日内"), trading days (衢政办发〔2017〕21号 "…时间间隔不得少于5个交易日"),
+# calendar days (自然日); a date's 日 ("4月15日") is no count of days
 _COUNTED = {"个": "(?:个|家|名|人|位|所|处|项|件|户)", "人": "(?:人|名|位)", "名": "(?:名|人|位)", "家": "(?:家|个)",
-            "天": "(?:天|个?工作日)"}
+            "天": "(?:天|个?(?:工作|交易|自然)日)"}
 
 
 def unit_supported(q: str, text: str) -> bool:

@@ -180,6 +180,8 @@ def test_asked_extreme(q, asked, source_lines):
     # a working day is a day: "几天" is answered by "1个工作日内", never by a date's 日
     ("材料交齐后几天能拿到号牌?", "登记机关应当在受理1个工作日内,核发号牌和行驶证。", True),
     ("几天能拿到号牌?", "本规定自2017年5月1日之日起施行。", False),
+    # …and a trading day too (衢政办发〔2017〕21号)
+    ("买了一个品种最快隔几天才能卖出去?", "买入后卖出同一交易品种的时间间隔不得少于5个交易日;", True),
 ])
 def test_a_count_takes_the_classifier_of_what_is_counted(q, text, ok):
     assert unit_supported(q, text) is ok
