@@ -483,3 +483,25 @@ def test_a_document_number_in_square_brackets_keeps_its_year_when_markers_are_nu
     # each computed part says what it rests on, numbered: none was taken for marked by its 文号
     assert {int(n) for n in re.findall(r"\[(\d{1,3})\]", a.answer)} == set(range(1, len(a.citations) + 1))
 
+
+
+def test_a_sentence_under_its_paragraphs_year_answers_when_with_that_year(engine):
+    # 衢政发〔2017〕12号 一、总体目标: "到2020年,…“双中高”目标。西区科创城基本建成,…": the second
+    # sentence states no year of its own; asked when, it is quoted after the sentence that sets it
+    a = ask(engine, "西区科创城要到哪一年基本建成?")
+    assert a.found and "到2020年" in a.answer and "西区科创城基本建成" in a.answer, a.answer
+    assert a.answer.index("到2020年") < a.answer.index("西区科创城基本建成")
+    assert _cites(a, "衢政发〔2017〕12号") and _quotes_verbatim(engine, a)
+
+
+def test_a_year_frames_its_paragraph_only_from_its_start_or_through_semicolons():
+    from qa.pipeline.skills.extractive import year_frame
+
+    text = "一、总体目标\n到2020年,全市取得实质性成效。西区科创城基本建成,努力创建创新型城市。"
+    assert year_frame(text, "西区科创城基本建成,努力创建创新型城市。") == "到2020年,全市取得实质性成效。"
+    text = "(二)引进行动。充分发挥作用。到2020年,全市人才资源总量达到47.2万人;建设市级重点创新团队44家。"
+    assert year_frame(text, "建设市级重点创新团队44家。") == "到2020年,全市人才资源总量达到47.2万人;"
+    # a year stated mid-paragraph is its own sentence's: what follows a full stop is not about it
+    text = "加强队伍建设。到2020年,培育各类科技服务中介机构100家。加速科技金融发展,创新合作模式。"
+    assert year_frame(text, "加速科技金融发展,创新合作模式。") is None
+    assert year_frame(text, "加强队伍建设。") is None

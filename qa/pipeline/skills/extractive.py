@@ -11,10 +11,11 @@ from functools import lru_cache
 
 from qa.cite import make_citation
 from qa.model import Hit
+from qa.pipeline import answer_types
 from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import COUNT_Q, ITEM_START, LIST_Q, form_bonus, shape_bonus
-from qa.score import informative_bigrams
+from qa.score import informative_bigrams, sentences
 from qa.text import bigrams, content
 from qa.timeline import BRACKET_NUMBER
 
@@ -27,6 +28,11 @@ _FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[::]")  # "完成时限:…", "牵头
 # a run-in heading that says when what follows it is done: "(一)2017年。", "(二)全面督查阶段。",
 # "(一)前期部署阶段(2017年3月31日前)。"
 _WHEN_HEAD = re.compile(rf"^{BRACKET_NUMBER}[^。]{{0,24}}?(?:\d{{4}}年|阶段)[^。]{{0,16}}。$")
+# a sentence that opens with the year it is about ("到2020年,全市创新驱动…目标。"): what follows it says
+# what is to be done by then
+_YEAR_FRAME = re.compile(r"^(?:到|至)?\d{4}年(?:底|末)?[,,]")
+_YEAR = re.compile(r"\d{4}年")
+_ASKS_WHEN = frozenset({"date", "deadline"})
 
 
 def with_neighbours(ctx, hits: list[Hit], top: int = 3, limit: int = 12) -> list[Hit]:
@@ -145,6 +151,7 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
         # (across documents, each part of the question names its own document by its title's words)
         picked = _without_title_only(picked, _title_bigrams(ctx, seed[3].doc_key))
     cites, texts = [], []
+    asks_when = any(t.name in _ASKS_WHEN for t in answer_types.asked(q))
     for _, _, sent, chunk, _, _ in picked:
         sents = pieces(chunk)
         chosen = [sent]
@@ -176,6 +183,11 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
             # first, so that the answer names the 课题, item or year it is about
             cites.append(make_citation(chunk, head))
             texts.append(f"{head}[{len(cites)}]")
+        elif asks_when and not _YEAR.search(sent) and (frame := year_frame(chunk.text, sent)) and frame not in "".join(texts):
+            # asked when, a sentence under its paragraph's year ("西区科创城基本建成" after "到2020年,…。")
+            # answers with that year: the sentence that states it is quoted first
+            cites.append(make_citation(chunk, frame))
+            texts.append(f"{frame}[{len(cites)}]")
         cites.append(make_citation(chunk, _span(chunk.text, chosen)))
         shown = f"{chosen[0]}:{'、'.join(chosen[1:])}。" if listed else "".join(chosen)
         texts.append(shown + f"[{len(cites)}]")
@@ -198,6 +210,31 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
 
 # a line of a list of names: short, no sentence inside ("柯城区万田乡", "陈水良(柯城区九华乡农业综合服务中心)")
 _ITEM_LINE = re.compile(r"^[^。;;,,::]{2,40}$")
+
+
+def year_frame(text: str, sent: str) -> str | None:
+    """The sentence that sets the year `sent` is about, within its paragraph (a line of `text`): the
+    paragraph's first sentence when it opens with a year ("到2020年,…目标。" before "西区科创城基本建成…"),
+    or the sentence `sent` continues after a semicolon ("到2020年,全市人才资源总量达到47.2万人…;" before
+    "建设市级重点创新团队44家…"). None when no year frames it: a year stated mid-paragraph is that
+    sentence's own ("…100家。加速科技金融发展…" is not about 2020)."""
+    for line in text.split("\n"):
+        sents = sentences(line)
+        if sent not in sents:
+            continue
+        i = sents.index(sent)
+        if i == 0:
+            return None
+        if _YEAR_FRAME.match(sents[0]):
+            return sents[0]
+        # back over the semicolon-joined pieces of its own full sentence
+        for k in range(i - 1, -1, -1):
+            if sents[k].endswith(("。", "!", "!", "?", "?")):
+                return None
+            if _YEAR_FRAME.match(sents[k]):
+                return sents[k]
+        return None
+    return None
 
 
 def _is_heading(chunk, sent: str) -> bool:
