@@ -306,6 +306,15 @@ def test_how_long_an_activity_runs_is_read_off_its_listed_days(engine):
     assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕29号"}
 
 
+def test_whether_an_activity_goes_on_after_its_span_is_answered_by_what_the_notice_says_of_later_years(engine):
+    """"到年底就不搞了吗": the span, and the notice's "此项活动将持续开展,2018年度视情况…" after it; a
+    question in two parts the span answers both of says it once."""
+    a = ask(on(engine, dt.date(2017, 11, 20)), "免费游衢州这个活动从啥时候开始算的？到年底就不搞了吗？")
+    assert a.found and "2017年5月19日" in a.answer and "此项活动将持续开展" in a.answer, a.answer
+    assert a.answer.count("本次活动时间为") == 1, a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕29号"}
+
+
 def test_the_deadline_asked_about_is_said_first(engine):
     """A glued answer quoting two stages: the note on the stage the question names comes first."""
     e = copy.copy(engine)

@@ -246,6 +246,10 @@ def decide(plan: QueryPlan, scored, scorer: Scorer | None, tau: float | None = N
     if len(scored) >= 3:  # the whole question and at least two parts
         confident = [i for i in range(1, len(scored)) if scored[i] and conf[i] >= tau]
         good = [(scored[i][0], conf[i]) for i in confident]
+        # two parts one answer answers ("从啥时候开始算的?到年底就不搞了吗?": the span with what
+        # follows it) say it once
+        said: set[str] = set()
+        good = [(g, c) for g, c in good if not (g.candidate.text in said or said.add(g.candidate.text))]
         # a part that carries the first part's topic ("…多少钱?有没有封顶?") matches that topic's
         # sentences by the carried words alone: it adds to an answer, it cannot stand for one
         own = any(plan.parts[i].focus is None for i in confident)

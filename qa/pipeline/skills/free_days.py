@@ -21,8 +21,9 @@ NAME = "free_days"
 SPOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:山|湖|景区|寺|庙|村|园|关|洞|石窟|石林|古镇|公园|岛|峡|谷|瀑布|街区)+")
 
 
-# when an activity runs: from when, until when, for how long
-SPAN_Q = re.compile(r"开始|结束|截止|到什么时候|到啥时候|到哪天|到几月|持续|多久|多长时间")
+# when an activity runs: from when, until when, for how long, and whether it goes on after ("是一次性的
+#还是会一直搞下去", "到年底就不搞了吗", "还搞不搞": the span, and what the notice says of later years)
+SPAN_Q = re.compile(r"开始|结束|截止|到什么时候|到啥时候|到哪天|到几月|持续|多久|多长时间|一直|下去|一次性|不搞了|还搞")
 
 
 # what names a time, not a place, before "景区" ("2019年12月衢州景区", "今年景区"); and the activity's own words
@@ -146,9 +147,12 @@ def _one(plan: QueryPlan, q: str, rule, chunk, spots, ctx) -> Candidate | None:
             months = dict.fromkeys([max(rule.days).month] if rule.days else [])
             months.update(dict.fromkeys(m for _, m in sorted(rule.whole_months)))
             lines = [ln for m in months if (ln := month_line(chunk, m))]
+            # where the span ends, what the notice says of after it ("此项活动将持续开展,2018年度视情况…")
+            later = list(dict.fromkeys(_later(ctx, chunk)))
             text = (f"{period}(按公报所列免费日计)。" + "".join(f"“{x.rstrip('。')}”。" for x in rules)
-                    + ("公报所列:" + "".join(f"“{ln.rstrip(';;。')}”" for ln in lines) + "。" if lines else ""))
-            cites = tuple(make_citation(chunk, x) for x in rules + lines)
+                    + ("公报所列:" + "".join(f"“{ln.rstrip(';;。')}”" for ln in lines) + "。" if lines else "")
+                    + "".join(f"公报载明:“{x.rstrip('。')}”。" for x in later))
+            cites = tuple(make_citation(chunk, x) for x in rules + lines + later)
             return Candidate(NAME, "date", text, cites, 1.0)
         return _for_whom(ctx, q, rule, chunk, spots) or _in_general(q, rule, chunk, spots)
     cites = [make_citation(chunk, rule_sentence(chunk))]
@@ -284,13 +288,18 @@ def _outside(ctx, chunk, year: int, rule_year: int, cites: list) -> str:
     """What the notice says about later years, quoted, and that the asked year is not covered."""
     doc = ctx.docs.get(chunk.doc_key)
     said = [s for s in sentences(chunk.text) if re.search(r"每逢|月免费|全民免费", s)]
-    later = [r.text for r in ctx.corpus.timeline.of(chunk.doc_key, "review") if r.chunk_id == chunk.id]
+    later = _later(ctx, chunk)
     quoted = "".join(f"“{s}”" for s in dict.fromkeys(said + later))
     for s in dict.fromkeys(said + later):
         cites.append(make_citation(chunk, s))
     title = f"《{doc.title}》" if doc else "公报"
     return (f"{title}所载免费安排为{rule_year}年的活动:{quoted}公报未载明{year}年的安排,"
             "不能按上述日期判断该日是否免费(免门票)。")
+
+
+def _later(ctx, chunk) -> list[str]:
+    """The notice's sentences on later years (the timeline's review records of this chunk)."""
+    return [r.text for r in ctx.corpus.timeline.of(chunk.doc_key, "review") if r.chunk_id == chunk.id]
 
 
 # who the asker is, when the question is whether people like them go free ("外国游客也能免费进吗",
