@@ -262,3 +262,16 @@ def test_our_place_is_the_place_the_asker_names(understander):
     plan = understander.plan("我是柯城区的,我们区受威胁人数是多少?", TODAY, None, ())
     assert "柯城区受威胁人数" in plan.match
     assert "我们村" in understander.plan("我是柯城区的,我们村受威胁人数是多少?", TODAY, None, ()).match
+
+
+@pytest.mark.parametrize("question,counts", [
+    # an approximate number in the asker's circumstance asks no count: the question is when, or whether
+    ("我们村后山有个滑坡点,底下住了三十几个人,这种重大点的综合治理要在哪一年全部弄完?", False),
+    ("我养了十几年猪,退养的可以众筹合办养殖场吗?", False),
+    ("我们公司是那批重点企业,现在都过去好几年了,这个名单还管不管用啊?", False),
+    # …while 几 that asks still asks
+    ("滑坡点底下住了几个人?", True),
+])
+def test_an_approximate_number_asks_no_count(understander, question, counts):
+    plan = understander.plan(question, TODAY, None, ())
+    assert (plan.intent == "count") is counts and ("unit" in plan.slots) is counts, (plan.match, plan.intent, plan.slots)

@@ -88,6 +88,7 @@ class Understander:
             if q == before:
                 break
         q = _SPACES.sub(" ", q).strip(" ,.;:")
+        q = approximate_numbers(q)
         # how a question ends ("?", "??", "?!", "。", nothing) changes nothing it asks: one "?"
         q = _QUESTION_END.sub("", q)
         q = _PUNCT_RUN.sub(lambda m: m.group(0)[0], q)
@@ -125,6 +126,26 @@ class Understander:
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         return QueryPlan(plan.asked, standalone, match, (Part(match, gazette_words(norm)),), plan.today,
                          intent_of(match), slots_of(match, plan.today), True, carried_topic(standalone, True, topic))
+
+
+# an approximate number is said with 几 as a question is: "底下住了三十几个人", "干了几十年", "跑了好几趟",
+# "前几年市里搞的那个方案" (some 30 train and dev questions tell their circumstances so). Said with 多/数/些,
+# as it means, 几 is left to the questions that ask ("住了几个人", "管几年", "要投资几千万")
+_APPROX = ((re.compile(r"(?<=[十百千万])几"), "多"), (re.compile(r"几(?=十)"), "数"),
+           (re.compile(r"(?<=[好前])几(?=[个家名位处项年天次趟条种类户头月周])"), "些"))
+
+
+def approximate_numbers(q: str) -> str:
+    """"三十几个人" → 三十多个人, "几十年" → 数十年, "好几趟" → 好些趟: counts that ask nothing.
+
+    >>> approximate_numbers("底下住了三十几个人,这种重大点要在哪一年弄完?")
+    '底下住了三十多个人,这种重大点要在哪一年弄完?'
+    >>> approximate_numbers("养了几十头猪,前几年的方案管几年?")
+    '养了数十头猪,前些年的方案管几年?'
+    """
+    for pat, said in _APPROX:
+        q = pat.sub(said, q)
+    return q
 
 
 # "我是龙游县的,2019年我们县…": the place the asker names as theirs is the one "我们县" points at, when
