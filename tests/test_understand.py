@@ -275,3 +275,18 @@ def test_our_place_is_the_place_the_asker_names(understander):
 def test_an_approximate_number_asks_no_count(understander, question, counts):
     plan = understander.plan(question, TODAY, None, ())
     assert (plan.intent == "count") is counts and ("unit" in plan.slots) is counts, (plan.match, plan.intent, plan.slots)
+
+
+@pytest.mark.parametrize("question,where", [
+    ("这种重大点的综合治理要在哪一年全部弄完?", False),
+    ("免费游是在哪天开始的?", False),
+    ("电动自行车登记点在哪?", True),
+])
+def test_in_which_year_asks_when_not_where(understander, question, where):
+    # "在哪一年/在哪天" asks when (the answer-type lexicon's address row reads it so); "在哪" alone, where
+    assert (understander.plan(question, TODAY, None, ()).intent == "where") is where
+
+
+@pytest.mark.parametrize("question", ["免费游的补助按哪年的收入做基数?", "美丽生态牧场的目标啥时候完成?", "第二批事项是几月份前公布的?"])
+def test_when_is_asked_as_people_ask_it(understander, question):
+    assert understander.plan(question, TODAY, None, ()).intent == "when"
