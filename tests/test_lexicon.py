@@ -28,6 +28,12 @@ def test_matching_form_uses_both_lists():
     assert gazette_words("啥时候截止") == "什么时候截止"
 
 
+@pytest.mark.parametrize("asked", ["药王山礼拜一去是不是不要门票", "那天去江郎山能免门票吗", "下周一去廿八都古镇免不免门票"])
+def test_admission_without_a_ticket_is_the_gazettes_free(asked):
+    # 衢政办发〔2017〕29号 "每逢周一实行免费": a free spot is one you need no ticket for
+    assert "免费" in gazette_words(asked) and "门票" not in gazette_words(asked)
+
+
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a regular expression ("a|b(c|d)" → ["a", "b(c|d)"])."""
     out, depth, cur = [], 0, ""

@@ -315,6 +315,13 @@ def test_whether_an_activity_goes_on_after_its_span_is_answered_by_what_the_noti
     assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕29号"}
 
 
+def test_a_listed_spot_asked_about_without_a_ticket_is_a_free_day_question(engine):
+    """"药王山礼拜一去是不是不要门票": no date, the spot on the list and the Monday rule."""
+    a = ask(on(engine, dt.date(2017, 6, 5)), "药王山礼拜一去是不是不要门票啊？")
+    assert a.found and "药王山" in a.answer and "每逢周一实行免费" in a.answer, a.answer
+    assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕29号"}
+
+
 def test_the_deadline_asked_about_is_said_first(engine):
     """A glued answer quoting two stages: the note on the stage the question names comes first."""
     e = copy.copy(engine)

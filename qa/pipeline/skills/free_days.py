@@ -303,8 +303,8 @@ def _later(ctx, chunk) -> list[str]:
 
 
 # who the asker is, when the question is whether people like them go free ("外国游客也能免费进吗",
-# "不是衢州本地人,也能不要门票吗")
-_WHO_GOES = re.compile(r"游客|外国|外地|外省|本地|老人|学生|小孩|儿童|[^一-龥]?人[,,]?(?:也|能|可以|还)")
+# "不是衢州本地人,也能不要门票吗"); 外国 is matched as the gazette's word, 海外
+_WHO_GOES = re.compile(r"游客|外国|海外|外地|外省|本地|老人|学生|小孩|儿童|[^一-龥]?人[,,]?(?:也|能|可以|还)")
 
 
 def _for_whom(ctx, q: str, rule, chunk, spots) -> Candidate | None:
