@@ -505,3 +505,11 @@ def test_a_year_frames_its_paragraph_only_from_its_start_or_through_semicolons()
     text = "加强队伍建设。到2020年,培育各类科技服务中介机构100家。加速科技金融发展,创新合作模式。"
     assert year_frame(text, "加速科技金融发展,创新合作模式。") is None
     assert year_frame(text, "加强队伍建设。") is None
+
+
+def test_a_count_stated_in_a_sentence_fits_a_how_many_question(engine):
+    # "新建改建避灾安置点85个" (衢政办发〔2017〕24号) is a sentence, not a list or a table: it answers
+    # "多少个" as well as a list would (the kind feature says so)
+    out = engine.ask("2017年全市要新建改建多少个避灾安置点?").outcome
+    fits = [s.candidate for s in out.scored[0] if "避灾安置点85个" in s.candidate.text and s.candidate.kind == "fact"]
+    assert fits and all(c.features["kind_fits"] == 1.0 for c in fits)
