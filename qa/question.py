@@ -21,7 +21,10 @@ LIST_Q = re.compile(r"哪些|哪几|有几个|有多少个|几个|几家|几名|
 DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]")
 
 
-COUNT_Q = re.compile(r"(?<!哪)(?:几个|几家|几名|几位|几项|几处|几步)|多少个|多少家|多少名|多少处|多少步|(?:一共|总共|共)[^,?]{0,6}多少人")
+# 几 that asks no number: 这几个/那几处 point at things named (the answer-type lexicon's count row reads them
+# so), 列几个/说几个/举几个 ask to be given a few ("能不能列几个", "随便说几个就行"), 哪几个 asks which
+FEW = r"(?<![哪这那列说举])几"
+COUNT_Q = re.compile(rf"{FEW}(?:个|家|名|位|项|处|步)|多少个|多少家|多少名|多少处|多少步|(?:一共|总共|共)[^,?]{{0,6}}多少人")
 
 
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
@@ -322,7 +325,7 @@ def unknown_doc_number(q: str, keys: set[str]) -> str | None:
     return named
 
 
-UNIT_Q = re.compile(r"(?:多少|(?<!哪)几)(万元|亿元|元|钱|吨|平方公里|公顷|公里|千米|平方米|米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
+UNIT_Q = re.compile(rf"(?:多少|{FEW})(万元|亿元|元|钱|吨|平方公里|公顷|公里|千米|平方米|米|亩|人|户|天|点|点钟|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
 
 
 NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
