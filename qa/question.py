@@ -558,8 +558,8 @@ def _asked_measure(q: str) -> str | None:
 
 
 # where something is — not where to send or go ("送哪里评审" is answered by a body)
-# "在哪一年/在哪天" asks when, as the answer-type lexicon's address row reads it
-WHERE_Q = re.compile(r"在哪(?!一?(?:年|天|月|个月))|(?<![送报交去寄到找])(?:哪里|哪儿)|什么地方|什么位置|哪个位置|哪个地址|地址")
+# "在哪一年/在哪天" asks when, and "哪里的经验" whose, as the answer-type lexicon's address row reads them
+WHERE_Q = re.compile(r"在哪(?!一?(?:年|天|月|个月))|(?<![送报交去寄到找])(?:哪里|哪儿)(?!的)|什么地方|什么位置|哪个位置|哪个地址|地址")
 # how the gazette says where something is: 设在…, 位于…, 安装在…尾部, an address
 LOCATIVE = re.compile(r"设在|设于|位于|坐落|地址|(?:安装|放置|悬挂|建)在|在[^,,。;;]{1,15}?(?:路|街|号|巷|楼|村|镇|乡|部|位置|内|处)"
                       r"|[\u4e00-\u9fff]{2}(?<!道)(?:路|街|巷|大道)(?:\d+号|[东南西北]侧)?")  # a table's address cell

@@ -182,3 +182,15 @@ def test_who_leads_or_oversees_asks_for_no_person(question, person):
 def test_answer_forms_as_the_gazette_prints_them(question, answer, kind):
     from qa.pipeline import answer_types
     assert answer_types.features(question, answer)[f"atype_{kind}"] == 1.0
+
+
+@pytest.mark.parametrize("question, where", [
+    ("畜牧方案里说的李泽模式是哪里的经验?", False),  # whose: a place's name answers it, not an address
+    ("每年新增省级科技型中小企业,哪里的名额最多?", False),
+    ("电动自行车登记点在哪里?", True),
+])
+def test_whose_is_not_where(question, where):
+    from qa.pipeline import answer_types
+    from qa.question import WHERE_Q
+    assert ("address" in {t.name for t in answer_types.asked(question)}) is where
+    assert bool(WHERE_Q.search(question)) is where
