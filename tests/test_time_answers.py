@@ -322,6 +322,14 @@ def test_a_listed_spot_asked_about_without_a_ticket_is_a_free_day_question(engin
     assert {c.doc_key for c in a.citations} == {"衢政办发〔2017〕29号"}
 
 
+def test_a_day_past_a_cut_off_is_told_what_the_article_provides_otherwise(engine):
+    """第四条: temporary plates are for cycles bought before 2017-05-01;…正式号牌…适用于已列入…目录的车辆.
+    Bought on 5月3日, the asker is told the cut-off excludes them and what the article says beside it."""
+    a = ask(on(engine, dt.date(2017, 4, 26)), "我的电动车是5月3号才买的,还能办临时号牌吗?")
+    assert a.found and "不在该条规定的适用范围内" in a.answer, a.answer
+    assert "正式号牌和行驶证适用于已列入省级有关部门的电动自行车产品公告目录的车辆" in a.answer
+
+
 def test_the_deadline_asked_about_is_said_first(engine):
     """A glued answer quoting two stages: the note on the stage the question names comes first."""
     e = copy.copy(engine)

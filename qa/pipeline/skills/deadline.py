@@ -194,6 +194,22 @@ def _following(ctx, r: DateRecord) -> str:
     return f"“{nxt.rstrip('。;;')}”。" if any(w in nxt for w in words if len(w) == 2) else ""
 
 
+def _otherwise(ctx, r: DateRecord) -> str:
+    """The clauses a semicolon joins to a cut-off's, to the end of its sentence ("临时通行号牌…适用于2017年
+    5月1日之前已购买的…车辆;正式号牌和行驶证适用于已列入…目录的车辆。"): what the article provides beside it."""
+    from qa.timeline import sentences_of
+
+    sents = sentences_of(ctx.chunks[r.chunk_id].text)
+    if r.text not in sents or not r.text.rstrip().endswith((";", ";")):
+        return ""
+    rest = []
+    for nxt in sents[sents.index(r.text) + 1:]:
+        rest.append(nxt.rstrip("。;;"))
+        if not nxt.rstrip().endswith((";", ";")):
+            break
+    return "".join(f"该条另规定:“{x}”。" for x in rest if x)
+
+
 def _is_row(chunk_id: str) -> bool:
     return chunk_id.rsplit("/", 1)[-1].startswith("r")
 
@@ -255,8 +271,9 @@ def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.da
     if day > last:
         at = r.text.find(r.phrase)
         if at >= 0 and CUT_OFF.match(r.text, at + len(r.phrase)):
-            # "2017年5月1日之前已购买的…车辆": a cut-off for what the clause applies to
-            return f"{full_date(day)}在该日期之后,不在该条规定的适用范围内。"
+            # "2017年5月1日之前已购买的…车辆": a cut-off for what the clause applies to; what the
+            # sentence goes on to say after its semicolon is what applies otherwise
+            return f"{full_date(day)}在该日期之后,不在该条规定的适用范围内。" + _otherwise(ctx, r)
         return f"{full_date(day)}在该日期之后。"
     return f"{full_date(day)}正是该日。"
 
