@@ -290,3 +290,13 @@ def test_in_which_year_asks_when_not_where(understander, question, where):
 @pytest.mark.parametrize("question", ["免费游的补助按哪年的收入做基数?", "美丽生态牧场的目标啥时候完成?", "第二批事项是几月份前公布的?"])
 def test_when_is_asked_as_people_ask_it(understander, question):
     assert understander.plan(question, TODAY, None, ()).intent == "when"
+
+
+@pytest.mark.parametrize("typed,match", [
+    # 额 of 金额 is no filler, even before a pause
+    ("龙游县 2018年 研发经费 目标金额 ?", "龙游县 2018年 研发经费 目标金额?"),
+    # fillers after a space are fillers after a pause
+    ("启动Ⅳ级响应时 就是那个谁到防指办指挥", "启动IV级响应时 谁到防指办指挥?"),
+])
+def test_fillers_go_and_words_stay(understander, typed, match):
+    assert understander.normalize(typed) == match
