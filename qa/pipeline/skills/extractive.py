@@ -151,7 +151,7 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
         # (across documents, each part of the question names its own document by its title's words)
         picked = _without_title_only(picked, _title_bigrams(ctx, seed[3].doc_key))
     cites, texts = [], []
-    asks_when = any(t.name in _ASKS_WHEN for t in answer_types.asked(q))
+    asks_when = _asks_when(q)
     for _, _, sent, chunk, _, _ in picked:
         sents = pieces(chunk)
         chosen = [sent]
@@ -210,6 +210,12 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
 
 # a line of a list of names: short, no sentence inside ("柯城区万田乡", "陈水良(柯城区九华乡农业综合服务中心)")
 _ITEM_LINE = re.compile(r"^[^。;;,,::]{2,40}$")
+
+
+@lru_cache(maxsize=1024)
+def _asks_when(q: str) -> bool:
+    """Whether the question asks a date or a deadline (once per question, not per extract built)."""
+    return any(t.name in _ASKS_WHEN for t in answer_types.asked(q))
 
 
 def year_frame(text: str, sent: str) -> str | None:
