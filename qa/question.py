@@ -22,8 +22,8 @@ DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]"
 
 
 # 几 that asks no number: 这几个/那几处 point at things named (the answer-type lexicon's count row reads them
-# so), 列几个/说几个/举几个 ask to be given a few ("能不能列几个", "随便说几个就行"), 哪几个 asks which
-FEW = r"(?<![哪这那列说举])几"
+# so), 说几个 asks to be given a few ("随便说几个就行", "能说几个吗": five train and dev questions), 哪几个 asks which
+FEW = r"(?<![哪这那说])几"
 COUNT_Q = re.compile(rf"{FEW}(?:个|家|名|位|项|处|步)|多少个|多少家|多少名|多少处|多少步|(?:一共|总共|共)[^,?]{{0,6}}多少人")
 
 
@@ -204,9 +204,9 @@ def split_question(q: str) -> list[str]:
     return [_CLAUSE_LEAD.sub("", p).strip(" ,,:") or p for p in parts] if len(parts) > 1 else [q]
 
 
-# when, as people ask it: "啥时候" as often as 什么时候, and the year, month or day asked ("在哪一年",
-# "几月份", "几号"), the question words of the answer-type lexicon's date row
-WHEN_Q = re.compile(r"什么时候|啥时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|日期|时间|期限|时限|施行|起施|截止|到什么时候|多久")
+# when, as people ask it: the year, month or day asked ("在哪一年", "几月份", "几号"), the question words of
+# the answer-type lexicon's date row (啥时候 arrives as 什么时候, qa/lexicon/question_words.tsv)
+WHEN_Q = re.compile(r"什么时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|日期|时间|期限|时限|施行|起施|截止|到什么时候|多久")
 
 
 AMOUNT_Q = re.compile(r"多少|多大|多长|几|面积|金额|比例|标准")
@@ -331,11 +331,11 @@ UNIT_Q = re.compile(rf"(?:多少|{FEW})(万元|亿元|元|钱|吨|平方公里|�
 NUMERAL = r"[\d零〇一二三四五六七八九十百千万两]"
 
 
-# …and "几天" is answered in days of any kind a rule counts in: working days (衢政办发〔2017〕25号
-# "登记机关应当在受理1个工作日内"), trading days (衢政办发〔2017〕21号 "…时间间隔不得少于5个交易日"),
-# calendar days (自然日); a date's 日 ("4月15日") is no count of days
+# …and "几天" is answered in days of the kinds a rule counts in: working days (衢政办发〔2017〕25号
+# "登记机关应当在受理1个工作日内"), trading days (衢政办发〔2017〕21号 "…时间间隔不得少于5个交易日"); a date's
+# 日 ("4月15日") is no count of days
 _COUNTED = {"个": "(?:个|家|名|人|位|所|处|项|件|户)", "人": "(?:人|名|位)", "名": "(?:名|人|位)", "家": "(?:家|个)",
-            "天": "(?:天|个?(?:工作|交易|自然)日)"}
+            "天": "(?:天|个?(?:工作|交易)日)"}
 
 
 def unit_supported(q: str, text: str) -> bool:

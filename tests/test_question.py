@@ -182,9 +182,9 @@ def test_asked_extreme(q, asked, source_lines):
     ("几天能拿到号牌?", "本规定自2017年5月1日之日起施行。", False),
     # …and a trading day too (衢政办发〔2017〕21号)
     ("买了一个品种最快隔几天才能卖出去?", "买入后卖出同一交易品种的时间间隔不得少于5个交易日;", True),
-    # 几 that points ("这几个数字") or asks to be given a few ("能不能列几个") asks no number
+    # 几 that points ("这几个数字") or asks to be given a few ("随便说几个就行") asks no number
     ("“1238”这几个数字分别代表啥?", "打造一座科创城、巩固提升两大产业承接平台能级", True),
-    ("银行重点给哪些产业的项目放贷,能不能列几个?", "重点支持新材料、新能源等产业", True),
+    ("八大产业技术创新公共服务平台都有哪些,说几个就行?", "重点支持新材料、新能源等产业", True),
     ("产业技术创新公共服务平台打算建几个?", "推进产业技术创新公共服务平台建设", False),
 ])
 def test_a_count_takes_the_classifier_of_what_is_counted(q, text, ok):

@@ -21,9 +21,9 @@ NAME = "free_days"
 SPOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:山|湖|景区|寺|庙|村|园|关|洞|石窟|石林|古镇|公园|岛|峡|谷|瀑布|街区)+")
 
 
-# when an activity runs: from when, until when, for how long, and whether it goes on after
-# ("是一次性的还是会一直搞下去", "到年底就不搞了吗", "还搞不搞": the span, and what the notice says of later years)
-SPAN_Q = re.compile(r"开始|结束|截止|到什么时候|到啥时候|到哪天|到几月|持续|多久|多长时间|一直|下去|一次性|不搞了|还搞")
+# when an activity runs: from when, until when, for how long (its answer also quotes what the notice says
+# of later years: "从啥时候开始算的?到年底就不搞了吗?")
+SPAN_Q = re.compile(r"开始|结束|截止|到什么时候|到啥时候|到哪天|到几月|持续|多久|多长时间")
 
 
 # what names a time, not a place, before "景区" ("2019年12月衢州景区", "今年景区"); and the activity's own words
