@@ -112,3 +112,16 @@ def test_a_sentence_after_the_first_full_stop_is_no_title():
     assert _RUN_IN.match("新型皮革。紧跟绿色发展和需求多元化趋势").group(1) == "新型皮革"
     assert _RUN_IN.match("积极推动传统的皮革、木门家具等产业转变。打造一批") is None
     assert _RUN_IN.match("(六)时尚轻工。") is None  # a numbered heading: the outline has it already
+
+
+def test_a_part_whose_heading_the_question_never_names_is_not_its_list(propose):
+    """"第二批重点课题都有哪些?" asks for the six 课题: the two parts of 四、研究启动西区二期建设 match the
+    question only through the plan's name, which both lists share, and were proposed first."""
+    from qa.pipeline.skills import enumeration
+
+    cands = [c for c in propose(enumeration, "市政府第二批重点课题都有哪些?") if c.items]
+    assert cands and len(cands[0].items) == 6, [c.text for c in cands]
+    assert not any(c.items == ("(一)西区二期范围的管理体制研究", "(二)西区二期策划") for c in cands)
+    # naming the heading still asks for the part
+    named = [c for c in propose(enumeration, "第二批重点课题里研究启动西区二期建设包括哪些?") if c.items]
+    assert named and len(named[0].items) == 2, [c.text for c in named]

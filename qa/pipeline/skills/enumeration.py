@@ -44,6 +44,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         # whose items name it; never one that only the plan's title names
         named = [(c, e) for c, e in scored if counted in _heading(e) + e.extra]
         scored = named or [(c, e) for c, e in scored if counted in "".join(e.items)]
+    # (after those: a part's heading that names the thing counted, 三、实施步骤 for 几步, is asked for)
+    scored = _unasked_parts_dropped(scored)
     # lists of one document share its title, so that "先进个人中常山县的" and "先进集体中常山县的" tie
     # on the names of all six of its lists: their own headings break the tie
     own = {id(e): ctx.cov(asked, _own_heading(e)) for _, e in scored}
@@ -72,6 +74,22 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     for own_cov, cov, (text, cites, items) in subs[:TOP]:
         # its strength: how well the list and its own heading match the question
         out.append(Candidate(NAME, "list", text, cites, min((cov + own_cov) / 2, 1.0), {"filtered": 1.0}, items=items))
+    return out
+
+
+def _unasked_parts_dropped(scored: list[tuple[float, object]]) -> list[tuple[float, object]]:
+    """Without the outlines nested in another that match the question no better: "第二批重点课题都有哪些"
+    asks for the six 课题, not for the two parts of 四、研究启动西区二期建设, whose name is the plan's and
+    a heading the question never names. A part is asked for by naming what its heading adds."""
+    outlines = {e.name: cov for cov, e in scored if e.kind == "outline"}
+    out = []
+    for cov, e in scored:
+        if e.kind == "outline":
+            words = e.name.split(" ")
+            parents = (" ".join(words[:k]) for k in range(1, len(words)))
+            if any(p in outlines and outlines[p] >= cov for p in parents):
+                continue
+        out.append((cov, e))
     return out
 
 
