@@ -122,3 +122,22 @@ def test_a_weighted_row_fits_as_that_many_copies():
         assert abs(x - y) < 1e-4
     plain = fit_linear(rows, labels, ("a", "b"))
     assert abs(plain.coef[0] - weighted.coef[0]) > 1e-3
+
+
+def test_a_runner_up_stating_the_same_figure_backs_the_best():
+    """A sentence and its plan's own table row that state one figure ("40家") of one document are one
+    answer twice, not split evidence; a different figure, or the same one elsewhere, is a rival."""
+    from qa.model import Citation
+    from qa.pipeline.features import _agrees
+    from qa.pipeline.types import Candidate
+
+    def cand(text, doc="衢政发〔2017〕12号"):
+        return Candidate("x", "fact", text, (Citation(doc, doc, "t", "", text, f"{doc}#a", 0, 0),), 1.0)
+
+    sentence = cand("2017年到2020年,全市每年新增国家高新技术企业40家,省级科技型中小企业160家。[1]")
+    row = cand("全市:2017年 国家高新技术企业 40家;2018年 国家高新技术企业 40家")
+    assert _agrees(sentence, row)
+    assert not _agrees(sentence, cand("到2020年,全市技术合同成交额达到10亿元。[1]"))
+    assert not _agrees(sentence, cand("新增40家", doc="衢政办发〔2017〕27号"))
+    # a year or a [n] marker is no figure
+    assert not _agrees(cand("到2020年完成。[1]"), cand("2020年底前。[1]"))

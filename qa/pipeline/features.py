@@ -240,6 +240,24 @@ def _joined(quote: str) -> str:
     return _JOINS.sub("", quote)
 
 
+# a figure with what it measures ("40家", "25亿元", "70%"): not a year, a date or a [n] marker
+_FIGURE = re.compile(r"(?<![\d.\[])\d+(?:\.\d+)?\s*(?:%|人年|[家个人名处件项亿万元天户所条座辆台批类种位次])")
+
+
+def _figures(text: str) -> set[str]:
+    return {_SPACE.sub("", f) for f in _FIGURE.findall(text)}
+
+
+def _agrees(a: Candidate, b: Candidate) -> bool:
+    """Whether a runner-up backs the best rather than splits the evidence: it quotes the same words,
+    or it states a figure the best states, from the same document ("2017年到2020年,全市每年新增国家
+    高新技术企业40家" and the row of the plan's own table, "2017年 国家高新技术企业 40家")."""
+    if _shares_quote(a, b):
+        return True
+    same_doc = {x.doc_key for x in a.citations} & {y.doc_key for y in b.citations}
+    return bool(same_doc) and bool(_figures(a.text) & _figures(b.text))
+
+
 def decision_features(scored) -> dict[str, float]:
     """What the decision sees of a part (its candidates, best first): the selected candidate's
     features, its selector score, its margin over the best rival (a candidate quoting none of what
@@ -248,9 +266,10 @@ def decision_features(scored) -> dict[str, float]:
     best = scored[0]
     f = {k: best.candidate.features.get(k, 0.0) for k in DECISION_FEATURES}
     f["s_best"] = best.p
-    # a runner-up that quotes what the best quotes agrees with it (a longer extract around the same
-    # sentence); only one quoting something else makes the evidence split
-    rivals = [s.p for s in scored[1:] if not _shares_quote(best.candidate, s.candidate)]
+    # a runner-up that quotes what the best quotes (a longer extract around the same sentence), or
+    # states its figure from the same document, agrees with it; only one saying something else splits
+    # the evidence
+    rivals = [s.p for s in scored[1:] if not _agrees(best.candidate, s.candidate)]
     f["s_margin"] = best.p - (max(rivals) if rivals else 0.0)
     f["n_candidates"] = min(len(scored), 20) / 20
     first = best.candidate.citations[0] if best.candidate.citations else None
