@@ -89,6 +89,7 @@ class Understander:
                 break
         q = _SPACES.sub(" ", q).strip(" ,.;:")
         q = approximate_numbers(q)
+        q = full_years(q)
         # how a question ends ("?", "??", "?!", "。", nothing) changes nothing it asks: one "?"
         q = _QUESTION_END.sub("", q)
         q = _PUNCT_RUN.sub(lambda m: m.group(0)[0], q)
@@ -146,6 +147,34 @@ def approximate_numbers(q: str) -> str:
     for pat, said in _APPROX:
         q = pat.sub(said, q)
     return q
+
+
+# a year is said by its last two digits ("17年底", "到20年", "16年那份名单": 18 train questions) where it
+# opens a clause or follows what points at a time (到, 在, 比…); a number of years after anything else
+# counts them (骑了15年, 有效期5年, 这15年), as it does before what bounds it (以上, 多, 左右, 内, 后). Only
+# 10-29: the years of gazettes residents ask about, not ages ("活了80年")
+_SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)年(?!以|多|左右|来|内|之内|后|间|了|半)")
+_BEFORE_YEAR = set("到在从于比较是去今")  # after these a number of years is a year ("到20年", "比15年")
+
+
+def full_years(q: str) -> str:
+    """"到20年要引进多少人" → 到2020年…; "骑了15年" and "有效期15年" stay durations.
+
+    >>> full_years("17年底最多跑一次事项要覆盖多大比例?到20年呢?16年那份名单还算数吗?")
+    '2017年底最多跑一次事项要覆盖多大比例?到2020年呢?2016年那份名单还算数吗?'
+    >>> full_years("来电人问17年底的比例")
+    '来电人问2017年底的比例'
+    >>> full_years("电瓶车骑了15年,有效期5年,15年以上的车,这15年")
+    '电瓶车骑了15年,有效期5年,15年以上的车,这15年'
+    """
+    def year(m: re.Match[str]) -> str:
+        before = q[m.start() - 1] if m.start() else ""
+        # …or is a year by what follows: "问17年底", "16年度" (a year's end, start or list)
+        said = (not before or before in _BEFORE_YEAR or not ("\u4e00" <= before <= "\u9fff")
+                or q[m.end():m.end() + 1] in ("底", "初", "度"))
+        return f"20{m.group(1)}年" if said else m.group(0)
+
+    return _SHORT_YEAR.sub(year, q)
 
 
 # "我是龙游县的,2019年我们县…": the place the asker names as theirs is the one "我们县" points at, when
