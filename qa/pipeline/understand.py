@@ -154,7 +154,7 @@ def approximate_numbers(q: str) -> str:
 # counts them (骑了15年, 有效期5年, 这15年), as it does before what bounds it (以上, 多, 左右, 内, 后). Only
 # 10-29: the years of gazettes residents ask about, not ages ("活了80年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)年(?!以|多|左右|来|内|之内|后|间|了|半)")
-_BEFORE_YEAR = set("到在从于比较是去今")  # after these a number of years is a year ("到20年", "比15年")
+_BEFORE_YEAR = set("到在从于比较")  # after these a number of years is a year ("到20年", "比15年"); not 是: "有效期是15年"
 
 
 def full_years(q: str) -> str:
@@ -164,8 +164,8 @@ def full_years(q: str) -> str:
     '2017年底最多跑一次事项要覆盖多大比例?到2020年呢?2016年那份名单还算数吗?'
     >>> full_years("来电人问17年底的比例")
     '来电人问2017年底的比例'
-    >>> full_years("电瓶车骑了15年,有效期5年,15年以上的车,这15年")
-    '电瓶车骑了15年,有效期5年,15年以上的车,这15年'
+    >>> full_years("电瓶车骑了15年,有效期是15年,15年以上的车,这15年")
+    '电瓶车骑了15年,有效期是15年,15年以上的车,这15年'
     """
     def year(m: re.Match[str]) -> str:
         before = q[m.start() - 1] if m.start() else ""
