@@ -56,9 +56,8 @@ EFFECTIVE_Q = answer_types.pattern("effective")
 # a year or month asked ("哪年出台的", "几月几号印发的"; four train questions), with the verbs of issuing
 # only (哪年…发 would take 发展), and not a month something is due by ("第二批事项是几月底前公布的";
 # four train and dev questions); whether it has been issued ("印发了没,哪天起施行", "名单公布了没有";
-# three time-train and split-train questions); its date or day named by any of those verbs ("印发日期", "名单的
-# 公布日期", "印发的日子": eight train questions)
-ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发|出的|下的)|(发文|印发|成文|公布|发布|出台|下发|签发)的?(日期|时间|日子)"
+# three time-train and split-train questions)
+ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发|出的|下的)|(发文|印发|成文)(日期|时间)"
                       r"|(印发|公布)了没"
                       r"|(哪年|哪一年|几月|哪个月)[^前底]{0,4}(印发|公布|发布|出台|下发|签发|出的|下的|发的)"
                       r"|(哪个|谁)先(发|印发|出台)|先后(印发|发布|出台)")
