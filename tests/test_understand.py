@@ -162,7 +162,7 @@ def test_the_askers_own_circumstance_stays_but_the_question_chooses(understander
     ("扶贫健康保险保多久?", None),
     # a year said by its last two digits, as residents say it; a number of years stays a duration
     ("衢州到20年人才总量的目标是多少万人?", ["2020"]),
-    ("来电人问17年底最多跑一次事项要覆盖多大比例", ["2017"]),
+    ("17年挂牌隐患几处?", ["2017"]),
     ("电瓶车骑了15年,临时号牌有效期几年?", None),
 ])
 def test_a_year_named_relative_to_today_is_a_year_slot(understander, question, years):

@@ -149,12 +149,11 @@ def approximate_numbers(q: str) -> str:
     return q
 
 
-# a year is said by its last two digits ("17年底", "到20年", "16年那份名单": 18 train questions) where it
-# opens a clause or follows what points at a time (到, 在, 比…); a number of years after anything else
-# counts them (骑了15年, 有效期5年, 这15年), as it does before what bounds it (以上, 多, 左右, 内, 后). Only
-# 10-29: the years of gazettes residents ask about, not ages ("活了80年")
+# a year is said by its last two digits ("到20年", "17年挂牌隐患", "16年那份名单": 16 train questions) where it
+# opens a clause (or follows a space or a comma) or follows 到, as a target is set ("到20年": eleven of them);
+# a number of years after anything else counts them (骑了15年, 有效期是15年, 这15年), as it does before what
+# bounds it (以上, 多, 左右, 内, 后). Only 10-29: the years of gazettes residents ask about, not ages
 _SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)年(?!以|多|左右|来|内|之内|后|间|了|半)")
-_BEFORE_YEAR = set("到在从于比较")  # after these a number of years is a year ("到20年", "比15年"); not 是: "有效期是15年"
 
 
 def full_years(q: str) -> str:
@@ -162,16 +161,12 @@ def full_years(q: str) -> str:
 
     >>> full_years("17年底最多跑一次事项要覆盖多大比例?到20年呢?16年那份名单还算数吗?")
     '2017年底最多跑一次事项要覆盖多大比例?到2020年呢?2016年那份名单还算数吗?'
-    >>> full_years("来电人问17年底的比例")
-    '来电人问2017年底的比例'
     >>> full_years("电瓶车骑了15年,有效期是15年,15年以上的车,这15年")
     '电瓶车骑了15年,有效期是15年,15年以上的车,这15年'
     """
     def year(m: re.Match[str]) -> str:
         before = q[m.start() - 1] if m.start() else ""
-        # …or is a year by what follows: "问17年底", "16年度" (a year's end, start or list)
-        said = (not before or before in _BEFORE_YEAR or not ("\u4e00" <= before <= "\u9fff")
-                or q[m.end():m.end() + 1] in ("底", "初", "度"))
+        said = not before or before == "到" or not ("\u4e00" <= before <= "\u9fff")
         return f"20{m.group(1)}年" if said else m.group(0)
 
     return _SHORT_YEAR.sub(year, q)
