@@ -178,17 +178,20 @@ def _unstated_year(q: str, ends: list[dt.date], cited: Iterable[str]) -> str:
     return f"公报未载明{max(years)}年的安排。"
 
 
-def _following(ctx, r: DateRecord) -> str:
-    """The sentence after a period that qualifies it ("遇有特殊情况…可以宣布汛期提前或者延长")."""
+def _sentences_after(ctx, r: DateRecord) -> list[str]:
+    """The sentences of a dated statement's chunk after it (none when it is no whole sentence there)."""
     from qa.timeline import sentences_of
 
     sents = sentences_of(ctx.chunks[r.chunk_id].text)
-    if r.text not in sents:
+    return sents[sents.index(r.text) + 1:] if r.text in sents else []
+
+
+def _following(ctx, r: DateRecord) -> str:
+    """The sentence after a period that qualifies it ("遇有特殊情况…可以宣布汛期提前或者延长")."""
+    after = _sentences_after(ctx, r)
+    if not after:
         return ""
-    i = sents.index(r.text)
-    if i + 1 >= len(sents):
-        return ""
-    nxt = sents[i + 1]
+    nxt = after[0]
     head = re.split(r"为|是", r.text.split(r.phrase)[0])[0]
     words = {head[k:k + 2] for k in range(len(head) - 1)}
     return f"“{nxt.rstrip('。;;')}”。" if any(w in nxt for w in words if len(w) == 2) else ""
@@ -197,13 +200,10 @@ def _following(ctx, r: DateRecord) -> str:
 def _otherwise(ctx, r: DateRecord) -> str:
     """The clauses a semicolon joins to a cut-off's, to the end of its sentence ("临时通行号牌…适用于2017年
     5月1日之前已购买的…车辆;正式号牌和行驶证适用于已列入…目录的车辆。"): what the article provides beside it."""
-    from qa.timeline import sentences_of
-
-    sents = sentences_of(ctx.chunks[r.chunk_id].text)
-    if r.text not in sents or not r.text.rstrip().endswith((";", ";")):
+    if not r.text.rstrip().endswith((";", ";")):
         return ""
     rest = []
-    for nxt in sents[sents.index(r.text) + 1:]:
+    for nxt in _sentences_after(ctx, r):
         rest.append(nxt.rstrip("。;;"))
         if not nxt.rstrip().endswith((";", ";")):
             break
@@ -216,7 +216,7 @@ def _is_row(chunk_id: str) -> bool:
 
 def _quote(recs: list[DateRecord]) -> str:
     r = recs[0]
-    if r.chunk_id.rsplit("/", 1)[-1].startswith("r") and r.names:  # a table cell
+    if _is_row(r.chunk_id) and r.names:  # a table cell
         return f"{r.subject}:{r.names}为{r.text}"
     said = f"“{r.text.rstrip('。;;')}”"
     if len(r.text) < 24 and r.subject and r.subject not in r.text:  # "完成时限:2017年6月底": name its item
