@@ -169,3 +169,16 @@ def test_a_table_narrowing_another_is_asked_only_when_the_question_says_the_narr
     # 附件2 (all hidden-danger points), 附件3 (threatening ten or more) and 附件4 (fewer) share their rows
     texts = [c.text for c in propose(table_cell, question)]
     assert texts and all(annex in t for t in texts), texts
+
+
+def test_the_whole_a_question_names_is_read_from_the_total_row(propose):
+    """"全市…共多少处" and "一共" ask for what the 合计 row adds up, its own cell (140 泥石流 points,
+    not a sum worked out here); a question naming a county asks that county's row, 一共 or not."""
+    texts = _texts(propose(table_cell, "来电问全市泥石流隐患点共多少处"))
+    assert any(t.startswith("合计灾害类型(处) 泥石流为140处(附件2") for t in texts), texts
+    texts = _texts(propose(table_cell, "全市地质灾害隐患点里滑坡类的有多少处?"))
+    assert any(t.startswith("合计灾害类型(处) 滑坡为253处") for t in texts), texts
+    texts = _texts(propose(table_cell, "开化县一共有多少个地质灾害隐患点?"))
+    assert texts and not any(t.startswith("合计") for t in texts), texts
+    # without a word for the whole, the total row is not asked
+    assert not any(t.startswith("合计") for t in _texts(propose(table_cell, "泥石流隐患点有多少处?")))

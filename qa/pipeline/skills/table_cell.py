@@ -5,6 +5,7 @@ import re
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.question import FORMS
 from qa.text import bigrams, content
 from qa.tables import (
     AGGREGATE_ROWS, ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, column_unit, has_value, is_amount, num,
@@ -14,6 +15,9 @@ from qa.tables import (
 NAME = "table_cell"
 _TOTAL_COLUMNS = ("合计", "总计", "小计", "总数")
 MAX_ROWS = 3  # the best rows by name match; the selector chooses among them
+# the whole a table's total row ("合计") adds up, as a question names it: "全市泥石流隐患点共多少处",
+# "地灾一共威胁几人" (qa/lexicon/question_forms.tsv)
+_WHOLE_Q = re.compile(FORMS["whole"])
 # asks for every year of an indicator, not one: "每年分别", "三年各是多少", "2017到2019年"
 SEVERAL_YEARS = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间|分别|各)|分别|20\d\d年?(?:到|至|—|-)20\d\d")
 _YEAR_LABEL = re.compile(r"20\d\d年|小计")
@@ -25,11 +29,16 @@ _MEASURE_UNIT = re.compile(r"%|‰|[万亿千百]?[元个件家条人名户处�
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     found = []
+    whole = bool(_WHOLE_Q.search(q))
     for doc in ctx.corpus.documents:
         for t_no, table in enumerate(doc.tables, 1):
             cap_cov = None  # worked out once a row of the table is named
-            for r_no, row in enumerate(table.rows, 1):
-                name = row_name_in(q, row.header, ctx.place_heads)
+            named = [(r_no, row, row_name_in(q, row.header, ctx.place_heads)) for r_no, row in enumerate(table.rows, 1)]
+            if whole and not any(name for _, row, name in named if row.header not in AGGREGATE_ROWS):
+                # no single row asked, the whole is: the total row answers (its own cells, not a sum)
+                named = [(r_no, row, name or (row.header if row.header in AGGREGATE_ROWS else None))
+                         for r_no, row, name in named]
+            for r_no, row, name in named:
                 if not name:
                     continue
                 if cap_cov is None:
