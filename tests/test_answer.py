@@ -400,11 +400,15 @@ def test_a_count_is_of_the_thing_the_question_counts(engine):
 
 def test_steps_are_counted_by_the_list_headed_as_steps(engine):
     """"分几步走" counts steps: the stages under "三、实施步骤", not the plan's five parts, one of
-    which is that heading."""
+    which is that heading; "分哪几步走" lists them."""
     texts = [s.candidate.text for s in engine.ask("“最多跑一次”改革分几步走?").outcome.scored[0]
              if s.candidate.skill == "enumeration"]
     assert any("梳理公布阶段" in t and "巩固提升阶段" in t for t in texts), texts
     assert not any("总体要求" in t for t in texts), texts
+    # "分哪几步走" lists what "分几步走" counts: the same stages, ranked first among the lists
+    texts = [s.candidate.text for s in engine.ask("最多跑一次改革分哪几步走?").outcome.scored[0]
+             if s.candidate.skill == "enumeration"]
+    assert texts and "梳理公布阶段" in texts[0] and "巩固提升阶段" in texts[0], texts
 
 
 def test_each_part_of_a_two_part_question_is_answered_from_one_document(engine):

@@ -37,13 +37,15 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if noun:
         # "带哪些资料" lists 资料: an enumeration that never names them is not that list
         scored = [(c, e) for c, e in scored if noun in e.name + e.extra + "".join(e.items)]
-    counted = counted_noun(q) if counting else None
+    counted = counted_noun(q)
     if counted:
         # "关闭了多少家交易场所" counts 交易场所, not the stages of the plan whose title names them. A list
         # whose own heading names the thing ("三、实施步骤" for 几步) is its list; failing one, a list
-        # whose items name it; never one that only the plan's title names
+        # whose items name it; never one that only the plan's title names. "分哪几步走" lists what
+        # "分几步走" counts: the same list, and the others when none names the thing
         named = [(c, e) for c, e in scored if counted in _heading(e) + e.extra]
-        scored = named or [(c, e) for c, e in scored if counted in "".join(e.items)]
+        named = named or [(c, e) for c, e in scored if counted in "".join(e.items)]
+        scored = named if counting else named or scored
     # (after those: a part's heading that names the thing counted, 三、实施步骤 for 几步, is asked for)
     scored = _unasked_parts_dropped(scored)
     # lists of one document share its title, so that "先进个人中常山县的" and "先进集体中常山县的" tie
