@@ -155,6 +155,11 @@ def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     # …but a one-character unit before 的 is what is asked
     ("种粮大户陈荣清是哪个村的?", "村"),
     ("日常事务的办公室是放在哪个局的?", "局"),
+    # …or before a character it makes no word with (县最, 区任, 局来), while 县城 or 区域 is a word
+    ("全市地质灾害隐患点哪个县最多?", "县"),
+    ("2018年高新产业投资这块,哪个区任务最轻?", "区"),
+    ("地方标准是哪个局来定的?", "局"),
+    ("哪个区域的隐患点最多?", "区域"),
 ])
 def test_the_noun_a_question_asks_for(question, noun):
     assert asked_noun(question) == noun
