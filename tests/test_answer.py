@@ -282,6 +282,16 @@ def test_a_records_field_is_quoted_with_the_records_heading(engine):
     assert seen
 
 
+def test_a_sold_bike_is_answered_by_its_transfer_registration(engine):
+    """"卖给别人" and "过户" are the gazette's transfer of ownership (第十条, 转移登记), in a question
+    and in a follow-up after a lost plate."""
+    r = engine.ask("有群众问电瓶车卖给别人了要办什么手续 要带啥")
+    assert "转移登记" in r.answer.answer and "双方身份证明" in r.answer.answer, r.answer.answer
+    first = engine.ask("电瓶车牌照丢了咋办?")
+    r = engine.ask("那要是把车卖给别人了呢?", session_id=first.session_id)
+    assert "转移登记" in r.answer.answer, r.answer.answer
+
+
 def test_the_nth_item_of_an_outline_is_proposed_by_its_ordinal(engine):
     out = engine.ask("农贸市场转型升级的第二个阶段是什么?").outcome
     cands = [s.candidate for s in out.scored[0] if s.candidate.skill == "enumeration"]

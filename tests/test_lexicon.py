@@ -194,3 +194,10 @@ def test_whose_is_not_where(question, where):
     from qa.question import WHERE_Q
     assert ("address" in {t.name for t in answer_types.asked(question)}) is where
     assert bool(WHERE_Q.search(question)) is where
+
+
+def test_selling_and_transfer_are_asked_in_the_gazettes_words():
+    # 衢政办发〔2017〕25号 第十条: "所有权发生转移的,…申请办理转移登记" is what people call 过户 and 卖给
+    assert gazette_words("电瓶车卖给邻居了,过户要带啥?") == "电动自行车所有权发生转移邻居了,转移登记提交什么?"
+    # …and a leading group's 办公室 is its 办事机构 (衢政办发〔2017〕24号 "办公室负责…日常事务")
+    assert "办公室" in gazette_words("制造业升级那个行动,牵头抓的办事机构在哪个委?")
