@@ -226,6 +226,10 @@ def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> st
     '研发人员数到2020年龙游县目标是多少?'
     >>> _swap_place("开化县", "畜牧业绿色发展示范市的钱,市财政出多少?", places)
     '畜牧业绿色发展示范市的钱,开化县财政出多少?'
+    >>> _swap_place("开化", "我是龙游的,龙游2017年研发经费支出目标是多少亿?", places)
+    '开化2017年研发经费支出目标是多少亿?'
+    >>> _swap_place("开化县", "我听讲市里在搞畜牧业绿色发展示范市,市财政出多少钱啊?", places)
+    '我听讲市里在搞畜牧业绿色发展示范市,开化县财政出多少钱啊?'
     """
     m = _PLACE_YEAR.fullmatch(q)
     name, new_year = (m.group(1), m.group(2)) if m else (q, None)
@@ -245,6 +249,7 @@ def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> st
         # name of a division of China the corpus prints (not "高新" of 高新区, "创建" of 创建省级…)
         old = [(i, i + 2) for i in range(len(previous) - 1)
                if any((w := previous[i:i + 2] + s) in divisions and known_place(w) for s in LEVEL_SUFFIXES)]
+    named = bool(old)  # the place replaced is named, not the city by its level
     if not old:
         # the whole city's figure, or the city's or a county's own part ("市财政出多少?", "…,市里出多少?"),
         # asked next of one place
@@ -256,8 +261,13 @@ def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> st
     if previous[a:b] in (new, name) and not new_year:
         return None
     # a stem replaced by a stem ("龙游" → "开化"), else by the full name; the same place with a year
-    # ("开化到2020年呢?" after "…开化2017年…") keeps the place and replaces the year
+    # ("开化到2020年呢?" after "…开化2017年…") keeps the place and replaces the year. Where the asker
+    # said they are from the old place ("我是龙游的,龙游2017年…"), that clause would name it beside the
+    # new one: another place is asked about, and the clause goes (not one that says what they heard,
+    # "我听讲市里在搞畜牧业绿色发展示范市,…", which holds the topic)
     swapped = previous[:a] + (name if b - a == 2 and len(name) == 2 else new) + previous[b:]
+    if named:
+        swapped = _without_own_clauses(swapped, naming=previous[a:b])
     if new_year:
         olds = list(_YEAR_LED.finditer(swapped))
         if not olds:
@@ -424,6 +434,15 @@ _WH = re.compile(r"谁|什么|啥|哪|多少|多大|多久|几|怎么|咋|如何
 _ASK = re.compile(_WH.pattern + r"|是否|有没有|吗")
 
 
+def _without_own_clauses(text: str, naming: str = "") -> str:
+    """The text without the clauses it opens with in which the asker speaks of themself (with
+    `naming`, only those that name it)."""
+    clauses = re.split(r"(?<=[,;])", text)
+    while len(clauses) > 1 and re.match(FORMS["own"], clauses[0]) and naming in clauses[0]:
+        clauses.pop(0)
+    return "".join(clauses)
+
+
 def topic_of(question: str) -> str:
     """What a question is about: its text before its own ask, without a clause in which the asker
     speaks of themself ("我家是低保户,…": their circumstance, not the topic).
@@ -431,11 +450,7 @@ def topic_of(question: str) -> str:
     >>> topic_of("我家是低保户,扶贫健康保险都保哪些情况?")
     '扶贫健康保险'
     """
-    prev = _Q_TAIL.sub("", question)
-    clauses = re.split(r"(?<=[,;])", prev)
-    while len(clauses) > 1 and re.match(FORMS["own"], clauses[0]):
-        clauses.pop(0)
-    prev = "".join(clauses)
+    prev = _without_own_clauses(_Q_TAIL.sub("", question))
     m = _ASK.search(prev)
     topic = prev[: m.start()] if m and m.start() >= 4 else prev
     topic = topic.rstrip("分有是要的在和,,")
