@@ -201,3 +201,6 @@ def test_selling_and_transfer_are_asked_in_the_gazettes_words():
     assert gazette_words("电瓶车卖给邻居了,过户要带啥?") == "电动自行车所有权发生转移邻居了,转移登记提交什么?"
     # …and a leading group's 办公室 is its 办事机构 (衢政办发〔2017〕24号 "办公室负责…日常事务")
     assert "办公室" in gazette_words("制造业升级那个行动,牵头抓的办事机构在哪个委?")
+    # 第十条 "因灭失或者其他原因不使用的" is a bike no longer ridden; 衢政办发〔2017〕24号's 隐患点 a 危险点
+    assert gazette_words("电瓶车报废不骑了,牌照那边要咋处理?") == "电动自行车报废不使用了,号牌那边要怎么处理?"
+    assert gazette_words("山体滑坡的危险点,哪个县最少?") == "山体滑坡的隐患点,哪个县最少?"
