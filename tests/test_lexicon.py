@@ -204,3 +204,5 @@ def test_selling_and_transfer_are_asked_in_the_gazettes_words():
     # 第十条 "因灭失或者其他原因不使用的" is a bike no longer ridden; 衢政办发〔2017〕24号's 隐患点 a 危险点
     assert gazette_words("电瓶车报废不骑了,牌照那边要咋处理?") == "电动自行车报废不使用了,号牌那边要怎么处理?"
     assert gazette_words("山体滑坡的危险点,哪个县最少?") == "山体滑坡的隐患点,哪个县最少?"
+    # 衢政办发〔2017〕11号: the list was drawn up by "企业申报、…初审推荐、…领导小组评审和社会公示等程序"
+    assert gazette_words("这些服务业重点企业是咋评出来的?") == "这些服务业重点企业是怎么评审的?"
