@@ -411,29 +411,29 @@ _VERB_EDGE = re.compile(rf"[{_EDGE}][\u4e00-\u9fff]|[\u4e00-\u9fff]到")
 
 def warm_up() -> None:
     """Read the dictionary words the noun slots consult now, not on the first question."""
-    _edge_nouns()
-    _unit_words()
+    _dictionary_words()
 
 
-@lru_cache(maxsize=1)
+def _edge_nouns() -> dict[str, str]:
+    """The two-character words of jieba's dictionary at that edge, with their part of speech."""
+    return _dictionary_words()[0]
+
+
 def _unit_words() -> frozenset[str]:
     """The two-character words of jieba's dictionary that start with a unit (县城, 区域, 局长, 处理)."""
-    import jieba
-
-    with jieba.get_dict_file() as f:
-        text = f.read().decode("utf-8")
-    return frozenset(re.findall(rf"^([{_UNIT_CHARS}]\S) \d", text, re.M))
+    return _dictionary_words()[1]
 
 
 @lru_cache(maxsize=1)
-def _edge_nouns() -> dict[str, str]:
-    """The two-character words of jieba's dictionary at that edge, with their part of speech (read once,
-    some 1,000 of its 350,000 lines)."""
+def _dictionary_words() -> tuple[dict[str, str], frozenset[str]]:
+    """What the noun slots consult of jieba's dictionary, read once (some 1,000 and some 2,000 of its
+    350,000 lines): the words at the verb edge with their part of speech, and the words of a unit."""
     import jieba
 
     with jieba.get_dict_file() as f:
         text = f.read().decode("utf-8")
-    return dict(re.findall(rf"^([{_EDGE}]\S|\S到) \d+ (\S+)$", text, re.M))
+    return (dict(re.findall(rf"^([{_EDGE}]\S|\S到) \d+ (\S+)$", text, re.M)),
+            frozenset(re.findall(rf"^([{_UNIT_CHARS}]\S) \d", text, re.M)))
 
 
 @lru_cache(maxsize=1024)

@@ -16,7 +16,7 @@ NAME = "table_cell"
 _TOTAL_COLUMNS = ("合计", "总计", "小计", "总数")
 MAX_ROWS = 3  # the best rows by name match; the selector chooses among them
 # the whole a table's total row ("合计") adds up, as a question names it: "全市泥石流隐患点共多少处",
-# "地灾一共威胁几人" (qa/lexicon/question_forms.tsv)
+# "一共有多少个地质灾害隐患点" (qa/lexicon/question_forms.tsv)
 _WHOLE_Q = re.compile(FORMS["whole"])
 # asks for every year of an indicator, not one: "每年分别", "三年各是多少", "2017到2019年"
 SEVERAL_YEARS = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间|分别|各)|分别|20\d\d年?(?:到|至|—|-)20\d\d")
