@@ -193,8 +193,10 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
 
 
 @pytest.mark.parametrize("question, previous, standalone", [
-    # a place said without its level suffix is the place the follow-up replaces
-    ("那开化呢?", "我是龙游的,龙游2017年研发经费支出目标是多少亿?", "我是龙游的,开化2017年研发经费支出目标是多少亿?"),
+    # a place said without its level suffix is the place the follow-up replaces, and the asker's own
+    # clause naming it goes (开化 is asked about, not 龙游); one holding the topic stays
+    ("那开化呢?", "我是龙游的,龙游2017年研发经费支出目标是多少亿?", "开化2017年研发经费支出目标是多少亿?"),
+    ("那常山县呢?", "我听讲市里在搞畜牧业绿色发展示范市,市财政出多少钱啊?", "我听讲市里在搞畜牧业绿色发展示范市,常山县财政出多少钱啊?"),
     ("那常山县呢", "江山每年新增省级科技型中小企业任务几家?", "常山县每年新增省级科技型中小企业任务几家?"),
     # …and so is the whole city; a place with a year replaces both
     ("那龙游县的呢?", "1238行动计划里研发人员数到2020年全市目标是多少人年?", "1238行动计划里研发人员数到2020年龙游县目标是多少人年?"),
