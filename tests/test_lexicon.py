@@ -206,3 +206,14 @@ def test_selling_and_transfer_are_asked_in_the_gazettes_words():
     assert gazette_words("山体滑坡的危险点,哪个县最少?") == "山体滑坡的隐患点,哪个县最少?"
     # 衢政办发〔2017〕11号: the list was drawn up by "企业申报、…初审推荐、…领导小组评审和社会公示等程序"
     assert gazette_words("这些服务业重点企业是咋评出来的?") == "这些服务业重点企业是怎么评审的?"
+
+
+@pytest.mark.parametrize("asked, matched", [
+    ("威胁不到十个人的那种小隐患点", "威胁10人以下的那种小隐患点"),
+    ("龙游县威胁不到10人的隐患点有多少处?", "龙游县威胁10人以下的隐患点有多少处?"),
+    ("开化县能威胁到10个人以上的地质灾害隐患点", "开化县能威胁到10人以上的地质灾害隐患点"),
+    ("一个隐患点如果威胁五六十个人", "一个隐患点如果威胁五六十个人"),  # not 五六10
+])
+def test_a_bound_on_people_is_matched_as_documents_print_it(asked, matched):
+    # 衢政办发〔2017〕24号: "直接威胁10人以下的地质灾害隐患点", "180处直接威胁10人以上…"
+    assert gazette_words(asked) == matched
