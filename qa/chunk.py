@@ -63,6 +63,11 @@ def chunk_document(doc: Document) -> list[Chunk]:
     return out
 
 
+def is_row_id(chunk_id: str) -> bool:
+    """Whether a chunk id is a table row's ("…#…/t2/r5", as chunk_document makes it)."""
+    return chunk_id.rsplit("/", 1)[-1].startswith("r")
+
+
 def _only_heading(unit: Unit) -> bool:
     return bool(unit.children) and "\n" not in unit.text and len(unit.text) <= len(unit.heading) + 4
 

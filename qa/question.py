@@ -388,10 +388,10 @@ _GENERIC_NOUN = re.compile(r"时候|时间|地方|情况|意思|东西|内容|�
 # (Not every closed-class character of qa/lexicon/function_chars.txt: nouns end in 会, 能, 可, 们 —
 # 协会, 职能, 许可.)
 _FUNCTION_END = re.compile(r"[了的是呢吗啊呀吧么有要在]$")
-# "哪个村的", "放在哪个局的": a one-character unit of place or office before 的 is the thing asked
-# (gold "种粮大户陈荣清是哪个村的", a split-train question "…办公室是放在哪个局的")
+# "哪个村的", "放在哪个局的", "哪个县最多": a one-character unit of place or office is the thing asked
+# where it and the character after it are no word (gold "种粮大户陈荣清是哪个村的", a split-train
+# question "…办公室是放在哪个局的"; 县最, 区任, 局来 in 14 train and dev questions), not in 县城, 区域
 _UNIT_CHARS = "村镇乡县市区局厅处"
-_ONE_CHAR_UNIT = re.compile(rf"[{_UNIT_CHARS}]的")
 
 
 def _noun_slot(noun: str | None) -> str | None:
@@ -440,10 +440,7 @@ def _dictionary_words() -> tuple[dict[str, str], frozenset[str]]:
 def wh_noun(q: str) -> str | None:
     """The noun after 哪些/什么/哪个: "带哪些材料" → 材料 (generic words such as 时候 or 部门 aside)."""
     m = ASKED_AFTER.search(q)
-    if m and (_ONE_CHAR_UNIT.fullmatch(m.group(1))
-              or (m.group(1)[0] in _UNIT_CHARS and m.group(1) not in _unit_words())):
-        # "哪个县最多", "哪个区任务最轻", "哪个局来定的": the unit alone, where it and the next
-        # character are no word (县最, 区任, 局来; 14 train and dev questions), as in "哪个县的"
+    if m and m.group(1)[0] in _UNIT_CHARS and m.group(1) not in _unit_words():  # 村的, 县最, 局来
         return m.group(1)[0]
     # bodies are named by their names (市质监局), not by the word 部门: "哪个部门" names no attribute
     if m and not _GENERIC_NOUN.match(m.group(1)):

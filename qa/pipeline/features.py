@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from qa.chunk import is_row_id
 from qa.pipeline import answer_types
 from qa.pipeline.skills.deadline import time_note
 from qa.pipeline.types import Candidate, Part, QueryPlan
@@ -119,7 +120,7 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
     f["quote_sim"] = max(sims) if sims else view.best_sim
     f["sim_gap"] = (view.best_sim - max(sims)) if sims else 0.0
     f["unknown_share"] = view.unknown_share
-    table_row = all(c.chunk_id.rsplit("/", 1)[-1].startswith("r") for c in cand.citations) if cand.citations else False
+    table_row = all(is_row_id(c.chunk_id) for c in cand.citations) if cand.citations else False
     f["unit_ok"] = 1.0 if unit_supported(q, said) or table_row else 0.0
     f["attribute_ok"] = 1.0 if attribute_supported(q, said + " " + context) else 0.0
     f["measure_ok"] = 1.0 if measure_supported(q, said) else 0.0

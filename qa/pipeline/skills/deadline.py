@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from qa.chunk import is_row_id
 from qa.cite import make_citation
 from qa.conversation import is_elliptical
 from qa.dates import AskedDate, question_date
@@ -75,7 +76,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         # described as the extractive skill describes its seed: the quoted sentence's match and rank
         out.append(cand.with_features({
             "seed_lexical": min(cov, 1.0), "seed_rank": 1.0 / (hit_rank.get(chunk_id, 9) + 1),
-            "sentences": float(said.count("“") or 1), "table_row": 1.0 if _is_row(chunk_id) else 0.0,
+            "sentences": float(said.count("“") or 1), "table_row": 1.0 if is_row_id(chunk_id) else 0.0,
             # "本办法自…起施行" is the document's own date line, judged as doc_dates judges it
             "dated_by_document": 1.0 if recs[0].kind == "effective" else 0.0}))
     if LIST_Q.search(q) and scored:
@@ -210,13 +211,9 @@ def _otherwise(ctx, r: DateRecord) -> str:
     return "".join(f"该条另规定:“{x}”。" for x in rest if x)
 
 
-def _is_row(chunk_id: str) -> bool:
-    return chunk_id.rsplit("/", 1)[-1].startswith("r")
-
-
 def _quote(recs: list[DateRecord]) -> str:
     r = recs[0]
-    if _is_row(r.chunk_id) and r.names:  # a table cell
+    if is_row_id(r.chunk_id) and r.names:  # a table cell
         return f"{r.subject}:{r.names}为{r.text}"
     said = f"“{r.text.rstrip('。;;')}”"
     if len(r.text) < 24 and r.subject and r.subject not in r.text:  # "完成时限:2017年6月底": name its item

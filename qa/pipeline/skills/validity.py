@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from qa.chunk import is_row_id
 from qa.cite import make_citation
 from qa.conversation import asks_only_passed, is_elliptical
 from qa.dates import question_date
@@ -149,7 +150,7 @@ def document_status(ctx, doc_key: str, today: dt.date, q: str = "",
                      else "在该期限之内")
             text += f"所问的{full_date(day)}{where}。"
     latest = max((r for r in recs if r.kind in ("deadline", "target", "start") and r.end
-                  and not r.chunk_id.rsplit("/", 1)[-1].startswith("r")), key=lambda r: r.end, default=None)
+                  and not is_row_id(r.chunk_id)), key=lambda r: r.end, default=None)
     if latest is not None and _bare(latest.text) not in text and (
             title_period is None or title_period.subject == "annex" and latest.end >= title_period.end):
         text += f"文件所定时间安排:“{_bare(latest.text)}”{meaning([latest])}。"
