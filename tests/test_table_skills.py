@@ -85,6 +85,16 @@ def test_every_year_of_an_indicator_is_read_from_its_sub_rows(propose):
     assert not any(c.features.get("sub_rows") for c in propose(table_cell, "2018年畜禽粪便综合利用率是多少?"))
 
 
+def test_one_asked_year_reads_that_years_sub_row_alone(propose):
+    # the indicator's sub-rows share its name and only the first (2017年) prints it: the name does
+    # not tell them apart, the asked year does
+    cands = propose(table_cell, "江山市2019年创建美丽生态牧场的任务是几个?")
+    assert cands and "江山市为18个" in cands[0].text, _texts(cands)
+    assert not any("江山市为14个" in c.text or "江山市为16个" in c.text for c in cands), _texts(cands)
+    # no year asked: every year's sub-row stays for the selector
+    assert len([c for c in propose(table_cell, "江山市创建美丽生态牧场的任务是几个?") if "江山市为" in c.text]) >= 2
+
+
 def test_the_earliest_and_latest_dated_rows(propose):
     cands = propose(table_extreme, "重大安全隐患整改最早的是哪一家,最晚的呢,分别几月底?")
     assert cands, "no candidate"

@@ -51,6 +51,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
                 found.append((score, doc, t_no, table, r_no, row))
     found.sort(key=lambda f: -f[0])
     found = _unnarrowed(q, found)
+    found = _of_asked_year(q, found)
     out = []
     for _, doc, t_no, table, r_no, row in found[:MAX_ROWS]:
         cand = _answer(ctx, q, doc, t_no, table, r_no, row)
@@ -109,6 +110,18 @@ def _unnarrowed(q: str, found: list) -> list:
         else:
             drop |= set(named)
     return [f for f in found if id(f) not in drop]
+
+
+def _of_asked_year(q: str, found: list) -> list:
+    """An indicator printed one sub-row per year ("2017年", "2018年", "2019年", "小计") answers a question
+    naming one of those years from that year's sub-row alone: its siblings share the indicator's name (and
+    the first of them prints it), so the name would not tell them apart. A question naming several years
+    reads them together (_per_year), one naming none or a year the table lacks keeps them all."""
+    years = set(re.findall(r"20\d\d年", q))
+    if len(years) != 1 or SEVERAL_YEARS.search(q):
+        return found
+    asked = {(f[1].key, f[2], f[5].header) for f in found if _year_of(f[5]) in years}
+    return [f for f in found if (f[1].key, f[2], f[5].header) not in asked or _year_of(f[5]) in years]
 
 
 def _year_of(row) -> str | None:
