@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Callable
 
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, date_spans
+from qa.mentions import RowNames, swap_row
 from qa.personal import strip as strip_personal
 from qa.places import LEVEL_SUFFIXES, division_names
 from qa.question import FORMS
@@ -108,11 +109,13 @@ def asks_only_passed(part: str) -> bool:
 
 
 def rewrite(question: str, previous: str | None, known_place: Callable[[str], bool] | None = None,
-            topic: str | None = None, word_starts: Callable[[str], frozenset[int]] | None = None) -> str:
+            topic: str | None = None, word_starts: Callable[[str], frozenset[int]] | None = None,
+            rows: RowNames = ()) -> str:
     """Standalone form of a follow-up, given the previous standalone question; `known_place` says
     whether a name ("开化县") is a place the corpus prints (without it, only levels are swapped);
     `topic` is the conversation's (`carried_topic`), combined with a question that names only part of it;
-    `word_starts` gives where a text's words begin (without it, a phrase may be cut anywhere).
+    `word_starts` gives where a text's words begin (without it, a phrase may be cut anywhere);
+    `rows` are the corpus's tables by their rows' names (qa.mentions), for a follow-up naming another row.
 
     >>> rewrite("那12月呢?", "6月12日哪些景区免费?")
     '12月哪些景区免费?'
@@ -173,6 +176,9 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         swapped = _swap_place(q, previous, known_place)
         if swapped:
             return swapped
+    swapped = swap_row(q, previous, rows)
+    if swapped:
+        return swapped
     prev_year = re.search(r"(20\d\d)\s*年", previous)
     for word, delta in RELATIVE_YEARS.items():  # against the previous question's year
         if word in q and prev_year:

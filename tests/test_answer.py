@@ -216,7 +216,10 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     # the same place with another year: the year is replaced
     ("江山到2020年呢?", "江山2017年研发经费支出目标是多少亿?", "江山到2020年研发经费支出目标是多少亿?"),
     # a thing named in place of the one asked about is asked the same
-    ("那铭豪庄园小区呢?", "阿贵饭店的消防隐患要求什么时候前整改好?", "阿贵饭店的消防隐患要求铭豪庄园小区什么时候前整改好?"),
+    # another row of the same table (a listed hazard) in place of the row the question named, by any of
+    # its name cells (unit, address): "荷花中路" is 阿贵饭店's address, "马金镇" 远兴机械's
+    ("那铭豪庄园小区呢?", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", "铭豪庄园小区的消防隐患要求什么时候前整改好?"),
+    ("那马金镇远兴机械的呢", "开化底本村华信矿业尾矿库隐患计划啥时候整改完?", "马金镇远兴机械尾矿库隐患计划啥时候整改完?"),
     # a phrase is replaced from where a word begins: not from inside 除险 ("除10人以下的隐患点…")
     ("那10人以下的隐患点最晚什么时候完成", "除险安居三年行动计划要几年完成?",
      "除险安居三年行动计划10人以下的隐患点最晚什么时候完成?"),

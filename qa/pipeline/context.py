@@ -16,6 +16,7 @@ from qa.places import PlaceNames
 from qa.question import DECLARED_COUNT
 from qa.respell import Respeller
 from qa.score import bigram_idf, question_weights, sentences, weighted_coverage
+from qa.mentions import row_names
 from qa.tables import place_heads
 
 
@@ -75,6 +76,7 @@ class AnswerContext:
         self.places = PlaceNames("\n".join(c.header + c.text for c in corpus.chunks))
         self.corpus_text = re.sub(r"\s", "", "\n".join(c.header + c.text for c in corpus.chunks))
         self.place_heads = place_heads(self.corpus_text)
+        self.row_names = row_names([t for d in corpus.documents for t in d.tables])
         self.respeller = Respeller(self.corpus_text)  # IME homophone slips, toward this corpus's words
         # sentence-level vectors (index folder, same encoder as the chunks): similarity is a feature
         self.piece_store = piece_store

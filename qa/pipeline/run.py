@@ -48,7 +48,8 @@ class Pipeline:
         self.encoder = encoder
         self.scorer = scorer
         self.understander = understander or Understander(known_place=ctx.knows_place, respell=ctx.respeller.fix,
-                                                         word_starts=retriever.index.tokenizer.word_starts)
+                                                         word_starts=retriever.index.tokenizer.word_starts,
+                                                         rows=ctx.row_names)
 
     @property
     def threshold(self) -> float:

@@ -19,6 +19,7 @@ from typing import Callable
 from qa import personal
 from qa.conversation import carried_topic, combine, is_elliptical, resolve_ordinal, rewrite
 from qa.limits import capped
+from qa.mentions import RowNames
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
@@ -63,12 +64,13 @@ class Understander:
                  to_simplified: Callable[[str], str] | None = None,
                  known_place: Callable[[str], bool] | None = None,
                  respell: Callable[[str], str] | None = None,
-                 word_starts: Callable[[str], frozenset[int]] | None = None) -> None:
+                 word_starts: Callable[[str], frozenset[int]] | None = None, rows: RowNames = ()) -> None:
         self.courtesy = courtesy if courtesy is not None else load_courtesy()
         self.to_simplified = to_simplified or _t2s()
         self.known_place = known_place  # which names are places, for follow-ups ("那龙游的呢?")
         self.respell = respell  # IME homophone slips toward the corpus's words (qa.respell)
         self.word_starts = word_starts  # where words begin, so a follow-up replaces whole words
+        self.rows = rows  # the corpus's table rows by name, for "那铭豪庄园小区呢?" (qa.mentions)
         warm_nouns()
 
     # ------------------------------------------------------------ normalisation
@@ -105,7 +107,8 @@ class Understander:
         # capped once normalised, not before: personal details and courtesy in front of a long
         # question must not push its words out of the matching form (qa.limits bounds the cost)
         norm = own_place(self._respelt(capped(self.normalize(asked))))
-        standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic, self.word_starts)
+        standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic, self.word_starts,
+                              self.rows)
                       if previous else norm)
         follow_up = bool(previous) and standalone != norm
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))

@@ -1,0 +1,92 @@
+"""Which row of a table a text names, by the row's name cells ("阿贵饭店" names the row of 衢州市柯城
+阿贵饭店; "开化底本村华信矿业" the row whose unit is 开化县华信矿业有限公司 and whose address is
+开化县音坑乡底本村), and a follow-up naming another row of the same table in place of the one
+before ("那铭豪庄园小区呢?" after "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?")."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Sequence
+
+from qa.model import Table
+
+# a table as its rows' name cells: tables → rows → cells
+RowNames = tuple[tuple[tuple[str, ...], ...], ...]
+
+_FIGURE = re.compile(r"[\d.%\s年月日底前后以上下\-—~]*")
+_MAX_NAME = 30  # a longer cell is a description ("1.自动喷水灭火系统无法正常使用;…"), not a name
+_MIN_PIECE = 3  # a shorter common run ("小区", "开化") names no row by itself
+_COVERED = 0.8  # the share of a follow-up that must be one row's names for it to name that row
+
+
+def name_cells(table: Table) -> tuple[tuple[str, ...], ...]:
+    """Per row, the cells that name it: its header and its other short text cells, but not figures or
+    dates, and not a value most rows share (a county, a kind: "工矿", "开化县"), which tells no row apart."""
+    rows = [(row.header, *row.cells) for row in table.rows]
+    seen = Counter(c for r in rows for c in set(r))
+    return tuple(tuple(c for c in dict.fromkeys(r)
+                       if c and len(c) <= _MAX_NAME and not _FIGURE.fullmatch(c) and seen[c] <= 2)
+                 for r in rows)
+
+
+def row_names(tables: Sequence[Table]) -> RowNames:
+    return tuple(name_cells(t) for t in tables if len(t.rows) >= 2)
+
+
+def _spans(text: str, cells: Sequence[str]) -> list[tuple[int, int]]:
+    """The runs of `text` found in a cell, longest first from each position; a run shorter than
+    _MIN_PIECE counts only right beside a longer one ("铭豪庄园|小区" of 铭豪庄园住宅小区)."""
+    runs, i = [], 0
+    while i < len(text):
+        n = 0
+        while i + n < len(text) and any(text[i:i + n + 1] in c for c in cells):
+            n += 1
+        if n >= 2:
+            runs.append((i, i + n))
+            i += n
+        else:
+            i += 1
+    keep = [r for r in runs if r[1] - r[0] >= _MIN_PIECE]
+    for r in runs:
+        if r not in keep and any(r[1] == k[0] or r[0] == k[1] for k in keep):
+            keep.append(r)
+    return sorted(keep)
+
+
+def _covered(spans: list[tuple[int, int]]) -> int:
+    return sum(b - a for a, b in spans)
+
+
+def swap_row(fragment: str, previous: str, tables: RowNames) -> str | None:
+    """The previous question with the row it names replaced by the row the fragment names, when both
+    are rows of one table; None when the fragment names no single row (or the previous question no
+    other row of its table).
+
+    >>> t = ((("衢州市柯城阿贵饭店", "衢州市区荷花中路87号"), ("铭豪庄园住宅小区", "衢江区航民路以南")),)
+    >>> swap_row("铭豪庄园小区", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", t)
+    '铭豪庄园小区的消防隐患要求什么时候前整改好?'
+    >>> swap_row("小区", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", t) is None
+    True
+    """
+    name = fragment.removesuffix("的")
+    if len(name) < _MIN_PIECE:
+        return None
+    best = []  # (covered, table, row)
+    for t_no, rows in enumerate(tables):
+        for r_no, cells in enumerate(rows):
+            got = _covered(_spans(name, cells))
+            if got >= _COVERED * len(name):
+                best.append((got, t_no, r_no))
+    best.sort(reverse=True)
+    if not best or (len(best) > 1 and best[1][0] == best[0][0]):
+        return None  # no row, or several alike ("小区" of every housing estate)
+    _, t_no, r_no = best[0]
+    olds = sorted(((_covered(s), s) for k, cells in enumerate(tables[t_no]) if k != r_no
+                   for s in [_spans(previous, cells)] if s and _covered(s) >= _MIN_PIECE), reverse=True)
+    if not olds or (len(olds) > 1 and olds[1][0] == olds[0][0]):
+        return None
+    spans = olds[0][1]
+    start, end = spans[0][0], spans[-1][1]
+    if end - start > _covered(spans) + 2:
+        return None  # the names stand apart in the question: no one phrase to replace
+    return previous[:start] + name + previous[end:]
