@@ -386,8 +386,10 @@ def _swap_phrase(fragment: str, previous: str, word_starts: Callable[[str], froz
     for k in range(min(len(f), 6), 1, -1):
         tail = f[-k:]
         at = previous.find(tail)
-        # a number's last digits are no phrase: "5年" in "2015年"
-        if at < 0 or (at > 0 and tail[0].isdigit() and previous[at - 1].isdigit()):
+        # a number's last digits are no phrase: "5年" in "2015年"; nor is an ask that goes on to name what
+        # it counts ("受威胁的人有多少?" after "衢江区有多少个地质灾害隐患点?" shares 有多少, not a noun)
+        if at < 0 or (at > 0 and tail[0].isdigit() and previous[at - 1].isdigit()) \
+                or (_ASK.search(tail) and _COUNTED_REST.match(previous, at + k)):
             continue
         if len(f) - k <= 1:  # a modifier in front of the same noun: 副主任 for 主任
             return previous[:at] + f + previous[at + k:]
@@ -449,17 +451,29 @@ def _without_own_clauses(text: str, naming: str = "") -> str:
     return "".join(clauses)
 
 
+# a count's classifier and the noun phrase it counts, to the end of the clause: "多少个|地质灾害隐患点"
+_COUNTED_REST = re.compile(r"(?:个|家|名|项|处|件|条|种|类|位|批|所)([\u4e00-\u9fff]{2,12}?)[啊呀呢吧]?(?:[,;?]|$)")
+_COUNTED_PHRASE = re.compile(r"(?:多少|几)" + _COUNTED_REST.pattern)
+
+
 def topic_of(question: str) -> str:
     """What a question is about: its text before its own ask, without a clause in which the asker
     speaks of themself ("我家是低保户,…": their circumstance, not the topic).
 
     >>> topic_of("我家是低保户,扶贫健康保险都保哪些情况?")
     '扶贫健康保险'
+    >>> topic_of("衢江区有多少个地质灾害隐患点?")
+    '衢江区地质灾害隐患点'
     """
     prev = _without_own_clauses(_Q_TAIL.sub("", question))
     m = _ASK.search(prev)
     topic = prev[: m.start()] if m and m.start() >= 4 else prev
     topic = topic.rstrip("分有是要的在和,,")
+    # what a how-many question counts is its topic too: "衢江区有多少个地质灾害隐患点" is about 衢江区's
+    # 地质灾害隐患点, which "其中重大的有几个?" goes on to ask about
+    counted = _COUNTED_PHRASE.match(prev, m.start()) if m and topic != prev else None
+    if counted:
+        topic = re.sub(r"(?:一共|总共|共计)$", "", topic) + counted.group(1)
     # the previous ask's own verb is not topic: "电动自行车上牌要带(什么材料)" → 电动自行车上牌
     topic = re.sub(r"(?:需要|应当|要|需|应|得)?(?:带|交|提交|准备|办)?$", "", topic) or topic
     # …nor an adverb and the one-character verb after it: "扶贫健康保险都保(哪些情况)" → 扶贫健康保险
@@ -484,11 +498,19 @@ def combine(question: str, previous: str, topic: str | None = None) -> str:
     '扶贫健康保险保费要我们自己出吗?'
     >>> combine("这个工程是哪些部门负责?", "知识产权示范城市方案里的第一个工程是啥?")
     '知识产权示范城市方案里的第一个工程是哪些部门负责?'
+    >>> combine("衢江区里重大的有几个?", "衢江区有多少个地质灾害隐患点?")
+    '衢江区地质灾害隐患点里重大的有几个?'
     """
     topic = topic or topic_of(previous)
     q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip()))
     if topic in q:
         return f"{q}?"
+    # the question opens with words the topic opens with ("衢江区里重大的有几个?" about 衢江区地质灾害
+    # 隐患点): the rest of the topic follows them, said once (not a year's digits: 2016年 and 2014年)
+    j = next((j for j in range(min(len(topic), len(q)) - 1, 2, -1)
+              if q.startswith(topic[:j]) and re.fullmatch(r"[\u4e00-\u9fff]+", topic[:j])), 0)
+    if j:
+        return f"{q[:j]}{topic[j:]}{q[j:]}?"
     # "那这个工程是哪些部门负责?" after "…方案里的第一个工程是啥?": the noun "这个" pointed with is the
     # topic's own head, said once
     k = next((k for k in range(min(4, len(q)), 1, -1) if topic.endswith(q[:k])), 0)

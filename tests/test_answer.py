@@ -220,6 +220,15 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     # its name cells (unit, address): "荷花中路" is 阿贵饭店's address, "马金镇" 远兴机械's
     ("那铭豪庄园小区呢?", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", "铭豪庄园小区的消防隐患要求什么时候前整改好?"),
     ("那马金镇远兴机械的呢", "开化底本村华信矿业尾矿库隐患计划啥时候整改完?", "马金镇远兴机械尾矿库隐患计划啥时候整改完?"),
+    # what a how-many question counts is part of its topic; a follow-up's own ask is no phrase to replace
+    # ("受威胁的人有多少?" was "受威胁的人有多少个地质灾害隐患点?"), and the words it opens with that the
+    # topic opens with are said once
+    ("其中重大的有几个?", "衢江区有多少个地质灾害隐患点?", "衢江区地质灾害隐患点重大的有几个?"),
+    ("受威胁的人有多少?", "衢江区有多少个地质灾害隐患点?", "衢江区地质灾害隐患点受威胁的人有多少?"),
+    ("衢江区里重大的有几个?", "衢江区有多少个地质灾害隐患点?", "衢江区地质灾害隐患点里重大的有几个?"),
+    ("那受威胁的有多少人呢?", "我是衢江区的,衢江区一共有多少个地质灾害隐患点啊?", "衢江区地质灾害隐患点受威胁的有多少人?"),
+    # …while an ask that counts nothing named is replaced with the phrase before it
+    ("市财政出多少钱?", "畜牧业绿色发展示范市 市政府一共安排多少钱?", "畜牧业绿色发展示范市 市财政出多少钱?"),
     # a phrase is replaced from where a word begins: not from inside 除险 ("除10人以下的隐患点…")
     ("那10人以下的隐患点最晚什么时候完成", "除险安居三年行动计划要几年完成?",
      "除险安居三年行动计划10人以下的隐患点最晚什么时候完成?"),
