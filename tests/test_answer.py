@@ -411,6 +411,20 @@ def test_a_glued_sentence_that_only_names_the_plan_is_left_out(engine):
     assert not any("我市顺利通过国家知识产权试点城市验收" in c.text for c in glued), [c.text[:60] for c in glued]
 
 
+def test_a_glued_sentence_adds_more_than_the_place_asked_about(engine):
+    """"开化县地质灾害隐患点有几处?": a sentence that matches only by naming 开化县 ("柯城区、衢江区、龙游
+    县、开化县各建成1处以上…示范区") is glued to no other, which would read as 开化县's count; one that
+    adds another word of the question (财政) still is."""
+    out = engine.ask("开化县地质灾害隐患点有几处?").outcome
+    glued = [[c.quote for c in s.candidate.citations if not re.fullmatch(r"[((][一二三四五六七八九十]+[))]\d{4}年。", c.quote)]
+             for s in out.scored[0] if s.candidate.skill == "extractive"]  # the year headings aside
+    assert glued and not any("开化县各建成1处以上" in q for quotes in glued for q in quotes[1:]), glued
+    assert out.answer.found and "179" in out.answer.answer
+    out = engine.ask("畜牧业示范市创建的钱,柯城区财政自己出多少?").outcome
+    assert any("柯城区、常山县、开化县财政各安排200万元" in c.quote for s in out.scored[0] if len(s.candidate.citations) > 1
+               for c in s.candidate.citations[1:])
+
+
 def test_a_count_is_of_the_thing_the_question_counts(engine):
     """"多少家交易场所" counts 交易场所: the three stages of the 回头看 work are not three of them,
     while "分几个阶段" is answered by the stages."""

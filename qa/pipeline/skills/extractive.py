@@ -109,9 +109,14 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
     # a whole, but each of its parts is one question again ("童炜鑫兼任什么职务" gains nothing from a
     # sentence of another document that happens to hold 职务)
     multi = len(plan.parts) > 1 and part is plan.parts[0]
+    # a place the question names is no part a glued sentence answers by itself: "开化县地质灾害隐患点有
+    # 几处?" is not answered by a count of the whole city's points glued to "…开化县各建成1处以上示范区"
+    # (which adds no other word), while "…柯城区、常山县、开化县财政各安排200万元" adds 财政 too
+    places = frozenset(b for p in ctx.places_named(q) for b in bigrams(p))
     for seed in seeds:
         alone = _build(seed, cands, weight, total, q, ctx, glue=False)
-        glued = _build(seed, cands, weight, total, q, ctx, glue=True, across=multi, own=by_chunk[seed[3].id])
+        glued = _build(seed, cands, weight, total, q, ctx, glue=True, across=multi, own=by_chunk[seed[3].id],
+                       places=places)
         out.append(alone)
         if glued.text != alone.text:
             out.append(glued)
@@ -131,9 +136,11 @@ def _matched(chunk) -> tuple[str, ...]:
     return tuple(_UNBRACKETED.sub("", s) for s in pieces(chunk))
 
 
-def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False, own: dict | None = None) -> Candidate:
+def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False, own: dict | None = None,
+           places: frozenset[str] = frozenset()) -> Candidate:
     """The seed sentence with what it needs; with `glue`, also sentences covering parts it leaves open
-    (from the seed's own document, or from any with `across`; `own`: the seed's record's sentences)."""
+    (from the seed's own document, or from any with `across`; `own`: the seed's record's sentences;
+    `places`: the bigrams of the places the question names, which alone are no part left open)."""
     picked = [seed]
     covered = set(seed[1])
     for cand in cands[:12] if glue else ():
@@ -143,8 +150,9 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
         if "table_row" in (cand[3].kind, seed[3].kind) and cand[3].id != seed[3].id:
             continue  # a table row is a record of its own: rows glued together mix two records
         gain = math.fsum([weight[b] for b in cand[1] - covered]) / total
-        # another sentence only when it answers a part the seed leaves open, and is itself on topic
-        if gain >= 0.15 and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
+        # another sentence only when it answers a part the seed leaves open (more than the place it names),
+        # and is itself on topic
+        if gain >= 0.15 and cand[1] - covered - places and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
             picked.append(cand)
             covered |= cand[1]
     if len(picked) > 1 and not across:
