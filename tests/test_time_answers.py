@@ -260,6 +260,16 @@ def test_the_citys_scenic_areas_are_no_unlisted_spot(engine):
         assert "不在公报所列" not in a.answer
 
 
+def test_a_list_of_free_days_fits_a_which_days_question(engine):
+    """"全球免费游八月哪几天免费?" asks for a list (哪几天), and the free days of the month are that list:
+    the free-day skill's answer fits the question's kind as a listed passage does, and is given."""
+    out = on(engine, dt.date(2017, 6, 1)).ask("全球免费游八月哪几天免费?").outcome
+    assert out.plan.intent == "list"
+    best = out.scored[0][0].candidate
+    assert best.skill == "free_days" and best.features["kind_fits"] == 1.0
+    assert out.answer.found and "8.7、8.14、8.21、8.28" in out.answer.answer, out.answer.answer
+
+
 def test_the_word_scenic_area_beside_a_listed_spot_is_that_spot(engine_2026):
     """"去江郎山…到时候景区免票吗": 景区 names 江郎山 again, not an unlisted place called 时候景区."""
     a = ask(on(engine_2026, dt.date(2026, 9, 20)), "国庆想去江郎山玩，到时候景区免票吗？")
