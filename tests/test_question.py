@@ -68,6 +68,9 @@ def test_division_names_are_places_the_tagger_misses():
     assert "金华" in places.named("金华那边的电瓶车上牌要几天?")
     assert "婺源县" in places.named("上饶婺源县的景区免费吗")
     assert places.named("金华市的仓库要多大?") == ("金华市",)  # not 金华 again inside it
+    # …and so are county-level cities (jieba tags 义乌 nz too): "义乌的美丽生态牧场" is about no place
+    # of the corpus
+    assert "义乌" in places.named("义乌的美丽生态牧场要建多少个?")
     # a stem jieba reads as a common word is a place only with its level
     assert "日照" not in places.named("大棚日照不足有补贴吗")
     assert "日照市" in places.named("日照市有补贴吗")
