@@ -2,6 +2,8 @@
 and rankings (table_extreme), as the candidates they propose, before any selection."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from qa.pipeline.skills import table_cell, table_extreme, table_filter
@@ -93,6 +95,13 @@ def test_one_asked_year_reads_that_years_sub_row_alone(propose):
     assert not any("江山市为14个" in c.text or "江山市为16个" in c.text for c in cands), _texts(cands)
     # no year asked: every year's sub-row stays for the selector
     assert len([c for c in propose(table_cell, "江山市创建美丽生态牧场的任务是几个?") if "江山市为" in c.text]) >= 2
+
+
+def test_a_sub_rows_year_label_is_no_value(propose):
+    # the column holding the sub-rows' years has the heading the PDF merged ("县(市、区) 合计"): its
+    # "2018年" says which row, it is not what the row counts
+    cands = propose(table_cell, "义乌的美丽生态牧场要建多少个?")
+    assert not any(re.search(r"为20\d\d年", c.text) for c in cands), _texts(cands)
 
 
 def test_the_earliest_and_latest_dated_rows(propose):

@@ -173,7 +173,9 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
     if chunk is None:
         return None
     picked = pick_columns(q, table)
-    cols = [j for j in picked if has_value(row.cells[j])]  # an empty cell (or a dash) answers nothing
+    # an empty cell (or a dash) answers nothing, nor does a sub-row's year label ("2018年" under a heading
+    # the PDF merged into "县(市、区) 合计"): it says which row, not a value
+    cols = [j for j in picked if has_value(row.cells[j]) and not _YEAR_LABEL.fullmatch(row.cells[j])]
     years = re.findall(r"20\d\d年", q)
     if years and not cols and any(y in table.columns[j] for j in picked for y in years):
         return None  # the asked year's cell of this row is empty: the table does not state it
