@@ -96,8 +96,18 @@ class PlaceNames:
         those the tagger reads, and the names of China's divisions it does not ("金华那边", tagged nz),
         unless standing inside a word it did (金华市 holds 金华)."""
         tagged = self.tagged(question)
-        listed = [m.group() for m in self._division.finditer(capped(question)) if not any(m.group() in w for w in tagged)]
-        return tuple(dict.fromkeys(tagged + tuple(listed)))
+        q = capped(question)
+        listed = [m for m in self._division.finditer(q) if not any(m.group() in w for w in tagged)]
+        if any(m.group() in self._stems for m in listed):
+            # a name without its level is a word of the question, not two characters across words
+            # ("重大安全" holds 大安 of 大安市)
+            assert self._tagger is not None
+            bounds, at = {0}, 0
+            for word in self._tagger.tokenizer.lcut(q, HMM=False):
+                at += len(word)
+                bounds.add(at)
+            listed = [m for m in listed if m.group() not in self._stems or {m.start(), m.end()} <= bounds]
+        return tuple(dict.fromkeys(tagged + tuple(m.group() for m in listed)))
 
     def unknown(self, question: str) -> str | None:
         """The first place the tagger reads that the corpus never prints. Only the tagger's: a name

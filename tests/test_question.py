@@ -71,6 +71,8 @@ def test_division_names_are_places_the_tagger_misses():
     # …and so are county-level cities (jieba tags 义乌 nz too): "义乌的美丽生态牧场" is about no place
     # of the corpus
     assert "义乌" in places.named("义乌的美丽生态牧场要建多少个?")
+    # …as a word of the question, not across two ("重大安全" holds 大安 of 大安市)
+    assert places.named("重大安全隐患那个通知依据的中央文件文号") == ()
     # a stem jieba reads as a common word is a place only with its level
     assert "日照" not in places.named("大棚日照不足有补贴吗")
     assert "日照市" in places.named("日照市有补贴吗")
