@@ -270,6 +270,16 @@ def test_a_list_of_free_days_fits_a_which_days_question(engine):
     assert out.answer.found and "8.7、8.14、8.21、8.28" in out.answer.answer, out.answer.answer
 
 
+def test_a_tables_date_fits_a_when_question(engine):
+    """"消防类的市级挂牌隐患整改期限…": the rows of that kind share one date in the table, which answers
+    when as a dated sentence does."""
+    out = on(engine, dt.date(2017, 6, 1)).ask("消防类的市级挂牌隐患整改期限,是否已过?").outcome
+    assert out.plan.intent == "when"
+    best = out.scored[0][0].candidate
+    assert best.kind == "table" and best.features["kind_fits"] == 1.0
+    assert out.answer.found and "2017年9月底前" in out.answer.answer, out.answer.answer
+
+
 def test_the_word_scenic_area_beside_a_listed_spot_is_that_spot(engine_2026):
     """"去江郎山…到时候景区免票吗": 景区 names 江郎山 again, not an unlisted place called 时候景区."""
     a = ask(on(engine_2026, dt.date(2026, 9, 20)), "国庆想去江郎山玩，到时候景区免票吗？")

@@ -23,7 +23,7 @@ INTENTS = ("count", "list", "valid", "date", "when", "who", "where", "amount", "
 # which candidate kinds answer which intents (question type ↔ candidate type); whether a document is
 # still in force is answered by its status (the validity skill), not by any date it states, and
 # whether an activity still holds ("2019年12月还是整月免费吗") by its period (the free-day skill)
-_KIND_FITS = {"count": {"list", "table", "fact", "free_days"}, "list": {"list", "free_days"}, "valid": {"validity", "free_days"}, "date": {"date"}, "when": {"date", "fact"},
+_KIND_FITS = {"count": {"list", "table", "fact", "free_days"}, "list": {"list", "free_days"}, "valid": {"validity", "free_days"}, "date": {"date"}, "when": {"date", "fact", "table"},
               "who": {"fact", "table", "list"}, "where": {"fact", "table"}, "amount": {"fact", "table"},
               "yesno": {"date", "fact"}, "fact": {"fact", "table", "list", "date"}}
 
