@@ -57,18 +57,9 @@ def _covered(spans: list[tuple[int, int]]) -> int:
     return sum(b - a for a, b in spans)
 
 
-def swap_row(fragment: str, previous: str, tables: RowNames) -> str | None:
-    """The previous question with the row it names replaced by the row the fragment names, when both
-    are rows of one table; None when the fragment names no single row (or the previous question no
-    other row of its table).
-
-    >>> t = ((("衢州市柯城阿贵饭店", "衢州市区荷花中路87号"), ("铭豪庄园住宅小区", "衢江区航民路以南")),)
-    >>> swap_row("铭豪庄园小区", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", t)
-    '铭豪庄园小区的消防隐患要求什么时候前整改好?'
-    >>> swap_row("小区", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", t) is None
-    True
-    """
-    name = fragment.removesuffix("的")
+def _named_row(name: str, tables: RowNames) -> tuple[int, int] | None:
+    """The one row whose names make up most of `name` (table, row); None if none or several alike
+    ("小区" of every housing estate)."""
     if len(name) < _MIN_PIECE:
         return None
     best = []  # (covered, table, row)
@@ -79,8 +70,33 @@ def swap_row(fragment: str, previous: str, tables: RowNames) -> str | None:
                 best.append((got, t_no, r_no))
     best.sort(reverse=True)
     if not best or (len(best) > 1 and best[1][0] == best[0][0]):
-        return None  # no row, or several alike ("小区" of every housing estate)
-    _, t_no, r_no = best[0]
+        return None
+    return best[0][1], best[0][2]
+
+
+def swap_row(fragment: str, previous: str, tables: RowNames) -> str | None:
+    """The previous question with the row it names replaced by the row the fragment names, when both
+    are rows of one table; None when the fragment names no single row (or the previous question no
+    other row of its table).
+
+    >>> t = ((("衢州市柯城阿贵饭店", "衢州市区荷花中路87号"), ("铭豪庄园住宅小区", "衢江区航民路以南")),)
+    >>> swap_row("铭豪庄园小区", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", t)
+    '铭豪庄园小区的消防隐患要求什么时候前整改好?'
+    >>> swap_row("小区", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", t) is None
+    True
+    >>> swap_row("铭豪庄园的呢,过期了么", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", t)
+    '铭豪庄园的消防隐患要求什么时候前整改好?'
+    >>> swap_row("铭豪庄园的车库", "阿贵饭店的消防隐患要求什么时候前整改好?", t)
+    '铭豪庄园的车库的消防隐患要求什么时候前整改好?'
+
+    """
+    # the name is said before 呢 or a new clause ("远兴机械的呢,过期了么?"); a row it names may be
+    # followed by what of it ("华信矿业的尾矿库")
+    name = re.split(r"呢|[,;?]", fragment, maxsplit=1)[0].removesuffix("的")
+    found = _named_row(name, tables) or ("的" in name and _named_row(name.split("的", 1)[0], tables))
+    if not found:
+        return None
+    t_no, r_no = found
     olds = sorted(((_covered(s), s) for k, cells in enumerate(tables[t_no]) if k != r_no
                    for s in [_spans(previous, cells)] if s and _covered(s) >= _MIN_PIECE), reverse=True)
     if not olds or (len(olds) > 1 and olds[1][0] == olds[0][0]):

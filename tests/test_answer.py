@@ -220,6 +220,9 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     # its name cells (unit, address): "荷花中路" is 阿贵饭店's address, "马金镇" 远兴机械's
     ("那铭豪庄园小区呢?", "荷花中路阿贵饭店的消防隐患要求什么时候前整改好?", "铭豪庄园小区的消防隐患要求什么时候前整改好?"),
     ("那马金镇远兴机械的呢", "开化底本村华信矿业尾矿库隐患计划啥时候整改完?", "马金镇远兴机械尾矿库隐患计划啥时候整改完?"),
+    # …said before 呢 and another ask, or with what of it is asked ("的尾矿库")
+    ("远兴机械的呢,过期了么?", "开化艾佳牧业那个隐患要几月底前整改好?", "远兴机械那个隐患要几月底前整改好?"),
+    ("那华信矿业的尾矿库呢?", "开化艾佳牧业那个隐患要几月底前整改好?", "华信矿业的尾矿库那个隐患要几月底前整改好?"),
     # what a how-many question counts is part of its topic; a follow-up's own ask is no phrase to replace
     # ("受威胁的人有多少?" was "受威胁的人有多少个地质灾害隐患点?"), and the words it opens with that the
     # topic opens with are said once
