@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Callable
 
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, date_spans
-from qa.mentions import RowNames, swap_row
+from qa.mentions import RowNames, swap_row, swap_row_for_kind
 from qa.personal import strip as strip_personal
 from qa.places import LEVEL_SUFFIXES, division_names
 from qa.question import FORMS
@@ -176,7 +176,7 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         swapped = _swap_place(q, previous, known_place)
         if swapped:
             return swapped
-    swapped = swap_row(q, previous, rows)
+    swapped = swap_row(q, previous, rows) or swap_row_for_kind(q, previous, rows)
     if swapped:
         return swapped
     prev_year = re.search(r"(20\d\d)\s*年", previous)

@@ -97,7 +97,41 @@ def swap_row(fragment: str, previous: str, tables: RowNames) -> str | None:
     if not found:
         return None
     t_no, r_no = found
-    olds = sorted(((_covered(s), s) for k, cells in enumerate(tables[t_no]) if k != r_no
+    return _replace_row(previous, tables[t_no], name, skip=r_no)
+
+
+def swap_row_for_kind(fragment: str, previous: str, tables: RowNames) -> str | None:
+    """"那消防类的隐患呢?" after "石华线与苦狮线路口的隐患什么时候前要整改完?": a follow-up that names no
+    row but ends in the noun that follows the row the previous question named (…的隐患) asks the same
+    of what it names, in place of that row and the noun.
+
+    >>> t = ((("石华线与苦狮线路口", "常山县"), ("衢州市柯城阿贵饭店", "衢州市区荷花中路87号")),)
+    >>> swap_row_for_kind("消防类的隐患", "石华线与苦狮线路口的隐患什么时候前要整改完?", t)
+    '消防类的隐患什么时候前要整改完?'
+    """
+    name = re.split(r"呢|[,;?]", fragment, maxsplit=1)[0]
+    if len(name) < 4 or "的" not in name[1:] or _ASKS.search(name) or _named_row(name, tables):
+        return None
+    for rows in tables:
+        span = _row_span(previous, rows)
+        if span is None:
+            continue
+        start, end = span
+        after = previous[end:]
+        # the noun the fragment ends in after its 的, standing right after the row's name ("的隐患")
+        k = next((k for k in range(min(len(name) - 2, 6), 1, -1)
+                  if name[-k] == "的" and after.startswith(name[-k:])), 0)
+        if k:
+            return previous[:start] + name + after[k:]
+    return None
+
+
+_ASKS = re.compile(r"谁|什么|啥|哪|多少|几|怎么|咋|吗|是否|有没有")
+
+
+def _row_span(previous: str, rows, skip: int = -1) -> tuple[int, int] | None:
+    """Where the previous question names one row of a table (its name cells, one phrase)."""
+    olds = sorted(((_covered(s), s) for k, cells in enumerate(rows) if k != skip
                    for s in [_spans(previous, cells)] if s and _covered(s) >= _MIN_PIECE), reverse=True)
     if not olds or (len(olds) > 1 and olds[1][0] == olds[0][0]):
         return None
@@ -105,4 +139,9 @@ def swap_row(fragment: str, previous: str, tables: RowNames) -> str | None:
     start, end = spans[0][0], spans[-1][1]
     if end - start > _covered(spans) + 2:
         return None  # the names stand apart in the question: no one phrase to replace
-    return previous[:start] + name + previous[end:]
+    return start, end
+
+
+def _replace_row(previous: str, rows, name: str, skip: int) -> str | None:
+    span = _row_span(previous, rows, skip)
+    return previous[:span[0]] + name + previous[span[1]:] if span else None

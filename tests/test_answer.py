@@ -223,6 +223,8 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     # …said before 呢 and another ask, or with what of it is asked ("的尾矿库")
     ("远兴机械的呢,过期了么?", "开化艾佳牧业那个隐患要几月底前整改好?", "远兴机械那个隐患要几月底前整改好?"),
     ("那华信矿业的尾矿库呢?", "开化艾佳牧业那个隐患要几月底前整改好?", "华信矿业的尾矿库那个隐患要几月底前整改好?"),
+    # a kind of the noun that follows the row named ("…路口的隐患") in place of the row and the noun
+    ("那消防类的隐患呢", "石华线与苦狮线路口的隐患什么时候前要整改完?", "消防类的隐患什么时候前要整改完?"),
     # what a how-many question counts is part of its topic; a follow-up's own ask is no phrase to replace
     # ("受威胁的人有多少?" was "受威胁的人有多少个地质灾害隐患点?"), and the words it opens with that the
     # topic opens with are said once
