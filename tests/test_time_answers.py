@@ -260,24 +260,18 @@ def test_the_citys_scenic_areas_are_no_unlisted_spot(engine):
         assert "不在公报所列" not in a.answer
 
 
-def test_a_list_of_free_days_fits_a_which_days_question(engine):
-    """"全球免费游八月哪几天免费?" asks for a list (哪几天), and the free days of the month are that list:
-    the free-day skill's answer fits the question's kind as a listed passage does, and is given."""
-    out = on(engine, dt.date(2017, 6, 1)).ask("全球免费游八月哪几天免费?").outcome
-    assert out.plan.intent == "list"
+@pytest.mark.parametrize("question, intent, skill, said", [
+    # "哪几天" asks for a list, and the free days of the month are that list
+    ("全球免费游八月哪几天免费?", "list", "free_days", "8.7、8.14、8.21、8.28"),
+    # the rows of one kind share one date in the table, which answers when as a dated sentence does
+    ("消防类的市级挂牌隐患整改期限,是否已过?", "when", "table_extreme", "2017年9月底前"),
+])
+def test_a_computed_answer_fits_the_kind_of_question_it_answers(engine, question, intent, skill, said):
+    out = on(engine, dt.date(2017, 6, 1)).ask(question).outcome
+    assert out.plan.intent == intent
     best = out.scored[0][0].candidate
-    assert best.skill == "free_days" and best.features["kind_fits"] == 1.0
-    assert out.answer.found and "8.7、8.14、8.21、8.28" in out.answer.answer, out.answer.answer
-
-
-def test_a_tables_date_fits_a_when_question(engine):
-    """"消防类的市级挂牌隐患整改期限…": the rows of that kind share one date in the table, which answers
-    when as a dated sentence does."""
-    out = on(engine, dt.date(2017, 6, 1)).ask("消防类的市级挂牌隐患整改期限,是否已过?").outcome
-    assert out.plan.intent == "when"
-    best = out.scored[0][0].candidate
-    assert best.kind == "table" and best.features["kind_fits"] == 1.0
-    assert out.answer.found and "2017年9月底前" in out.answer.answer, out.answer.answer
+    assert best.skill == skill and best.features["kind_fits"] == 1.0
+    assert out.answer.found and said in out.answer.answer, out.answer.answer
 
 
 def test_the_word_scenic_area_beside_a_listed_spot_is_that_spot(engine_2026):
