@@ -21,7 +21,8 @@ _COVERED = 0.8  # the share of a follow-up that must be one row's names for it t
 
 def name_cells(table: Table) -> tuple[tuple[str, ...], ...]:
     """Per row, the cells that name it: its header and its other short text cells, but not figures or
-    dates, and not a value most rows share (a county, a kind: "工矿", "开化县"), which tells no row apart."""
+    dates, and not a value three or more rows print (a county, a kind: "工矿", "开化县"), which tells no
+    row apart."""
     rows = [(row.header, *row.cells) for row in table.rows]
     seen = Counter(c for r in rows for c in set(r))
     return tuple(tuple(c for c in dict.fromkeys(r)
