@@ -173,7 +173,8 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         if old_year:
             return previous[: old_year.start()] + new_year.group(0) + previous[old_year.end():]
     if known_place is not None:
-        swapped = _swap_place(q, previous, known_place)
+        # the place may be said before 呢 and an ask the previous question already asks ("那常山呢?一共几个?")
+        swapped = _swap_place(q, previous, known_place) or ("呢" in q and _swap_place(q.split("呢", 1)[0], previous, known_place))
         if swapped:
             return swapped
     swapped = swap_row(q, previous, rows) or swap_row_for_kind(q, previous, rows)

@@ -201,6 +201,8 @@ def test_follow_ups_carry_the_conversations_topic_not_the_last_rewrite(engine):
     # …and so is the whole city; a place with a year replaces both
     ("那龙游县的呢?", "1238行动计划里研发人员数到2020年全市目标是多少人年?", "1238行动计划里研发人员数到2020年龙游县目标是多少人年?"),
     ("那开化到2020年呢?", "龙游2017年研发经费支出目标是多少亿?", "开化到2020年研发经费支出目标是多少亿?"),
+    # …said before 呢 and an ask the previous question already asks
+    ("那常山呢?一共几个?", "2017年江山要建几个避灾安置场所?", "2017年常山要建几个避灾安置场所?"),
     # a two-character word that is no place's stem (高新 of 高新区) is not replaced
     ("那衢江区呢?", "江山市2020年高新技术产业增加值目标是多少?", "衢江区2020年高新技术产业增加值目标是多少?"),
     # another kind (类) of the same thing
