@@ -93,12 +93,10 @@ def swap_row(fragment: str, previous: str, tables: RowNames) -> str | None:
     """
     # the name is said before 呢 or a new clause ("远兴机械的呢,过期了么?"); a row it names may be
     # followed by what of it ("华信矿业的尾矿库")
-    name = re.split(r"呢|[,;?]", fragment, maxsplit=1)[0].removesuffix("的")
+    name = _head(fragment).removesuffix("的")
     found = _named_row(name, tables) or ("的" in name and _named_row(name.split("的", 1)[0], tables))
-    if not found:
-        return None
-    t_no, r_no = found
-    return _replace_row(previous, tables[t_no], name, skip=r_no)
+    span = _row_span(previous, tables[found[0]], skip=found[1]) if found else None
+    return previous[:span[0]] + name + previous[span[1]:] if span else None
 
 
 def swap_row_for_kind(fragment: str, previous: str, tables: RowNames) -> str | None:
@@ -110,7 +108,7 @@ def swap_row_for_kind(fragment: str, previous: str, tables: RowNames) -> str | N
     >>> swap_row_for_kind("消防类的隐患", "石华线与苦狮线路口的隐患什么时候前要整改完?", t)
     '消防类的隐患什么时候前要整改完?'
     """
-    name = re.split(r"呢|[,;?]", fragment, maxsplit=1)[0]
+    name = _head(fragment)
     if len(name) < 4 or "的" not in name[1:] or _ASKS.search(name) or _named_row(name, tables):
         return None
     for rows in tables:
@@ -130,6 +128,11 @@ def swap_row_for_kind(fragment: str, previous: str, tables: RowNames) -> str | N
 _ASKS = re.compile(r"谁|什么|啥|哪|多少|几|怎么|咋|吗|是否|有没有")
 
 
+def _head(fragment: str) -> str:
+    """What a follow-up names, before its 呢 or a new clause ("远兴机械的呢,过期了么?" → 远兴机械的)."""
+    return re.split(r"呢|[,;?]", fragment, maxsplit=1)[0]
+
+
 def _row_span(previous: str, rows, skip: int = -1) -> tuple[int, int] | None:
     """Where the previous question names one row of a table (its name cells, one phrase)."""
     olds = sorted(((_covered(s), s) for k, cells in enumerate(rows) if k != skip
@@ -142,7 +145,3 @@ def _row_span(previous: str, rows, skip: int = -1) -> tuple[int, int] | None:
         return None  # the names stand apart in the question: no one phrase to replace
     return start, end
 
-
-def _replace_row(previous: str, rows, name: str, skip: int) -> str | None:
-    span = _row_span(previous, rows, skip)
-    return previous[:span[0]] + name + previous[span[1]:] if span else None
