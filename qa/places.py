@@ -85,25 +85,31 @@ class PlaceNames:
 
     def tagged(self, question: str) -> tuple[str, ...]:
         """The place names jieba's tagger reads in the question (金华市, 杭州, 溪口镇)."""
+        return self._places_in(self._words(question))
+
+    def _words(self, question: str) -> list:
+        """The question as the tagger cuts it: (word, part of speech) pairs."""
         self.warm_up()
         assert self._tagger is not None
+        return self._tagger.lcut(capped(question), HMM=False)
+
+    @staticmethod
+    def _places_in(words: list) -> tuple[str, ...]:
         # the tagger also marks fragments ("的海", "里市") and generic words (市, 县) as places
-        return tuple(dict.fromkeys(word for word, flag in self._tagger.lcut(capped(question), HMM=False)
-                                   if flag == "ns" and PLACE_NAME.fullmatch(word)))
+        return tuple(dict.fromkeys(word for word, flag in words if flag == "ns" and PLACE_NAME.fullmatch(word)))
 
     def named(self, question: str) -> tuple[str, ...]:
         """Every place name the question uses, known to the corpus or not ("杭州的扶贫健康保险…" → 杭州):
         those the tagger reads, and the names of China's divisions it does not ("金华那边", tagged nz),
         unless standing inside a word it did (金华市 holds 金华)."""
-        tagged = self.tagged(question)
-        q = capped(question)
-        listed = [m for m in self._division.finditer(q) if not any(m.group() in w for w in tagged)]
+        words = self._words(question)
+        tagged = self._places_in(words)
+        listed = [m for m in self._division.finditer(capped(question)) if not any(m.group() in w for w in tagged)]
         if any(m.group() in self._stems for m in listed):
             # a name without its level is a word of the question, not two characters across words
             # ("重大安全" holds 大安 of 大安市)
-            assert self._tagger is not None
             bounds, at = {0}, 0
-            for word in self._tagger.tokenizer.lcut(q, HMM=False):
+            for word, _ in words:
                 at += len(word)
                 bounds.add(at)
             listed = [m for m in listed if m.group() not in self._stems or {m.start(), m.end()} <= bounds]
