@@ -418,6 +418,35 @@ def test_a_glued_sentence_that_only_names_the_plan_is_left_out(engine):
     assert not any("我市顺利通过国家知识产权试点城市验收" in c.text for c in glued), [c.text[:60] for c in glued]
 
 
+_FIELD_QUOTE = re.compile(r"^[((]?[\u4e00-\u9fff]{2,6}[::]")
+
+
+@pytest.mark.parametrize("q", ["衢州科技馆是哪个部门牵头建设的?", "西区二期策划的完成时限是什么时候?",
+                               "张江那边的孵化园是哪个单位在牵头搞的?"])
+def test_a_records_field_is_glued_to_its_own_record_only(engine, q):
+    """Each item of "(一)打造西区科技创新城" ends with its own "(牵头单位:…)", each 课题 has its own
+    "完成时限:…": a field quoted from another record than the candidate's first quote would answer for
+    the wrong item (科技馆 was answered with 科技大市场's "(牵头单位:市科技局…)")."""
+    out = engine.ask(q).outcome
+    cands = [s.candidate for s in out.scored[0] if s.candidate.skill == "extractive" and len(s.candidate.citations) > 1]
+    assert cands
+    for c in cands:
+        first = c.citations[0].chunk_id
+        fields = [x for x in c.citations if _FIELD_QUOTE.match(x.quote)]
+        assert all(x.chunk_id == first for x in fields), (c.text[:80], [x.chunk_id for x in c.citations])
+
+
+def test_a_record_answers_by_the_field_the_question_names(engine):
+    """"谁牵头" is answered by the record's "牵头部门:…" though it matches little else of the question; the
+    field's heading is quoted first, and no sentence is quoted twice."""
+    a = engine.ask("来电人问西区二期策划研究谁牵头").answer
+    assert a.found and "牵头部门:市规划局" in a.answer and a.answer.index("(二)西区二期策划") < a.answer.index("市规划局")
+    a = engine.ask("衢州科技馆是哪个部门牵头建设的?").answer
+    assert a.found and "牵头单位:市发改委" in a.answer and "市科技局;" not in a.answer
+    quotes = [c.quote for c in a.citations]
+    assert not any(q in p for i, q in enumerate(quotes) for p in quotes[:i]), quotes
+
+
 def test_a_glued_sentence_adds_more_than_the_place_asked_about(engine):
     """"开化县地质灾害隐患点有几处?": a sentence that matches only by naming 开化县 ("柯城区、衢江区、龙游
     县、开化县各建成1处以上…示范区") is glued to no other, which would read as 开化县's count; one that

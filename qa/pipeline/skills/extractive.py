@@ -24,7 +24,9 @@ SEEDS = 6  # candidates seeded by lexical score
 DENSE_SEEDS = 6  # and by the encoder's similarity, when it saw the question
 _SPACE = re.compile(r"\s")
 _UNBRACKETED = re.compile(r"[\s()()]")
-_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[::]")  # "完成时限:…", "牵头部门:…": a record's field
+# a record's field: "完成时限:…", "牵头部门:…", or one a paragraph ends with in brackets ("(牵头单位:市发改委;…)")
+_FIELD = re.compile(r"^[((]?[\u4e00-\u9fff]{2,6}[::]")
+_LABEL = re.compile(r"[\u4e00-\u9fff]{2,6}(?=[::])")  # a field's label: "分管副秘书长:徐惠文牵头部门:…" has two
 # a run-in heading that says when what follows it is done: "(一)2017年。", "(二)全面督查阶段。",
 # "(一)前期部署阶段(2017年3月31日前)。"
 _WHEN_HEAD = re.compile(rf"^{BRACKET_NUMBER}[^。]{{0,24}}?(?:\d{{4}}年|阶段)[^。]{{0,16}}。$")
@@ -149,18 +151,33 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
             continue
         if "table_row" in (cand[3].kind, seed[3].kind) and cand[3].id != seed[3].id:
             continue  # a table row is a record of its own: rows glued together mix two records
+        if cand[3].id != seed[3].id and (_FIELD.match(cand[2]) or _FIELD.match(seed[2])
+                                         or _siblings(cand[3], seed[3]) and _is_record(cand[3]) and _is_record(seed[3])):
+            # and so is a record with fields ("(二)西区二期策划。重点内容:…完成时限:2017年12月底"): another
+            # record's "完成时限:…", "(牵头单位:…)" or heading says nothing of the seed's
+            continue
         gain = math.fsum([weight[b] for b in cand[1] - covered]) / total
         # another sentence only when it answers a part the seed leaves open (more than the place it names),
         # and is itself on topic
         if gain >= 0.15 and cand[1] - covered - places and cand[0] >= 0.5 * seed[0] and len(picked) < 3 and cand[2] not in [p[2] for p in picked]:
             picked.append(cand)
             covered |= cand[1]
+    if glue:
+        # the seed's record answers by its field the question names ("谁牵头" by "牵头部门:市规划局",
+        # "完成时限是什么时候" by "完成时限:2017年12月底"), however little else that field matches
+        for text, cand in own.items():
+            if (len(picked) < 4 and _FIELD.match(text) and cand not in picked
+                    and any(b in weight for label in _LABEL.findall(text) for b in bigrams(label))):
+                picked.append(cand)
+                covered |= cand[1]
     if len(picked) > 1 and not across:
         # (across documents, each part of the question names its own document by its title's words)
         picked = _without_title_only(picked, _title_bigrams(ctx, seed[3].doc_key))
     cites, texts = [], []
     asks_when = _asks_when(q)
     for _, _, sent, chunk, _, _ in picked:
+        if sent in "".join(texts):
+            continue  # already quoted, as what followed a short sentence ("(牵头单位:…;" before "配合单位:…)")
         sents = pieces(chunk)
         chosen = [sent]
         listed = False
@@ -185,7 +202,7 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
                and (LIST_Q.search(q) or COUNT_Q.search(q)) else [])
         head = sents[0]
         if (i > 0 and (_FIELD.match(sent) or _WHEN_HEAD.match(head)) and len(head) <= 40 and chunk.path
-                and chunk.path[-1].strip()[:6] in head and head not in "".join(texts)):
+                and _SPACE.sub("", chunk.path[-1])[:6] in _SPACE.sub("", head) and head not in "".join(texts)):
             # a record's field ("完成时限:2017年12月底", "重点内容:…") says whose it is by the record's
             # heading, and a sentence under "(一)2017年。" is that year's task: the heading is quoted
             # first, so that the answer names the 课题, item or year it is about
@@ -249,6 +266,17 @@ def year_frame(text: str, sent: str) -> str | None:
                 return sents[k]
         return None
     return None
+
+
+@lru_cache(maxsize=4096)
+def _is_record(chunk) -> bool:
+    """A section holding fields ("完成时限:…", "(牵头单位:…)"): a record of its own, not prose."""
+    return any(_FIELD.match(s) for s in pieces(chunk))
+
+
+def _siblings(a, b) -> bool:
+    """Two sections side by side under one heading: two items of its list."""
+    return bool(a.path) and len(a.path) == len(b.path) and a.path[:-1] == b.path[:-1] and a.path != b.path
 
 
 def _is_heading(chunk, sent: str) -> bool:
