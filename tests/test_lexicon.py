@@ -206,6 +206,10 @@ def test_selling_and_transfer_are_asked_in_the_gazettes_words():
     assert gazette_words("山体滑坡的危险点,哪个县最少?") == "山体滑坡的隐患点,哪个县最少?"
     # 衢政办发〔2017〕11号: the list was drawn up by "企业申报、…初审推荐、…领导小组评审和社会公示等程序"
     assert gazette_words("这些服务业重点企业是咋评出来的?") == "这些服务业重点企业是怎么评审的?"
+    # 衢政发〔2017〕12号 names who leads each item "(牵头单位:…)": a body that 带头建/带头搞 it, not the
+    # 示范带头作用 the gazette also prints
+    assert gazette_words("科技大市场是哪个部门带头建的?") == "科技大市场是哪个部门牵头建的?"
+    assert gazette_words("要发挥示范带头作用") == "要发挥示范带头作用"
 
 
 @pytest.mark.parametrize("asked, matched", [
