@@ -135,6 +135,10 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     '这周日去景区哪几天免费?'
     >>> rewrite("那12月呢?", "下周一去江郎山能免门票吗?")
     '12月去江郎山能免门票吗?'
+    >>> rewrite("那科技馆呢,谁牵头?", "西区要建的那个科技大市场,是哪个单位牵头负责的?")
+    '科技馆谁牵头?'
+    >>> rewrite("那管理体制研究那个呢 啥时候完成", "西区二期策划研究谁牵头?")
+    '管理体制研究啥时候完成?'
     """
     if not previous or not is_elliptical(question):
         return question
@@ -195,6 +199,14 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
         place = {"县里": "县", "市里": "市", "县级": "县", "市级": "市", "村里": "行政村", "村": "行政村",
                  "乡里": "乡"}.get(new_place.group(0), new_place.group(0))
         return previous[: old_place.start()] + place + previous[old_place.end():]
+    # another thing, asked of in the follow-up's own words ("那科技馆呢,谁牵头?", "那管理体制研究那个呢 啥时
+    # 候完成"): that thing and that ask, not the previous question with both spliced in
+    thing, said, ask = q.partition("呢")
+    thing = _POINTER_TAIL.sub("", thing)
+    # (not another year or day of the same thing, "那2014年那版呢?还算数吗?", swapped as the ones above)
+    if (said and len(thing) >= 2 and _ASK.search(ask) and not _ASK.search(thing) and thing not in ask
+            and not re.search(r"\d|年", thing) and not date_spans(thing)):
+        return f"{thing}{ask.lstrip(',,??;; ')}?"
     swapped = (_swap_phrase(q, previous, word_starts) or _swap_head(q, previous) or _swap_kind(q, previous)
                or _swap_modifier(q, previous))
     if swapped:
@@ -209,6 +221,8 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     return combined
 
 
+# a word pointing back at the thing just named ("管理体制研究那个", "上市这块")
+_POINTER_TAIL = re.compile(r"(?:那个|这个|那块|这块|这一块|方面|的)$")
 # a follow-up that asks by itself without a question word ("那银行支持情况会不会考核", "…那个目标呢,到期
 # 没": a train and a time-train dialog turn)
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1|没有?$")
