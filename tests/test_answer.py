@@ -447,6 +447,20 @@ def test_a_record_answers_by_the_field_the_question_names(engine):
     assert not any(q in p for i, q in enumerate(quotes) for p in quotes[:i]), quotes
 
 
+def test_asked_who_a_duty_clause_is_quoted_with_the_body_it_goes_on_from(engine):
+    """衢政办发〔2017〕27号: "市银监局应加大…调查;指导银行业金融机构支持…;引导银行业金融机构积极对接PPP项目,…":
+    the last two clauses are 市银监局's duties though they do not name it. Asked who, an extract quoting
+    one of them quotes the clause naming the body first; asked something else, it does not."""
+    out = engine.ask("引导银行业金融机构对接PPP项目是哪个部门的职责?").outcome
+    quoting = [s.candidate for s in out.scored[0] if s.candidate.skill == "extractive"
+               and any(c.quote.startswith("引导银行业金融机构积极对接PPP项目") for c in s.candidate.citations)]
+    assert quoting and all("市银监局应加大" in c.text for c in quoting), [c.text[:60] for c in quoting]
+    assert out.answer.found and "市银监局" in out.answer.answer
+    out = engine.ask("引导银行业金融机构对接PPP项目要达到什么目的?").outcome
+    assert not any("市银监局应加大" in s.candidate.text for s in out.scored[0] if s.candidate.skill == "extractive"
+                   and s.candidate.citations[0].quote.startswith("引导银行业金融机构积极对接PPP项目"))
+
+
 def test_a_glued_sentence_adds_more_than_the_place_asked_about(engine):
     """"开化县地质灾害隐患点有几处?": a sentence that matches only by naming 开化县 ("柯城区、衢江区、龙游
     县、开化县各建成1处以上…示范区") is glued to no other, which would read as 开化县's count; one that

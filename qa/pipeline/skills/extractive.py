@@ -175,6 +175,7 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
         picked = _without_title_only(picked, _title_bigrams(ctx, seed[3].doc_key))
     cites, texts = [], []
     asks_when = _asks_when(q)
+    asks_body = _asks_body(q)
     for _, _, sent, chunk, _, _ in picked:
         if sent in "".join(texts):
             continue  # already quoted, as what followed a short sentence ("(牵头单位:…;" before "配合单位:…)")
@@ -213,6 +214,11 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
             # answers with that year: the sentence that states it is quoted first
             cites.append(make_citation(chunk, frame))
             texts.append(f"{frame}[{len(cites)}]")
+        elif asks_body and (opening := subject_frame(chunk.text, sent)) and opening not in "".join(texts):
+            # asked who, a clause that goes on from a body's duty ("指导银行业金融机构支持…;" after "市银监局应
+            # 加大…;") is that body's: the clause naming it is quoted first
+            cites.append(make_citation(chunk, opening))
+            texts.append(f"{opening}[{len(cites)}]")
         cites.append(make_citation(chunk, _span(chunk.text, chosen)))
         shown = f"{chosen[0]}:{'、'.join(chosen[1:])}。" if listed else "".join(chosen)
         texts.append(shown + f"[{len(cites)}]")
@@ -241,6 +247,37 @@ _ITEM_LINE = re.compile(r"^[^。;;,,::]{2,40}$")
 def _asks_when(q: str) -> bool:
     """Whether the question asks a date or a deadline (once per question, not per extract built)."""
     return any(t.name in _ASKS_WHEN for t in answer_types.asked(q))
+
+
+@lru_cache(maxsize=1024)
+def _asks_body(q: str) -> bool:
+    return any(t.name == "body" for t in answer_types.asked(q))
+
+
+# a clause whose subject is a body with its duty: "市银监局应加大…", "市发改委、经信委、国资委,衢州绿色产业集聚区应确定…"
+_BODY_DUTY = re.compile(r"^[市县区省][\u4e00-\u9fff、,,]{1,30}?(?:局|委|办|中心|政府|管委会|支队|集聚区)(?:[((][^))]*[))])?"
+                        r"(?:应当|应|要|负责|会同|牵头|承担|将)")
+
+
+def subject_frame(text: str, sent: str) -> str | None:
+    """The clause naming the body whose duty `sent` goes on with, within one full sentence ("市银监局应加大
+    …调查;" before "指导银行业金融机构支持…;"); None when `sent` opens its sentence or no body opens it.
+
+    >>> subject_frame("市银监局应加大跟踪和调查;指导银行业金融机构支持资产盘活;引导对接PPP项目。", "引导对接PPP项目。")
+    '市银监局应加大跟踪和调查;'
+    >>> subject_frame("各地要加强领导;指导银行支持。", "指导银行支持。") is None
+    True
+    """
+    for line in text.split("\n"):
+        sents = sentences(line)
+        if sent not in sents:
+            continue
+        i = sents.index(sent)
+        k = i
+        while k > 0 and not sents[k - 1].endswith(("。", "!", "!", "?", "?")):
+            k -= 1
+        return sents[k] if k < i and _BODY_DUTY.match(sents[k]) else None
+    return None
 
 
 def year_frame(text: str, sent: str) -> str | None:
