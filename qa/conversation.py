@@ -139,6 +139,8 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     '科技馆谁牵头?'
     >>> rewrite("那管理体制研究那个呢 啥时候完成", "西区二期策划研究谁牵头?")
     '管理体制研究啥时候完成?'
+    >>> rewrite("那儒学小镇呢", "乌溪江取水口上移课题的完成时限?")
+    '儒学小镇的完成时限?'
     """
     if not previous or not is_elliptical(question):
         return question
@@ -211,6 +213,11 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
                or _swap_modifier(q, previous))
     if swapped:
         return swapped
+    # a thing named in place of the one whose attribute the previous question asked without a question
+    # word ("那儒学小镇呢?" after "乌溪江取水口上移课题的完成时限?"): that attribute of the thing named
+    attribute = _ATTRIBUTE_ASKED.search(previous)
+    if attribute and not _WH.search(previous) and not _ASK.search(q) and not _CONDITION.search(q) and 2 <= len(q) <= 12:
+        return f"{_POINTER_TAIL.sub('', q)}的{attribute.group(1)}?"
     combined = combine(q, previous, topic)
     # a thing named in place of what was asked about ("那阿贵饭店呢?" after "…那个交通隐患计划啥时
     # 候弄好?") is asked the same: the previous ask follows it. Not a circumstance ("发票找不着了呢?",
@@ -221,6 +228,8 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     return combined
 
 
+# what a question without a question word asks of its thing: the noun after its last 的 ("…课题的完成时限?")
+_ATTRIBUTE_ASKED = re.compile(r"的([\u4e00-\u9fff]{2,6})[??]?$")
 # a word pointing back at the thing just named ("管理体制研究那个", "上市这块")
 _POINTER_TAIL = re.compile(r"(?:那个|这个|那块|这块|这一块|方面|的)$")
 # a follow-up that asks by itself without a question word ("那银行支持情况会不会考核", "…那个目标呢,到期

@@ -461,6 +461,18 @@ def test_asked_who_a_duty_clause_is_quoted_with_the_body_it_goes_on_from(engine)
                    and s.candidate.citations[0].quote.startswith("引导银行业金融机构积极对接PPP项目"))
 
 
+def test_a_follow_up_naming_another_record_asks_the_same_attribute_of_it(engine):
+    """"乌溪江取水口上移课题的完成时限" asks an attribute without a question word; "那儒学小镇呢" and then
+    "那西区二期策划呢" ask the same of the other 课题, each answered by its own record's 完成时限."""
+    first = engine.ask("来电人问乌溪江取水口上移课题的完成时限")
+    second = engine.ask("那另一个课题儒学小镇呢", session_id=first.session_id)
+    assert second.outcome.plan.standalone == "另一个课题儒学小镇的完成时限?"
+    assert second.answer.found and "完成时限:2017年9月底" in second.answer.answer
+    third = engine.ask("那西区二期策划呢", session_id=first.session_id)
+    assert third.outcome.plan.standalone == "西区二期策划的完成时限?"
+    assert third.answer.found and "完成时限:2017年12月底" in third.answer.answer
+
+
 def test_a_glued_sentence_adds_more_than_the_place_asked_about(engine):
     """"开化县地质灾害隐患点有几处?": a sentence that matches only by naming 开化县 ("柯城区、衢江区、龙游
     县、开化县各建成1处以上…示范区") is glued to no other, which would read as 开化县's count; one that
