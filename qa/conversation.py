@@ -15,7 +15,7 @@ from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, date_spans
 from qa.mentions import RowNames, swap_row, swap_row_for_kind
 from qa.personal import strip as strip_personal
 from qa.places import LEVEL_SUFFIXES, division_names
-from qa.question import FORMS
+from qa.question import ASK_WORD, FORMS, WH_WORD
 from qa.text import cn_to_int, content, int_to_cn
 
 # a month with its 份 ("12月份"): a day put in its place replaces both (a split-train and a time-train
@@ -206,7 +206,7 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     thing, said, ask = q.partition("呢")
     thing = _POINTER_TAIL.sub("", thing)
     # (not another year or day of the same thing, "那2014年那版呢?还算数吗?", swapped as the ones above)
-    if (said and len(thing) >= 2 and _ASK.search(ask) and not _ASK.search(thing) and thing not in ask
+    if (said and len(thing) >= 2 and ASK_WORD.search(ask) and not ASK_WORD.search(thing) and thing not in ask
             and not re.search(r"\d|年", thing) and not date_spans(thing)):
         return f"{thing}{ask.lstrip(',,??;; ')}?"
     swapped = (_swap_phrase(q, previous, word_starts) or _swap_head(q, previous) or _swap_kind(q, previous)
@@ -216,14 +216,14 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     # a thing named in place of the one whose attribute the previous question asked without a question
     # word ("那儒学小镇呢?" after "乌溪江取水口上移课题的完成时限?"): that attribute of the thing named
     attribute = _ATTRIBUTE_ASKED.search(previous)
-    if attribute and not _WH.search(previous) and not _ASK.search(q) and not _CONDITION.search(q) and 2 <= len(q) <= 12:
+    if attribute and not WH_WORD.search(previous) and not ASK_WORD.search(q) and not _CONDITION.search(q) and 2 <= len(q) <= 12:
         return f"{_POINTER_TAIL.sub('', q)}的{attribute.group(1)}?"
     combined = combine(q, previous, topic)
     # a thing named in place of what was asked about ("那阿贵饭店呢?" after "…那个交通隐患计划啥时
     # 候弄好?") is asked the same: the previous ask follows it. Not a circumstance ("发票找不着了呢?",
     # "要是车被偷了呢?"), which asks what then
-    ask = _WH.search(previous)
-    if ask and not any(p.search(q) for p in (_ASK, _A_NOT_A, _CONDITION)) and not _ASK.search(combined):
+    ask = WH_WORD.search(previous)
+    if ask and not any(p.search(q) for p in (ASK_WORD, _A_NOT_A, _CONDITION)) and not ASK_WORD.search(combined):
         return combined.rstrip("?") + previous[ask.start():]
     return combined
 
@@ -355,9 +355,9 @@ def _swap_modifier(q: str, previous: str) -> str | None:
     >>> _swap_modifier("消防的", "这块改革是哪个部门牵头的?") is None  # its only 的 comes after the ask
     True
     """
-    if len(q) < 3 or not q.endswith("的") or _ASK.search(q):
+    if len(q) < 3 or not q.endswith("的") or ASK_WORD.search(q):
         return None
-    ask = _ASK.search(previous)
+    ask = ASK_WORD.search(previous)
     m = _MODIFIER.search(previous, 0, ask.start() if ask else len(previous))
     if not m or m.group(0) == q or re.match(FORMS["own"], m.group(0)):
         return None
@@ -413,7 +413,7 @@ def _swap_phrase(fragment: str, previous: str, word_starts: Callable[[str], froz
         # a number's last digits are no phrase: "5年" in "2015年"; nor is an ask that goes on to name what
         # it counts ("受威胁的人有多少?" after "衢江区有多少个地质灾害隐患点?" shares 有多少, not a noun)
         if at < 0 or (at > 0 and tail[0].isdigit() and previous[at - 1].isdigit()) \
-                or (_ASK.search(tail) and _COUNTED_REST.match(previous, at + k)):
+                or (ASK_WORD.search(tail) and _COUNTED_REST.match(previous, at + k)):
             continue
         if len(f) - k <= 1:  # a modifier in front of the same noun: 副主任 for 主任
             return previous[:at] + f + previous[at + k:]
@@ -462,8 +462,6 @@ def _swap_head(fragment: str, previous: str) -> str | None:
 
 # an adverb ending a question's topic, with the one-character verb after it ("…都保(哪些情况)")
 _TOPIC_ADVERB = re.compile(rf"(?:{FORMS['topic_adverb']})[\u4e00-\u9fff]?$")
-_WH = re.compile(r"谁|什么|啥|哪|多少|多大|多久|几|怎么|咋|如何")  # 啥/咋: said for 什么/怎么
-_ASK = re.compile(_WH.pattern + r"|是否|有没有|吗")
 
 
 def _without_own_clauses(text: str, naming: str = "") -> str:
@@ -490,7 +488,7 @@ def topic_of(question: str) -> str:
     '衢江区地质灾害隐患点'
     """
     prev = _without_own_clauses(_Q_TAIL.sub("", question))
-    m = _ASK.search(prev)
+    m = ASK_WORD.search(prev)
     topic = prev[: m.start()] if m and m.start() >= 4 else prev
     topic = topic.rstrip("分有是要的在和,,")
     # what a how-many question counts is its topic too: "衢江区有多少个地质灾害隐患点" is about 衢江区's

@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Sequence
 
 from qa.model import Table
+from qa.question import ASK_WORD
 
 # a table as its rows' name cells: tables → rows → cells
 RowNames = tuple[tuple[tuple[str, ...], ...], ...]
@@ -109,7 +110,7 @@ def swap_row_for_kind(fragment: str, previous: str, tables: RowNames) -> str | N
     '消防类的隐患什么时候前要整改完?'
     """
     name = _head(fragment)
-    if len(name) < 4 or "的" not in name[1:] or _ASKS.search(name) or _named_row(name, tables):
+    if len(name) < 4 or "的" not in name[1:] or ASK_WORD.search(name) or _named_row(name, tables):
         return None
     for rows in tables:
         span = _row_span(previous, rows)
@@ -123,9 +124,6 @@ def swap_row_for_kind(fragment: str, previous: str, tables: RowNames) -> str | N
         if k:
             return previous[:start] + name + after[k:]
     return None
-
-
-_ASKS = re.compile(r"谁|什么|啥|哪|多少|几|怎么|咋|吗|是否|有没有")
 
 
 def _head(fragment: str) -> str:

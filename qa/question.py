@@ -206,6 +206,10 @@ def split_question(q: str) -> list[str]:
 
 # when, as people ask it: the year, month or day asked ("在哪一年", "几月份", "几号"), the question words of
 # the answer-type lexicon's date row (啥时候 arrives as 什么时候, qa/lexicon/question_words.tsv)
+# a question word (啥/咋: said for 什么/怎么), and any word that makes a clause ask: what follow-ups are
+# told apart by (qa.conversation, qa.mentions)
+WH_WORD = re.compile(r"谁|什么|啥|哪|多少|多大|多久|几|怎么|咋|如何")
+ASK_WORD = re.compile(WH_WORD.pattern + r"|是否|有没有|吗")
 WHEN_Q = re.compile(r"什么时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|日期|时间|期限|时限|施行|起施|截止|到什么时候|多久")
 
 
