@@ -174,8 +174,8 @@ def _build(seed, cands, weight, total, q, ctx, glue: bool, across: bool = False,
         # (across documents, each part of the question names its own document by its title's words)
         picked = _without_title_only(picked, _title_bigrams(ctx, seed[3].doc_key))
     cites, texts = [], []
-    asks_when = _asks_when(q)
-    asks_body = _asks_body(q)
+    asked = _asked_types(q)
+    asks_when, asks_body = bool(asked & _ASKS_WHEN), "body" in asked
     for _, _, sent, chunk, _, _ in picked:
         if sent in "".join(texts):
             continue  # already quoted, as what followed a short sentence ("(牵头单位:…;" before "配合单位:…)")
@@ -244,14 +244,9 @@ _ITEM_LINE = re.compile(r"^[^。;;,,::]{2,40}$")
 
 
 @lru_cache(maxsize=1024)
-def _asks_when(q: str) -> bool:
-    """Whether the question asks a date or a deadline (once per question, not per extract built)."""
-    return any(t.name in _ASKS_WHEN for t in answer_types.asked(q))
-
-
-@lru_cache(maxsize=1024)
-def _asks_body(q: str) -> bool:
-    return any(t.name == "body" for t in answer_types.asked(q))
+def _asked_types(q: str) -> frozenset[str]:
+    """The answer types the question asks for (once per question, not per extract built)."""
+    return frozenset(t.name for t in answer_types.asked(q))
 
 
 # a clause whose subject is a body with its duty: "市银监局应加大…", "市发改委、经信委、国资委,衢州绿色产业集聚区应确定…"
@@ -268,16 +263,14 @@ def subject_frame(text: str, sent: str) -> str | None:
     >>> subject_frame("各地要加强领导;指导银行支持。", "指导银行支持。") is None
     True
     """
-    for line in text.split("\n"):
-        sents = sentences(line)
-        if sent not in sents:
-            continue
-        i = sents.index(sent)
-        k = i
-        while k > 0 and not sents[k - 1].endswith(("。", "!", "!", "?", "?")):
-            k -= 1
-        return sents[k] if k < i and _BODY_DUTY.match(sents[k]) else None
-    return None
+    found = _in_paragraph(text, sent)
+    if found is None:
+        return None
+    sents, i = found
+    k = i
+    while k > 0 and not sents[k - 1].endswith(_FULL_STOPS):
+        k -= 1
+    return sents[k] if k < i and _BODY_DUTY.match(sents[k]) else None
 
 
 def year_frame(text: str, sent: str) -> str | None:
@@ -286,22 +279,30 @@ def year_frame(text: str, sent: str) -> str | None:
     or the sentence `sent` continues after a semicolon ("到2020年,全市人才资源总量达到47.2万人…;" before
     "建设市级重点创新团队44家…"). None when no year frames it: a year stated mid-paragraph is that
     sentence's own ("…100家。加速科技金融发展…" is not about 2020)."""
+    found = _in_paragraph(text, sent)
+    if found is None or found[1] == 0:
+        return None
+    sents, i = found
+    if _YEAR_FRAME.match(sents[0]):
+        return sents[0]
+    # back over the semicolon-joined pieces of its own full sentence
+    for k in range(i - 1, -1, -1):
+        if sents[k].endswith(_FULL_STOPS):
+            return None
+        if _YEAR_FRAME.match(sents[k]):
+            return sents[k]
+    return None
+
+
+_FULL_STOPS = ("。", "!", "!", "?", "?")
+
+
+def _in_paragraph(text: str, sent: str) -> tuple[list[str], int] | None:
+    """The sentences of the paragraph (a line of `text`) that holds `sent`, and where it stands."""
     for line in text.split("\n"):
         sents = sentences(line)
-        if sent not in sents:
-            continue
-        i = sents.index(sent)
-        if i == 0:
-            return None
-        if _YEAR_FRAME.match(sents[0]):
-            return sents[0]
-        # back over the semicolon-joined pieces of its own full sentence
-        for k in range(i - 1, -1, -1):
-            if sents[k].endswith(("。", "!", "!", "?", "?")):
-                return None
-            if _YEAR_FRAME.match(sents[k]):
-                return sents[k]
-        return None
+        if sent in sents:
+            return sents, sents.index(sent)
     return None
 
 
