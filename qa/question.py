@@ -416,6 +416,7 @@ _VERB_EDGE = re.compile(rf"[{_EDGE}][\u4e00-\u9fff]|[\u4e00-\u9fff]到")
 def warm_up() -> None:
     """Read the dictionary words the noun slots consult now, not on the first question."""
     _dictionary_words()
+    _tagged("产业基金")  # jieba's part-of-speech table loads on its first use
 
 
 def _edge_nouns() -> dict[str, str]:
@@ -492,6 +493,37 @@ def kind_items(q: str, text: str) -> bool:
     return len(re.findall(rf"[\u4e00-\u9fff]{{1,8}}{re.escape(suffix)}(?=[、,;和及与等])", text)) >= 2
 
 
+def _tagged(text: str) -> list[tuple[str, str]]:
+    """jieba's words of a short text with their part of speech."""
+    import jieba.posseg
+
+    return [(w.word, w.flag) for w in jieba.posseg.lcut(text)]
+
+
+def _noun_like(word: str, flag: str) -> bool:
+    return len(word) >= 2 and (flag.startswith("n") or flag in ("vn", "l", "j"))
+
+
+def _word_before(text: str) -> str | None:
+    """The noun a question word stands after, read by words, not by two characters: "产业基金搞多大" →
+    基金 (not 金搞), "病死猪无害化率多少" → 无害化, "扶持奖励具体给多少" → 奖励. The word next to the
+    question word is it ("每户补助多少钱" → 补助); past a single character, an adverb, preposition,
+    particle, number or pronoun, a noun of jieba's dictionary is ("数控化率2015年是多少": jieba guesses
+    化率, no word); a verb of two or more characters ends the search ("地灾搬迁补多少": what is done,
+    no attribute named)."""
+    import jieba
+
+    for n, (word, flag) in enumerate(reversed(_tagged(text)[-4:])):
+        function = len(word) == 1 or flag[0] in "dafrmpcuyzqx"
+        if n == 0 and not function:
+            return word
+        if _noun_like(word, flag) and jieba.dt.FREQ.get(word):
+            return word
+        if not function:
+            return None
+    return None
+
+
 @lru_cache(maxsize=1024)
 def amount_noun(q: str) -> str | None:
     """What a how-much/where question asks about: "奖金多少" → 奖金, "多少家企业" → 企业,
@@ -510,7 +542,16 @@ def amount_noun(q: str) -> str | None:
         # "一共挂牌多少处", "要新增多少项", "盘活多少家": before a count, the words say what is done to
         # the things counted, which the answer ("共32处") need not repeat; they are named earlier
         return None
-    noun = rest[:2] if len(rest) >= 2 else m.group(1)
+    if len(rest) >= 2:
+        # the thing counted or measured after the question word ("多少家企业", "多少钱的手续费"), unless
+        # a one-character verb or adverb stands there ("多少受威胁的群众", "多少不装袋的")
+        rest = rest[1:] if rest.startswith("的") else rest
+        first = _tagged(m.string[m.end(2) + len(after) - len(rest):])[:1]
+        noun = None if len(rest) < 2 or first and len(first[0][0]) == 1 and first[0][1][0] in "vd" else rest[:2]
+    else:
+        noun = _word_before(m.string[: m.end(1)])
+    if noun is None:
+        return None
     if noun in NOT_ATTRIBUTES or re.search(r"[县市区乡镇村]", noun):
         return None
     return _noun_slot(noun)

@@ -135,7 +135,7 @@ def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     ("举报平台的网址是什么?", "网址"),
     ("管委会的主任现在是谁兼的?", "主任"),
     ("防汛的主要任务是什么?", "任务"),  # a modifier is not what is asked
-    ("领导小组的办公室设在哪里?", "公室"),  # "设在" is the verb, not part of the noun
+    ("领导小组的办公室设在哪里?", "办公室"),  # "设在" is the verb, not part of the noun
     ("这个方案的内容是什么?", None),  # a generic word names no attribute
     ("陈水良是哪里的优秀乡镇农技员?", None),  # what follows 哪里的 is the thing located
     ("这个免费游活动是学的哪里的经验?", None),
@@ -150,7 +150,11 @@ def test_evidence_scores_do_not_depend_on_the_hash_seed(gazette_path):
     ("2017年市级重大安全隐患一共挂牌多少处?", None),
     ("僵尸企业到2020年盘活多少家", None),
     ("地质灾害避让搬迁每户补助多少钱?", "补助"),
-    ("2016年衢州粮食总产量是多少吨?", "产量"),
+    ("2016年衢州粮食总产量是多少吨?", "总产量"),
+    # the noun is read by words: past a one-character verb or an adverb to the word before it
+    ("产业基金搞多大呀?", "基金"),  # not 金搞
+    ("病死猪无害化率多少", "无害化"),  # not 化率
+    ("扶持奖励具体给多少钱?", "奖励"),  # not 励给
     # a modal or passive with its verb, or a verb with 到, is what is done, not the thing asked
     ("衢江区创建示范市要出多少钱?", None),
     ("电瓶车超速被罚多少钱?", None),
