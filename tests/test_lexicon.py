@@ -129,6 +129,17 @@ def test_an_address_names_a_place(answer, held):
     assert answer_types.features("物资仓库在哪个地址?", answer)["atype_address"] == (1.0 if held else -1.0)
 
 
+@pytest.mark.parametrize("question, kinds", [
+    ("县里编的实施方案要报到哪里备案?", {"body"}),  # what is sent somewhere goes to a body
+    ("年鉴出版之前要送哪里评审?", {"body"}),
+    ("书面意见还要抄送哪里?", {"body"}),
+    ("市区电动自行车登记点在哪里?", {"address"}),  # where a thing stands is an address
+])
+def test_where_a_thing_is_sent_is_a_body(question, kinds):
+    from qa.pipeline import answer_types
+    assert {t.name for t in answer_types.asked(question)} & {"body", "address"} == kinds
+
+
 @pytest.mark.parametrize("question", ["汛期是哪段时间?", "巩固提升阶段是什么时间段?"])
 def test_a_period_is_asked_as_a_date(question):
     from qa.pipeline import answer_types
