@@ -17,6 +17,15 @@ def test_every_gazette_word_stands_on_its_source_line():
         assert row.replacement in re.sub(r"\s", "", text), row
 
 
+def test_every_word_row_earns_its_place():
+    """No row of the word lists stands for one question: each matches two or more questions of the
+    train/dev sets (a row fitted to one question is a defect, however much it raises a figure)."""
+    questions = _fitting_questions()
+    for name in ("gazette_words.tsv", "question_words.tsv"):
+        for row in read_rows(LEXICON / name):
+            assert sum(1 for q in questions if re.search(row.pattern, q)) >= 2, (name, row)
+
+
 def test_question_words_name_no_passage_and_compile():
     for row in read_rows(LEXICON / "question_words.tsv"):
         assert row.source == ""
