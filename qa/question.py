@@ -204,12 +204,12 @@ def split_question(q: str) -> list[str]:
     return [_CLAUSE_LEAD.sub("", p).strip(" ,,:") or p for p in parts] if len(parts) > 1 else [q]
 
 
-# when, as people ask it: the year, month or day asked ("在哪一年", "几月份", "几号"), the question words of
-# the answer-type lexicon's date row (啥时候 arrives as 什么时候, qa/lexicon/question_words.tsv)
 # a question word (啥/咋: said for 什么/怎么), and any word that makes a clause ask: what follow-ups are
 # told apart by (qa.conversation, qa.mentions)
 WH_WORD = re.compile(r"谁|什么|啥|哪|多少|多大|多久|几|怎么|咋|如何")
 ASK_WORD = re.compile(WH_WORD.pattern + r"|是否|有没有|吗")
+# when, as people ask it: the year, month or day asked ("在哪一年", "几月份", "几号"), the question words of
+# the answer-type lexicon's date row (啥时候 arrives as 什么时候, qa/lexicon/question_words.tsv)
 WHEN_Q = re.compile(r"什么时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|日期|时间|期限|时限|施行|起施|截止|到什么时候|多久")
 
 
@@ -546,8 +546,8 @@ def amount_noun(q: str) -> str | None:
         # the thing counted or measured after the question word ("多少家企业", "多少钱的手续费"), unless
         # a one-character verb or adverb stands there ("多少受威胁的群众", "多少不装袋的")
         rest = rest[1:] if rest.startswith("的") else rest
-        first = _tagged(m.string[m.end(2) + len(after) - len(rest):])[:1]
-        noun = None if len(rest) < 2 or first and len(first[0][0]) == 1 and first[0][1][0] in "vd" else rest[:2]
+        word, flag = _tagged(m.string[m.end(2) + len(after) - len(rest):])[0]  # rest is not empty
+        noun = None if len(rest) < 2 or len(word) == 1 and flag[0] in "vd" else rest[:2]
     else:
         noun = _word_before(m.string[: m.end(1)])
     if noun is None:
