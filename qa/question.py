@@ -495,8 +495,12 @@ def kind_items(q: str, text: str) -> bool:
 
 def _tagged(text: str) -> list[tuple[str, str]]:
     """jieba's words of a short text with their part of speech."""
+    import jieba
     import jieba.posseg
 
+    from index.tokenize import initialize_quietly
+
+    initialize_quietly(jieba.dt)  # the tagger shares jieba's dictionary: load it without announcing it
     return [(w.word, w.flag) for w in jieba.posseg.lcut(text)]
 
 

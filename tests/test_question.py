@@ -1,6 +1,8 @@
 """The pure question helpers: what a question asks for, and whether a candidate answer says it."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qa.places import PlaceNames
@@ -233,3 +235,15 @@ def test_a_share_asked_by_name_is_answered_by_a_share(q, text, ok):
     """"占多大比例" is answered by "80%以上" or "1/3", which seldom print the word 比例; another thing
     asked by name (产值) must still be named."""
     assert attribute_supported(q, text) is ok
+
+
+def test_noun_slots_load_jieba_without_a_word_on_stderr():
+    """The part-of-speech tagger the noun slots read loads jieba's dictionary; jieba announces that on
+    stderr, which is noise in the output of `qa ask` and in a service log."""
+    import subprocess
+    import sys
+
+    code = "from qa.question import asked_noun\nprint(asked_noun('产业基金搞多大?'))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=str(Path(__file__).resolve().parents[1]))
+    assert (run.stdout, run.stderr) == ("基金\n", "")
