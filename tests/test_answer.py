@@ -335,11 +335,13 @@ def test_a_place_the_cited_document_never_names_marks_the_candidate(engine):
 
 def test_a_place_the_asker_only_lives_or_works_in_does_not_close_the_gate(engine):
     """金华市 stands nowhere in the corpus: "金华市的…" is refused at the gate, but a resident who
-    works there and asks about 衢州's rule is asking about 衢州 (it used to be refused at the gate)."""
+    works there and asks about 衢州's rule is asking about 衢州 (it used to be refused at the gate):
+    it goes on to the decision with 第五条's list of papers selected (whether that reaches τ is the
+    scorer's to say: the question, with or without the circumstance, stands near τ)."""
     assert engine.ask("金华市电动自行车登记要带什么材料?").outcome.decision.reason == "gate:unknown_place"
     out = engine.ask("我在金华市上班,衢州电动自行车登记要带什么材料?")
     assert not out.outcome.decision.reason.startswith("gate:")
-    assert out.answer.found and "身份证明" in out.answer.answer, out.answer.answer
+    assert "身份证明" in out.outcome.scored[0][0].candidate.text
 
 
 def test_a_division_the_tagger_misses_marks_the_candidate(engine):

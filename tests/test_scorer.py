@@ -108,20 +108,30 @@ def test_whether_an_activity_still_holds_is_answered_by_its_period(engine):
     assert free and all(c.features["kind_fits"] == 1.0 for c in free)
 
 
-def test_a_weighted_row_fits_as_that_many_copies():
-    """The selector counts a candidate several seeds built that many times (eval.train): fitted with
-    weight 2, a row is what it was as two copies, standardisation included."""
-    from eval.train import fit_linear
+def test_the_selector_learns_which_candidate_of_a_part_is_better_not_which_part_is_answerable():
+    """eval.train.fit_pairwise ranks within a question part: a feature every candidate of a part shares
+    (here `level`, high in the parts whose best candidate is right, as the retrieval score of an easy
+    question is) gets no weight, however well it predicts rightness across parts; the feature that
+    tells a part's candidates apart (`fit`) does, and the scale is a probability."""
+    import random
 
-    rows = [{"a": 0.1, "b": 1.0}, {"a": 0.9, "b": 0.0}, {"a": 0.4, "b": 0.5}, {"a": 0.8, "b": 0.3}, {"a": 0.2, "b": 0.9}]
-    labels = [False, True, False, True, True]
-    weighted = fit_linear(rows, labels, ("a", "b"), weights=[2, 1, 1, 3, 1])
-    copied = fit_linear(rows + [rows[0], rows[3], rows[3]], labels + [labels[0], labels[3], labels[3]], ("a", "b"))
-    for x, y in zip(weighted.mean + weighted.scale + weighted.coef + (weighted.intercept,),
-                    copied.mean + copied.scale + copied.coef + (copied.intercept,)):
-        assert abs(x - y) < 1e-4
-    plain = fit_linear(rows, labels, ("a", "b"))
-    assert abs(plain.coef[0] - weighted.coef[0]) > 1e-3
+    from eval.train import Example, fit_linear, fit_pairwise
+
+    rng = random.Random(7)
+    rows = []
+    for q in range(60):
+        answerable = q % 3 != 0
+        level = rng.uniform(0.5, 1.0) if answerable else rng.uniform(0.0, 0.5)
+        fits = [rng.random() for _ in range(5)]
+        best = max(range(5), key=fits.__getitem__)
+        for k, fit in enumerate(fits):
+            rows.append(Example(f"q{q}", 0, {"level": level, "fit": fit}, answerable and k == best, False))
+    ranker = fit_pairwise(rows, ("level", "fit"))
+    pointwise = fit_linear([e.features for e in rows], [e.right for e in rows], ("level", "fit"))
+    assert abs(ranker.coef[0]) < 1e-6 < pointwise.coef[0]
+    assert ranker.coef[1] > 0
+    ps = [ranker.p(e.features) for e in rows]
+    assert all(0.0 < p < 1.0 for p in ps)
 
 
 def test_a_runner_up_stating_the_same_figure_backs_the_best():

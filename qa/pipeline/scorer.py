@@ -1,8 +1,8 @@
 """The learned scorer, stored as JSON coefficients (qa/models/answer_scorer.json; `make train` fits it).
 
 Two logistic regressions over standardised features:
-- `select` ranks the candidates of one part (fitted on the candidates of answerable train questions:
-  which of them answer correctly);
+- `select` ranks the candidates of one part (fitted on pairs of a right and a wrong candidate of one
+  part of an answerable train question, then scaled to a probability: eval.train.fit_pairwise);
 - `decide` gives the calibrated probability that the selected candidate is a right answer (fitted per
   question on all train questions, unanswerable ones included), from the selector's view of the best
   candidate and its runner-up. The pipeline answers when it reaches `threshold`, the operating point
