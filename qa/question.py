@@ -56,8 +56,10 @@ EFFECTIVE_Q = answer_types.pattern("effective")
 # a year or month asked ("哪年出台的", "几月几号印发的"; four train questions), with the verbs of issuing
 # only (哪年…发 would take 发展), and not a month something is due by ("第二批事项是几月底前公布的";
 # four train and dev questions); whether it has been issued ("印发了没,哪天起施行", "名单公布了没有";
-# three time-train and split-train questions)
-ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期).{0,4}(发|印发|公布|发布|出台|下发|签发|出的|下的)|(发文|印发|成文)(日期|时间)"
+# three time-train and split-train questions). Nor is a day something is due by or must be done
+# ("第一批、第二批事项分别是什么时候前公布的", "要在什么时候之前公布出来", "第一批事项是啥时候要公布的":
+# five gold, train and time-train questions and turns): a task's deadline, which the text states, not a document's date
+ISSUED_Q = re.compile(r"(哪天|何时|什么时候|哪一天|几号|日期)(?:(?![前要]).){0,4}(发|印发|公布|发布|出台|下发|签发|出的|下的)|(发文|印发|成文)(日期|时间)"
                       r"|(印发|公布)了没"
                       r"|(哪年|哪一年|几月|哪个月)[^前底]{0,4}(印发|公布|发布|出台|下发|签发|出的|下的|发的)"
                       r"|(哪个|谁)先(发|印发|出台)|先后(印发|发布|出台)")

@@ -241,6 +241,20 @@ def test_a_list_of_a_stated_size_is_a_list(understander, question, intent):
     assert understander.plan(question, TODAY, None, ()).intent == intent
 
 
+@pytest.mark.parametrize("question, intent", [
+    # the day things are due to be published is a task's deadline, which the text states ("2017年2月底、
+    # 3月底前分别梳理并集中公布第一批、第二批…事项"): a sentence answers it, not the document's date
+    ("最多跑一次第一批事项是啥时候要公布的？", "when"),
+    ("第一批、第二批事项分别是什么时候前公布的?", "when"),
+    ("头两批之后的那几批要在什么时候之前公布出来?", "when"),
+    # the day a list or a document was published is its date
+    ("2016年的服务业重点企业名单是哪天公布的?", "date"),
+    ("市区电动自行车登记规定哪天发的?", "date"),
+])
+def test_a_day_something_is_due_by_is_no_issue_date(understander, question, intent):
+    assert understander.plan(question, TODAY, None, ()).intent == intent
+
+
 def test_each_part_of_several_asks_in_its_own_form(understander):
     # the whole question's intent is its first match (a date); the second part asks who holds a post
     plan = understander.plan("知识产权示范城市培育方案是哪天印发的？童炜鑫兼任的是什么职务呀？", dt.date(2017, 6, 1))
