@@ -152,6 +152,8 @@ def fit_pairwise(rows: Sequence[Example], features: Sequence[str], C: float = SE
             for j in neg:
                 diffs.append(Z[i] - Z[j])
                 weights.append(1.0 / (len(pos) * len(neg)))
+    if not diffs:
+        raise ValueError("no question part has both a right and a wrong candidate: nothing to rank")
     D = np.array(diffs)
     W = np.array(weights)
     ranker = LogisticRegression(C=C, fit_intercept=False, max_iter=5000, solver="lbfgs")
