@@ -552,7 +552,7 @@ def amount_noun(q: str) -> str | None:
         # the thing counted or measured after the question word ("多少家企业", "多少钱的手续费"), unless
         # a one-character verb or adverb stands there ("多少受威胁的群众", "多少不装袋的")
         rest = rest[1:] if rest.startswith("的") else rest
-        word, flag = _tagged(m.string[m.end(2) + len(after) - len(rest):])[0]  # rest is not empty
+        word, flag = _tagged(m.string[m.end(3) - len(rest):])[0]  # rest and what follows it; rest is not empty
         noun = None if len(rest) < 2 or len(word) == 1 and flag[0] in "vd" else rest[:2]
     else:
         noun = _word_before(m.string[: m.end(1)])
