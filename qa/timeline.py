@@ -97,6 +97,30 @@ def full_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日({weekday_cn(d)})"
 
 
+# a day named with its year, and whether its weekday follows ("2017年5月1日(星期一)")
+_FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_WEEKDAY_AFTER = re.compile(r"\s*[((]?\s*星期")
+
+
+def weekday_note(text: str) -> str:
+    """The weekday of each day an answer names by year, month and day without one: a quote stays as
+    printed ("…适用于2017年5月1日之前已购买的…车辆"), so its days are named again after it, each with its
+    weekday ("文中日期:2017年5月1日(星期一)。"), so that every day an answer names can be checked.
+    Empty when every such day already carries its weekday."""
+    bare, named = [], set()
+    for m in _FULL_DATE.finditer(text):
+        try:
+            day = dt.date(*(int(g) for g in m.groups()))
+        except ValueError:
+            continue  # no such day: nothing to name
+        if _WEEKDAY_AFTER.match(text, m.end()):
+            named.add(day)
+        else:
+            bare.append(day)
+    days = [d for d in dict.fromkeys(bare) if d not in named]
+    return "文中日期:" + "、".join(full_date(d) for d in days) + "。" if days else ""
+
+
 def meaning(recs: list[DateRecord]) -> str:
     """What a dated statement's dates mean, each with its year and weekday: ",即2017年5月19日(星期五)",
     ",即2017年5月底(至2017年5月31日(星期三))"; empty when none is dated."""

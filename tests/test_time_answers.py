@@ -251,6 +251,14 @@ def test_a_quoted_effective_date_is_said_with_its_weekday(engine):
     assert a.found and "2017年4月29日(星期六)" in a.answer
 
 
+def test_a_day_inside_a_quote_is_named_again_with_its_weekday(engine):
+    """The quote stays as printed ("…适用于2017年5月1日之前已购买的…"); the day it names follows it with its
+    weekday, so that every day an answer names carries one."""
+    a = ask(on(engine, dt.date(2017, 6, 5)), "电瓶车临时号牌能用几年?")
+    assert a.found and "有效期为5年" in a.answer
+    assert "2017年5月1日之前" in a.answer and "2017年5月1日(星期一)" in a.answer
+
+
 def test_the_citys_scenic_areas_are_no_unlisted_spot(engine):
     """"8月份去衢州景区": the city's spots, all of them, and "进景区" no spot at all, not a place the
     activity's list lacks."""

@@ -11,7 +11,7 @@ import pytest
 
 from qa.chunk import chunk_issue
 from qa.text import normalize_doc_number, squeeze
-from qa.timeline import build_timeline, cn_number, full_date, month_part
+from qa.timeline import build_timeline, cn_number, full_date, month_part, weekday_note
 
 TRIGGERS = re.compile(r"施行|废止|有效期|时限|底前|前完成|至[^,。;,;:]{0,12}?日|到20\d\d年")
 # a clause with none of these names no time: "缩短办理时限", the heading "(四)保险时限"
@@ -167,3 +167,13 @@ def test_kinds_of_the_dated_statements(timeline):
 def test_numbers_and_printed_dates():
     assert cn_number("三") == 3 and cn_number("两") == 2 and cn_number("3—5") == 3 and cn_number("5") == 5
     assert full_date(dt.date(2017, 6, 12)) == "2017年6月12日(星期一)"
+
+
+def test_weekday_note_names_each_bare_day_once_with_its_weekday():
+    quoted = "临时通行号牌和行驶证有效期为5年,适用于2017年5月1日之前已购买的车辆;自2017年5月1日起"
+    assert weekday_note(quoted) == "文中日期:2017年5月1日(星期一)。"
+    # a day already said with its weekday, a day without a year, and no such day: nothing to add
+    assert weekday_note("自2017年5月1日之日起施行。(即2017年5月1日(星期一))") == ""
+    assert weekday_note("5月19日开始,每逢周一实行免费") == ""
+    assert weekday_note("2017年2月30日") == ""
+    assert weekday_note("2016年12月31日、2017年1月1日") == "文中日期:2016年12月31日(星期六)、2017年1月1日(星期日)。"

@@ -23,6 +23,7 @@ from qa.question import asks_validity, unknown_doc_number
 from qa.retrieve import Retriever, SearchFilters
 from qa.score import sentences
 from qa.text import content
+from qa.timeline import weekday_note
 
 K = 10
 DENSE_PIECES = 20
@@ -163,6 +164,7 @@ class Pipeline:
         # a quoted deadline, asked about, is said against today (year, weekday, passed or not)
         texts.append(time_note(self.ctx, plan, [(c.chunk_id, c.quote) for c in cites],
                                {s.candidate.skill for s in decision.chosen}))
+        texts.append(weekday_note("".join(texts)))
         dated = any(w in "".join(texts) for w in ("已过", "尚未到期"))
         for part in decision.unanswered_parts:
             if dated and asks_only_passed(part):
