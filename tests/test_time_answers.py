@@ -259,6 +259,16 @@ def test_a_day_inside_a_quote_is_named_again_with_its_weekday(engine):
     assert "2017年5月1日之前" in a.answer and "2017年5月1日(星期一)" in a.answer
 
 
+def test_a_quote_asked_about_now_says_when_its_document_was_issued(engine_2026):
+    """"…现在叫啥": the answer quotes a 2017 text, and says which day that text is of."""
+    a = ask(engine_2026, "四张清单一张网改革协调小组现在叫啥名字")
+    assert a.found and "更名为市政府推进“最多跑一次”深化“四单一网”改革协调小组" in a.answer
+    assert "(衢政发〔2017〕11号),2017年3月31日(星期五)印发" in a.answer
+    # asked without "现在", the same answer has no such note
+    b = ask(engine_2026, "四张清单一张网改革协调小组改叫啥名字了")
+    assert b.found and "以上见" not in b.answer
+
+
 def test_the_citys_scenic_areas_are_no_unlisted_spot(engine):
     """"8月份去衢州景区": the city's spots, all of them, and "进景区" no spot at all, not a place the
     activity's list lacks."""

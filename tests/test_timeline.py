@@ -177,3 +177,14 @@ def test_weekday_note_names_each_bare_day_once_with_its_weekday():
     assert weekday_note("5月19日开始,每逢周一实行免费") == ""
     assert weekday_note("2017年2月30日") == ""
     assert weekday_note("2016年12月31日、2017年1月1日") == "文中日期:2016年12月31日(星期六)、2017年1月1日(星期日)。"
+
+
+def test_issued_note_dates_the_cited_documents_for_a_question_about_now(issue, timeline):
+    from qa.pipeline.skills.doc_dates import issued_note
+
+    doc = next(d for d in issue.documents if d.key == "衢政办发〔2017〕19号")
+    cited = [(doc, timeline.docs[doc.key].issued)]
+    note = issued_note("去年那37处隐患现在还挂着牌吗", cited, "…同意摘牌销号。[1]")
+    assert note == f"以上见《{doc.title}》(衢政办发〔2017〕19号),2017年4月15日(星期六)印发。"
+    assert issued_note("去年那37处隐患还挂着牌吗", cited, "…") == ""  # not asked about now
+    assert issued_note("现在还挂着牌吗", cited, "…于2017年4月15日(星期六)印发。") == ""  # said already

@@ -16,7 +16,7 @@ from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
 from qa.pipeline.skills.deadline import time_note
-from qa.pipeline.skills.doc_dates import earlier_note
+from qa.pipeline.skills.doc_dates import earlier_note, issued_note
 from qa.pipeline.types import Candidate, Decision, Part, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander
 from qa.question import asks_validity, unknown_doc_number
@@ -164,6 +164,10 @@ class Pipeline:
         # a quoted deadline, asked about, is said against today (year, weekday, passed or not)
         texts.append(time_note(self.ctx, plan, [(c.chunk_id, c.quote) for c in cites],
                                {s.candidate.skill for s in decision.chosen}))
+        cited = [self.ctx.docs[k] for k in dict.fromkeys(c.doc_key for c in cites) if k in self.ctx.docs]
+        timeline = self.ctx.corpus.timeline.docs
+        texts.append(issued_note(plan.match, [(d, timeline[d.key].issued if d.key in timeline else None) for d in cited],
+                                 "".join(texts)))
         texts.append(weekday_note("".join(texts)))
         dated = any(w in "".join(texts) for w in ("已过", "尚未到期"))
         for part in decision.unanswered_parts:

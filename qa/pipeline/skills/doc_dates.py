@@ -60,6 +60,21 @@ def earlier_note(q: str, answers: list[tuple[str, Document | None]]) -> str:
     return f"较早的是《{title}》({full_date(when)})。"
 
 
+# a question about now ("去年公布的那37处隐患,现在还挂着牌吗"; 150 train and dev questions and turns
+# say 现在, no other such word two): the answer quotes a text of its own day, and says which day that is
+NOW_Q = re.compile(r"现在")
+
+
+def issued_note(q: str, docs: list[tuple[Document, dt.date | None]], text: str) -> str:
+    """When each cited document was issued, for a question about now whose answer does not say so
+    already: "以上见《…通知》(衢政办发〔2017〕19号),2017年4月15日(星期六)印发。"."""
+    if not NOW_Q.search(q):
+        return ""
+    said = [f"《{doc.title}》({doc.key}),{full_date(on)}印发" for doc, on in docs
+            if on is not None and f"{on.year}年{on.month}月{on.day}日" not in text]
+    return "以上见" + ";".join(said) + "。" if said else ""
+
+
 def _doc_date(ctx, doc: Document, effective: bool, issued: bool, q: str = ""):
     """The sentence giving a document's effective date, or its printed issue date, or both when both
     are asked ("印发日期和施行日期分别是哪天", "印发了没,哪天起施行"), the issue date first."""
