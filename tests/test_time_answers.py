@@ -269,6 +269,17 @@ def test_a_quote_asked_about_now_says_when_its_document_was_issued(engine_2026):
     assert b.found and "以上见" not in b.answer
 
 
+def test_a_day_after_every_quoted_date_is_a_year_the_gazette_does_not_cover(engine):
+    """"到了明年元旦,…计划是不是就结束了" answered by "到2025年,…": where 2027年1月1日 stands against
+    it, and that the gazette says nothing of 2027. A day the quote sets itself ("五一之前买的电瓶车" for
+    "2017年5月1日前购买的…") is that day of the text's year: no such note."""
+    a = ask(on(engine, dt.date(2026, 12, 28)), "到了明年元旦，中国制造2025衢州行动计划是不是就结束了？")
+    assert a.found and "2027年1月1日(星期五)" in a.answer and "期限已过" in a.answer
+    assert a.answer.endswith("公报未载明2027年的安排。")
+    b = ask(on(engine, dt.date(2026, 11, 30)), "五一之前买的电瓶车，发漂找不到了还能上牌吗？")
+    assert b.found and "2017年5月1日" in b.answer and "公报未载明2027年" not in b.answer
+
+
 def test_the_citys_scenic_areas_are_no_unlisted_spot(engine):
     """"8月份去衢州景区": the city's spots, all of them, and "进景区" no spot at all, not a place the
     activity's list lacks."""

@@ -179,6 +179,30 @@ def _unstated_year(q: str, ends: list[dt.date], cited: Iterable[str]) -> str:
     return f"公报未载明{max(years)}年的安排。"
 
 
+def later_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: str) -> str:
+    """A day asked about in a year after every date the quoted statements set ("过了元旦就是2027年了,
+    中国制造2025衢州行动计划是不是已经到头了" answered by "到2025年,…"): the answer says where that day
+    stands against the dates, and that the gazette says nothing of its year, unless the answer or a
+    cited document already names that year. `quotes` are (chunk id, quoted text) of the answer."""
+    asked = question_date(plan.match, plan.today)
+    # a day without its year ("6月12日去江郎山免费吗") is of the year the cited text is about
+    if asked is None or asked.how == "yearless":
+        return ""
+    year = asked.day.year
+    recs = [r for cid, quote in quotes for rs in _quoted_statements(ctx, cid, quote) for r in rs
+            if r.end is not None and not r.recurring]
+    ends = [r.end for r in recs]
+    if not ends or year <= max(ends).year or f"{year}年的安排" in text:
+        return ""
+    # a day the quote itself sets, named by month and day ("五一之前买的电瓶车" for "2017年5月1日前购买
+    # 的…"): the question asks about the text's own day, not about that day of a later year
+    if any((r.end.month, r.end.day) == (asked.day.month, asked.day.day) for r in recs if r.precision == "day"):
+        return ""
+    if any(f"{year}年" in ctx.doc_text(k) for k in _cited_docs(ctx, quotes)):
+        return ""
+    return f"公报未载明{year}年的安排。"
+
+
 def _sentences_after(ctx, r: DateRecord) -> list[str]:
     """The sentences of a dated statement's chunk after it (none when it is no whole sentence there)."""
     from qa.timeline import sentences_of
