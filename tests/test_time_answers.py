@@ -280,6 +280,15 @@ def test_a_day_after_every_quoted_date_is_a_year_the_gazette_does_not_cover(engi
     assert b.found and "2017年5月1日" in b.answer and "公报未载明2027年" not in b.answer
 
 
+def test_a_year_no_cited_document_names_is_said_to_be_uncovered(engine_2026):
+    """"2022年…比重要达到多少" answered by the plan's 2015/2020/2025 row says the gazette has nothing
+    for 2022; a year of the asker's own ("我2016年买的电瓶车…") is no year asked about."""
+    a = ask(engine_2026, "中国制造2025衢州行动里，2022年规上制造业研发经费支出占主营业务收入比重要达到多少？")
+    assert a.found and "1.6" in a.answer and a.answer.endswith("公报未载明2022年的安排。")
+    b = ask(engine_2026, "我叫李建国，我2016年买的电瓶车不在目录里，挂临时牌能用几年")
+    assert b.found and "有效期为5年" in b.answer and "未载明2016年" not in b.answer
+
+
 def test_the_citys_scenic_areas_are_no_unlisted_spot(engine):
     """"8月份去衢州景区": the city's spots, all of them, and "进景区" no spot at all, not a place the
     activity's list lacks."""

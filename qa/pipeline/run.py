@@ -15,7 +15,7 @@ from qa.pipeline.context import AnswerContext
 from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
-from qa.pipeline.skills.deadline import later_year_note, time_note
+from qa.pipeline.skills.deadline import later_year_note, time_note, unnamed_year_note
 from qa.pipeline.skills.doc_dates import earlier_note, issued_note
 from qa.pipeline.types import Candidate, Decision, Part, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander
@@ -168,7 +168,9 @@ class Pipeline:
         timeline = self.ctx.corpus.timeline.docs
         texts.append(issued_note(plan.match, [(d, timeline[d.key].issued if d.key in timeline else None) for d in cited],
                                  "".join(texts)))
-        texts.append(later_year_note(self.ctx, plan, [(c.chunk_id, c.quote) for c in cites], "".join(texts)))
+        quoted = [(c.chunk_id, c.quote) for c in cites]
+        texts.append(later_year_note(self.ctx, plan, quoted, "".join(texts)))
+        texts.append(unnamed_year_note(self.ctx, plan, quoted, "".join(texts)))
         texts.append(weekday_note("".join(texts)))
         dated = any(w in "".join(texts) for w in ("已过", "尚未到期"))
         for part in decision.unanswered_parts:

@@ -14,6 +14,7 @@ from qa.conversation import is_elliptical
 from qa.dates import AskedDate, question_date
 from qa.pipeline.skills.validity import age, known_cov, plain_title, term_against
 from qa.pipeline.types import Candidate, Part, QueryPlan
+from qa.question import asked_clauses
 from qa.text import bigrams, squeeze
 from qa.timeline import BRACKET_NUMBER, CUT_OFF, DateRecord, full_date, meaning, sentences_of
 
@@ -201,6 +202,18 @@ def later_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: s
     if any(f"{year}年" in ctx.doc_text(k) for k in _cited_docs(ctx, quotes)):
         return ""
     return f"公报未载明{year}年的安排。"
+
+
+def unnamed_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: str) -> str:
+    """A year the question names that no cited document names anywhere ("2022年规上制造业研发经费占主营
+    业务收入比重目标是多少" answered by the plan's 2015/2020/2025 row): the answer says the gazette says
+    nothing of that year, unless it says so already."""
+    cited = [ctx.doc_text(k) for k in _cited_docs(ctx, quotes)]
+    # not a year of the asker's own ("我2016年买的电瓶车不在目录里,挂临时牌能用几年": the rule covers it)
+    asked = asked_clauses(plan.match) or plan.match
+    years = dict.fromkeys(re.findall(r"(\d{4})\s*年", asked))
+    unnamed = [y for y in years if cited and not any(f"{y}年" in t for t in cited) and f"{y}年的安排" not in text]
+    return "".join(f"公报未载明{y}年的安排。" for y in unnamed)
 
 
 def _sentences_after(ctx, r: DateRecord) -> list[str]:
