@@ -161,14 +161,14 @@ class Pipeline:
             cites.extend(quoted)
         texts.append(earlier_note(plan.match, [(s.candidate.text, self.ctx.docs.get(s.candidate.citations[0].doc_key))
                                                for s in decision.chosen]))
-        # a quoted deadline, asked about, is said against today (year, weekday, passed or not)
-        texts.append(time_note(self.ctx, plan, [(c.chunk_id, c.quote) for c in cites],
-                               {s.candidate.skill for s in decision.chosen}))
+        # a quoted deadline, asked about, is said against today (year, weekday, passed or not); then
+        # what the quotes cannot say of themselves (each note sees the text so far, so none repeats it)
+        quoted = [(c.chunk_id, c.quote) for c in cites]
+        texts.append(time_note(self.ctx, plan, quoted, {s.candidate.skill for s in decision.chosen}))
         cited = [self.ctx.docs[k] for k in dict.fromkeys(c.doc_key for c in cites) if k in self.ctx.docs]
         timeline = self.ctx.corpus.timeline.docs
         texts.append(issued_note(plan.match, [(d, timeline[d.key].issued if d.key in timeline else None) for d in cited],
                                  "".join(texts)))
-        quoted = [(c.chunk_id, c.quote) for c in cites]
         texts.append(later_year_note(self.ctx, plan, quoted, "".join(texts)))
         texts.append(unnamed_year_note(self.ctx, plan, quoted, "".join(texts)))
         texts.append(weekday_note("".join(texts)))
