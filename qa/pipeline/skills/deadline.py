@@ -170,11 +170,14 @@ def _cited_docs(ctx, quotes: list[tuple[str, str]]) -> list[str]:
     return list(dict.fromkeys(ctx.chunks[cid].doc_key for cid, _ in quotes if cid in ctx.chunks))
 
 
+_YEAR = re.compile(r"(\d{4})\s*年")
+
+
 def _unstated_year(q: str, ends: list[dt.date], cited: Iterable[str]) -> str:
     """A year the question names that is later than every date a statement sets is a year the
     gazette says nothing of, unless the cited document names it elsewhere ("到2020年培育…20家" quoted
     for "2020年和2025年分别要多少家", while the plan also sets "到2025年,…突破30家")."""
-    years = [int(y) for y in re.findall(r"(\d{4})\s*年", q)]
+    years = [int(y) for y in _YEAR.findall(q)]
     if not (years and ends and max(years) > max(ends).year) or any(f"{max(years)}年" in t for t in cited):
         return ""
     return f"公报未载明{max(years)}年的安排。"
@@ -193,15 +196,13 @@ def later_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: s
     recs = [r for cid, quote in quotes for rs in _quoted_statements(ctx, cid, quote) for r in rs
             if r.end is not None and not r.recurring]
     ends = [r.end for r in recs]
-    if not ends or year <= max(ends).year or f"{year}年的安排" in text:
+    if not ends or f"{year}年的安排" in text:
         return ""
     # a day the quote itself sets, named by month and day ("五一之前买的电瓶车" for "2017年5月1日前购买
     # 的…"): the question asks about the text's own day, not about that day of a later year
     if any((r.end.month, r.end.day) == (asked.day.month, asked.day.day) for r in recs if r.precision == "day"):
         return ""
-    if any(f"{year}年" in ctx.doc_text(k) for k in _cited_docs(ctx, quotes)):
-        return ""
-    return f"公报未载明{year}年的安排。"
+    return _unstated_year(f"{year}年", ends, (ctx.doc_text(k) for k in _cited_docs(ctx, quotes)))
 
 
 def unnamed_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: str) -> str:
@@ -211,7 +212,7 @@ def unnamed_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text:
     cited = [ctx.doc_text(k) for k in _cited_docs(ctx, quotes)]
     # not a year of the asker's own ("我2016年买的电瓶车不在目录里,挂临时牌能用几年": the rule covers it)
     asked = asked_clauses(plan.match) or plan.match
-    years = dict.fromkeys(re.findall(r"(\d{4})\s*年", asked))
+    years = dict.fromkeys(_YEAR.findall(asked))
     unnamed = [y for y in years if cited and not any(f"{y}年" in t for t in cited) and f"{y}年的安排" not in text]
     return "".join(f"公报未载明{y}年的安排。" for y in unnamed)
 
