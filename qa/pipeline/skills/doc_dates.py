@@ -9,7 +9,7 @@ from qa.cite import make_citation
 from qa.timeline import full_date
 from qa.model import Document
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.question import EFFECTIVE_Q, ISSUED_Q, asks_validity
+from qa.question import EFFECTIVE_Q, FORMS, ISSUED_Q, asks_validity
 from qa.score import sentences
 from qa.text import content
 
@@ -60,9 +60,9 @@ def earlier_note(q: str, answers: list[tuple[str, Document | None]]) -> str:
     return f"较早的是《{title}》({full_date(when)})。"
 
 
-# a question about now ("去年公布的那37处隐患,现在还挂着牌吗"; 150 train and dev questions and turns
-# say 现在, no other such word two): the answer quotes a text of its own day, and says which day that is
-NOW_Q = re.compile(r"现在")
+# a question about now ("去年公布的那37处隐患,现在还挂着牌吗"): the answer quotes a text of its own day,
+# and says which day that is (the words: qa/lexicon/question_forms.tsv, row now)
+NOW_Q = re.compile(FORMS["now"])
 
 
 def issued_note(q: str, docs: list[tuple[Document, dt.date | None]], text: str) -> str:
