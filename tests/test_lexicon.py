@@ -35,6 +35,8 @@ def test_question_words_name_no_passage_and_compile():
 def test_matching_form_uses_both_lists():
     assert gazette_words("电瓶车上牌要带啥") == "电动自行车登记提交什么"
     assert gazette_words("啥时候截止") == "什么时候截止"
+    # the IME's 时侯 is 时候, before 啥时 is read: not "什么时候侯"
+    assert gazette_words("最晚啥时侯全弄完") == "最晚什么时候全弄完"
 
 
 @pytest.mark.parametrize("asked", ["药王山礼拜一去是不是不要门票", "那天去江郎山能免门票吗", "下周一去廿八都古镇免不免门票"])

@@ -743,3 +743,24 @@ def test_a_total_carried_from_the_question_before_is_not_asked_again(engine):
     assert_weekdays_right(a.answer)
     assert a.found and "2018年1月1日(星期一)" in a.answer and "公报未载明2018年的安排" in a.answer
     assert "59天" not in a.answer
+
+
+def test_a_task_under_a_year_heading_is_due_when_its_heading_says(propose):
+    """"(一)2017年。…江山市、常山县各建成1处以上…示范区;…" sets its tasks for 2017 by the heading
+    alone: the task is proposed dated by it, quoting the heading and the task."""
+    from qa.pipeline.skills import deadline
+
+    cands = propose(deadline, "今年江山和常山要各建一个地质灾害搬迁示范区,期限到了没?")
+    best = next(c for c in cands if "示范区" in c.text)
+    assert best.text.startswith("(一)2017年:“江山市、常山县各建成1处以上地质灾害避让搬迁特色示范区”"), best.text
+    assert "2017年12月31日(星期日)" in best.text and "尚未到期" in best.text
+    assert [c.quote for c in best.citations] == ["(一)2017年", "江山市、常山县各建成1处以上地质灾害避让搬迁特色示范区;"]
+
+
+def test_a_day_that_starts_a_stated_span_picks_that_span(propose):
+    """"7月1号以后…进入哪个阶段" names the first day of "2017年下半年" (and of the third quarter): the
+    statements of those spans come first, before the stage due by the end of May."""
+    from qa.pipeline.skills import deadline
+
+    cands = propose(deadline, "7月1号以后“最多跑一次”改革进入哪个阶段了?")
+    assert any("2017年下半年" in c.text for c in cands[:2]), [c.text[:40] for c in cands]

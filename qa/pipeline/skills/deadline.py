@@ -59,8 +59,10 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
             cov = 0.5 * cov + 0.5 * focus_cov
         if chunk_id in hit_rank:
             cov += 0.05 / (1 + hit_rank[chunk_id])
-        if asked is not None and any(r.point and r.end == asked.day for r in recs):
-            cov += 0.3  # the day asked is the day this statement names
+        if asked is not None and any(asked.day in (r.start, r.end) for r in recs if r.point or not r.recurring):
+            # the day asked is the day this statement names, or the day its span starts or ends ("7月1号
+            # 以后进入哪个阶段" of "2017年下半年,…", "12月31号之前要消除多少处" of a year's tasks)
+            cov += 0.3
         if recs[0].kind == "effective":
             cov += 0.2 if _IN_FORCE_Q.search(q) else -0.3  # 施行 dates answer 施行 questions only
         elif asked is not None and any(r.end and (r.end.year, r.end.month) == (asked.day.year, asked.day.month)
@@ -73,7 +75,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         if cov < 0.3:
             break
         said = statement(ctx, plan.today, recs, asked, raw_q)
-        cand = Candidate(NAME, "date", said, (_cite(ctx, recs[0]),), min(cov, 1.0))
+        cand = Candidate(NAME, "date", said, _cites(ctx, recs[0]), min(cov, 1.0))
         # described as the extractive skill describes its seed: the quoted sentence's match and rank
         out.append(cand.with_features({
             "seed_lexical": min(cov, 1.0), "seed_rank": 1.0 / (hit_rank.get(chunk_id, 9) + 1),
@@ -102,7 +104,7 @@ def _dated_statements(ctx):
     out = []
     for chunk_id, by_text in ctx.dates_by_chunk.items():
         header = ctx.chunks[chunk_id].header
-        for text, recs in by_text.items():
+        for text, recs in {**by_text, **_under_dated_head(ctx, chunk_id, by_text)}.items():
             kept = [r for r in recs if r.kind in _KINDS]
             if kept:
                 by_subject, by_header = f"{kept[0].subject} {text}", f"{header} {text}"
@@ -110,6 +112,22 @@ def _dated_statements(ctx):
                 out.append((chunk_id, text, kept, by_subject, by_header, f"{kept[0].subject} {header} {text}",
                             frozenset(grams)))
     return tuple(out)
+
+
+def _under_dated_head(ctx, chunk_id: str, by_text: dict[str, list[DateRecord]]) -> dict[str, list[DateRecord]]:
+    """The undated sentences of a unit under a dated run-in heading ("(一)2017年。…新建改建扩建避灾安置点
+    85个,…;", "(一)前期部署阶段(2017年3月31日前)。…"), each dated by its heading: the task is due
+    when the heading says. Their records carry the heading as subject (what the answer names the date
+    by) and the unit's lines (the quote is the sentence, not the heading)."""
+    chunk = ctx.chunks[chunk_id]
+    sents = sentences_of(chunk.text)
+    head = sents[0] if sents else ""
+    if not (head in by_text and len(head) <= 40 and _NUMBERED_HEAD.match(head)):
+        return {}
+    dated = [r for r in by_text[head] if r.kind in _KINDS and r.end is not None]
+    return {s: [replace(r, text=s, subject=head.rstrip("。.;;"), line_start=chunk.line_start,
+                        line_end=chunk.line_end) for r in dated]
+            for s in sents[1:] if s not in by_text and dated}
 
 
 def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -> str:
@@ -254,7 +272,8 @@ def _quote(recs: list[DateRecord]) -> str:
     if is_row_id(r.chunk_id) and r.names:  # a table cell
         return f"{r.subject}:{r.names}为{r.text}"
     said = f"“{r.text.rstrip('。;;')}”"
-    if len(r.text) < 24 and r.subject and r.subject not in r.text:  # "完成时限:2017年6月底": name its item
+    # "完成时限:2017年6月底": name its item; "(一)2017年:“新建…85个”": name the heading that dates it
+    if r.subject and r.subject not in r.text and (len(r.text) < 24 or r.phrase not in r.text):
         said = f"{r.subject}:{said}"
     return said
 
@@ -316,6 +335,15 @@ def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.da
 def _cite(ctx, r: DateRecord):
     c = make_citation(ctx.chunks[r.chunk_id], r.text)
     return replace(c, line_start=r.line_start, line_end=r.line_end)
+
+
+def _cites(ctx, r: DateRecord) -> tuple:
+    """The statement's citation, after its heading's where the heading dates it (_under_dated_head): the
+    answer quotes both, and a candidate quoting the heading alone is the same evidence, not a rival."""
+    chunk = ctx.chunks[r.chunk_id]
+    if r.text not in ctx.dates_by_chunk.get(r.chunk_id, {}) and chunk.text.startswith(r.subject):
+        return make_citation(chunk, r.subject), _cite(ctx, r)
+    return (_cite(ctx, r),)
 
 
 _NOTE_KINDS = ("deadline", "target", "period", "start", "effective")
