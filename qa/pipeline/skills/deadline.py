@@ -119,15 +119,21 @@ def _under_dated_head(ctx, chunk_id: str, by_text: dict[str, list[DateRecord]]) 
     85个,…;", "(一)前期部署阶段(2017年3月31日前)。…"), each dated by its heading: the task is due
     when the heading says. Their records carry the heading as subject (what the answer names the date
     by) and the unit's lines (the quote is the sentence, not the heading)."""
-    chunk = ctx.chunks[chunk_id]
-    sents = sentences_of(chunk.text)
-    head = sents[0] if sents else ""
-    if not (head in by_text and len(head) <= 40 and _NUMBERED_HEAD.match(head)):
+    head = _dated_head(ctx, chunk_id, by_text)
+    if not head:
         return {}
+    chunk = ctx.chunks[chunk_id]
     dated = [r for r in by_text[head] if r.kind in _KINDS and r.end is not None]
     return {s: [replace(r, text=s, subject=head.rstrip("。.;;"), line_start=chunk.line_start,
                         line_end=chunk.line_end) for r in dated]
-            for s in sents[1:] if s not in by_text and dated}
+            for s in sentences_of(chunk.text)[1:] if s not in by_text and dated}
+
+
+def _dated_head(ctx, chunk_id: str, by_text: dict[str, list[DateRecord]]) -> str:
+    """The unit's first sentence when it is a short numbered heading with dated records of its own
+    ("(一)2017年。", "(一)前期部署阶段(2017年3月31日前)。"); empty otherwise."""
+    head = next(iter(sentences_of(ctx.chunks[chunk_id].text)), "")
+    return head if head in by_text and len(head) <= 40 and _NUMBERED_HEAD.match(head) else ""
 
 
 def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -> str:
@@ -237,8 +243,6 @@ def unnamed_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text:
 
 def _sentences_after(ctx, r: DateRecord) -> list[str]:
     """The sentences of a dated statement's chunk after it (none when it is no whole sentence there)."""
-    from qa.timeline import sentences_of
-
     sents = sentences_of(ctx.chunks[r.chunk_id].text)
     return sents[sents.index(r.text) + 1:] if r.text in sents else []
 
@@ -359,8 +363,8 @@ def _quoted_statements(ctx, chunk_id: str, quote: str) -> list[list[DateRecord]]
     if not found and chunk_id in ctx.chunks:
         # a sentence under a dated run-in heading ("(一)2017年。…47个…隐患点综合治理工作全面完成;",
         # "(一)前期部署阶段(2017年3月31日前)。…") is due when its heading says
-        head = next(iter(sentences_of(ctx.chunks[chunk_id].text)), "")
-        if head in dated and len(head) <= 40 and _NUMBERED_HEAD.match(head):
+        head = _dated_head(ctx, chunk_id, dated)
+        if head:
             found = [dated[head]]
     return found
 
