@@ -619,3 +619,29 @@ def test_a_count_stated_in_a_sentence_fits_a_how_many_question(engine):
     out = engine.ask("2017年全市要新建改建多少个避灾安置点?").outcome
     fits = [s.candidate for s in out.scored[0] if "避灾安置点85个" in s.candidate.text and s.candidate.kind == "fact"]
     assert fits and all(c.features["kind_fits"] == 1.0 for c in fits)
+
+
+@pytest.mark.parametrize("q,doc,section,says", [
+    ("电动自行车登记规定第六条讲的是什么？", "衢政办发〔2017〕25号", "第六条", ("承诺书", "1个工作日内")),
+    ("电动车登记规定第6条讲的啥", "衢政办发〔2017〕25号", "第六条", ("承诺书", "1个工作日内")),
+    ("地质灾害防治管理办法第十五条是怎么规定的", "衢政发〔2017〕17号", "第十五条", ("立即向当地人民政府", "接到报告后")),
+])
+def test_an_article_named_by_its_number_is_quoted_whole(engine, q, doc, section, says):
+    # an operator reads out the article a caller names: all of it, and no other article's sentences
+    a = ask(engine, q)
+    assert a.found, a.answer
+    assert [c.section.rsplit("/", 1)[-1].strip() for c in a.citations] == [section], a.citations
+    assert all(c.doc_key == doc for c in a.citations) and _quotes_verbatim(engine, a)
+    assert all(w in a.answer for w in says), a.answer
+
+
+def test_an_article_the_named_regulation_lacks_is_not_taken_from_another(engine):
+    # the 市区电动自行车登记规定 has thirteen articles; the 地质灾害 办法's 第三十条 is not its
+    a = ask(engine, "电动车登记规定第三十条是什么")
+    assert not any(c.doc_key == "衢政发〔2017〕17号" for c in a.citations), a.answer
+
+
+def test_a_chapter_named_by_its_number_is_answered_from_that_chapter(engine):
+    a = ask(engine, "防汛防台办法第4章讲什么")
+    assert a.found and a.citations, a.answer
+    assert all(c.section.startswith("第四章") for c in a.citations), [c.section for c in a.citations]

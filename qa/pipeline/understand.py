@@ -28,7 +28,7 @@ from qa.question import (
 )
 from qa.respell import which_slips
 from qa.synonyms import gazette_words
-from qa.text import clean_question, content
+from qa.text import clean_question, content, int_to_cn
 
 LEXICON = Path(__file__).resolve().parents[1] / "lexicon"
 _PARTICLE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[呢啊呀吧哈嘛啦哦噢捏][?!.~\s]*$")
@@ -92,6 +92,7 @@ class Understander:
         q = _SPACES.sub(" ", q).strip(" ,.;:")
         q = approximate_numbers(q)
         q = full_years(q)
+        q = article_numerals(q)
         # how a question ends ("?", "??", "?!", "。", nothing) changes nothing it asks: one "?"
         q = _QUESTION_END.sub("", q)
         q = _PUNCT_RUN.sub(lambda m: m.group(0)[0], q)
@@ -137,6 +138,19 @@ class Understander:
 # as it means, 几 is left to the questions that ask ("住了几个人", "管几年", "要投资几千万")
 _APPROX = ((re.compile(r"(?<=[十百千万])几"), "多"), (re.compile(r"几(?=十)"), "数"),
            (re.compile(r"(?<=[好前])几(?=[个家名位处项年天次趟条种类户头月周])"), "些"))
+
+
+_ARTICLE_DIGITS = re.compile(r"第(\d{1,2})(条|章|节)")
+
+
+def article_numerals(q: str) -> str:
+    """"第6条" → 第六条: articles, chapters and sections are numbered in Chinese numerals in the text
+    of a regulation, and are asked for in digits as often.
+
+    >>> article_numerals("电动车登记规定第6条和第12章讲的啥?")
+    '电动车登记规定第六条和第十二章讲的啥?'
+    """
+    return _ARTICLE_DIGITS.sub(lambda m: f"第{int_to_cn(int(m.group(1)))}{m.group(2)}", q)
 
 
 def approximate_numbers(q: str) -> str:

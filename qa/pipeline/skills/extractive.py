@@ -16,7 +16,7 @@ from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import COUNT_Q, ITEM_START, LIST_Q, form_bonus, shape_bonus
 from qa.score import informative_bigrams, sentences
-from qa.text import bigrams, content
+from qa.text import bigrams, cn_to_int, content
 from qa.timeline import BRACKET_NUMBER
 
 NAME = "extractive"
@@ -35,6 +35,10 @@ _WHEN_HEAD = re.compile(rf"^{BRACKET_NUMBER}[^。]{{0,24}}?(?:\d{{4}}年|阶段)
 _YEAR_FRAME = re.compile(r"^(?:到|至)?\d{4}年(?:底|末)?[,,]")
 _YEAR = re.compile(r"\d{4}年")
 _ASKS_WHEN = frozenset({"date", "deadline"})
+# an article named by its number, as printed or in digits: "第六条", "第6条"
+_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,4})条")
+_CHAPTER = re.compile(r"第([一二三四五六七八九十零〇两\d]{1,3})章")
+_ARTICLE_SENTENCES = 12  # an article longer than this is quoted from its start
 
 
 def with_neighbours(ctx, hits: list[Hit], top: int = 3, limit: int = 12) -> list[Hit]:
@@ -124,11 +128,57 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
             out.append(glued)
     # seeds from the lexical and the encoder's rankings, alone or glued, often build the same extract:
     # one candidate per text (the first built), which says how many seeds built it
+    named, articles = _named_units(ctx, q, pool)
+    if named:
+        # the question says where its answer stands: sentences of other articles, or glued to them
+        # ("第二十七条…" with a sentence of the 第十五条 asked about), answer something else
+        ids = {c.id for c in named}
+        out = [c for c in out if all(x.chunk_id in ids for x in c.citations)]
+        out.extend(_whole_article(chunk, q, cands, weight, total) for chunk in articles)
     built = Counter(c.text for c in out)
     first: dict[str, Candidate] = {}
     for c in out:
         first.setdefault(c.text, c)
     return [replace(c, built=built[text]) for text, c in first.items()]
+
+
+def _named_units(ctx, q: str, pool: list[Hit]) -> tuple[list, list]:
+    """"电动自行车登记规定第六条讲的是什么", "防汛防台办法第四章讲什么": the chunks of the chapters and the
+    articles the question names by number, and the articles among them, of the best retrieved
+    document when it is made of articles (the document named by its title is retrieved first; one
+    without that article has none to give, and "第三条" of a plan of numbered measures names none)."""
+    articles = {n for m in _ARTICLE.findall(q) if (n := cn_to_int(m)) is not None}
+    chapters = {n for m in _CHAPTER.findall(q) if (n := cn_to_int(m)) is not None}
+    if not (articles or chapters) or not pool:
+        return [], []
+    chunks = [c for c in ctx.by_doc.get(pool[0].chunk.doc_key, []) if c.kind == "article" and c.path]
+    named = [c for c in chunks if _numbered(_ARTICLE, c.path[-1]) in articles]
+    named += [c for c in chunks if _numbered(_CHAPTER, c.path[0]) in chapters and c not in named]
+    return named, [c for c in named if _numbered(_ARTICLE, c.path[-1]) in articles]
+
+
+def _numbered(pattern: re.Pattern[str], heading: str) -> int | None:
+    m = pattern.match(_SPACE.sub("", heading))
+    return cn_to_int(m.group(1)) if m else None
+
+
+def _whole_article(chunk, q: str, cands: list[tuple], weight: dict[str, float], total: float) -> Candidate:
+    """An article named by its number, quoted whole (its sentences, proposed one by one, are each only
+    part of what it says); its best-matching sentence stands for it where a seed's measures are asked."""
+    sents = list(pieces(chunk))[:_ARTICLE_SENTENCES]
+    quote = _span(chunk.text, sents)
+    flat = _UNBRACKETED.sub("", quote) + _SPACE.sub("", chunk.header)
+    covered = {b for b in weight if b in flat}
+    own = [c for c in cands if c[3].id == chunk.id]
+    seed = max(own, key=lambda c: c[0]) if own else None
+    features = {
+        "seed_lexical": seed[0] if seed else 0.0,
+        "seed_sim": max((c[5] for c in own if c[5] is not None), default=0.0),
+        "seed_rank": 1.0 / (seed[4] + 1) if seed else 0.0, "sentences": 1.0, "table_row": 0.0,
+    }
+    return Candidate(NAME, "list" if LIST_Q.search(q) else "fact", "".join(sents) + "[1]",
+                     (make_citation(chunk, quote),), min(1.0, math.fsum([weight[b] for b in covered]) / total),
+                     features)
 
 
 @lru_cache(maxsize=1 << 14)
