@@ -645,3 +645,17 @@ def test_a_chapter_named_by_its_number_is_answered_from_that_chapter(engine):
     a = ask(engine, "防汛防台办法第4章讲什么")
     assert a.found and a.citations, a.answer
     assert all(c.section.startswith("第四章") for c in a.citations), [c.section for c in a.citations]
+
+
+@pytest.mark.parametrize("q,doc,says", [
+    ("衢政办发[2017]25号什么时候开始施行", "衢政办发〔2017〕25号", "2017年5月1日"),
+    ("来电人问衢政发〔2017〕14号第十条讲什么", "衢政发〔2017〕14号", "第十条"),
+    ("衢政办发〔2017〕11号公布了几家企业", "衢政办发〔2017〕11号", "24家"),
+])
+def test_a_document_asked_for_by_its_number_is_answered_from_it(engine, q, doc, says):
+    # an operator reads the 文号 off a caller's paper, in whatever brackets: the document it names
+    # answers, and the question is shown as understood with its title
+    a = ask(engine, q)
+    assert a.found and says in a.answer, a.answer
+    assert a.citations and all(c.doc_key == doc for c in a.citations), a.citations
+    assert "《" in a.rewritten_question and "号" not in a.rewritten_question.split("》")[0]

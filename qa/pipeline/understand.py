@@ -28,7 +28,7 @@ from qa.question import (
 )
 from qa.respell import which_slips
 from qa.synonyms import gazette_words
-from qa.text import clean_question, content, int_to_cn
+from qa.text import clean_question, content, int_to_cn, normalize_doc_number
 
 LEXICON = Path(__file__).resolve().parents[1] / "lexicon"
 _PARTICLE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[呢啊呀吧哈嘛啦哦噢捏][?!.~\s]*$")
@@ -64,13 +64,16 @@ class Understander:
                  to_simplified: Callable[[str], str] | None = None,
                  known_place: Callable[[str], bool] | None = None,
                  respell: Callable[[str], str] | None = None,
-                 word_starts: Callable[[str], frozenset[int]] | None = None, rows: RowNames = ()) -> None:
+                 word_starts: Callable[[str], frozenset[int]] | None = None, rows: RowNames = (),
+                 titles: dict[str, str] | None = None) -> None:
         self.courtesy = courtesy if courtesy is not None else load_courtesy()
         self.to_simplified = to_simplified or _t2s()
         self.known_place = known_place  # which names are places, for follow-ups ("那龙游的呢?")
         self.respell = respell  # IME homophone slips toward the corpus's words (qa.respell)
         self.word_starts = word_starts  # where words begin, so a follow-up replaces whole words
         self.rows = rows  # the corpus's table rows by name, for "那铭豪庄园小区呢?" (qa.mentions)
+        # the corpus's documents by 文号 (normalised): a document asked for by its number is its title
+        self.titles = {normalize_doc_number(k): t for k, t in (titles or {}).items()}
         warm_nouns()
 
     # ------------------------------------------------------------ normalisation
@@ -107,7 +110,7 @@ class Understander:
              items: tuple[str, ...] = (), topic: str | None = None) -> QueryPlan:
         # capped once normalised, not before: personal details and courtesy in front of a long
         # question must not push its words out of the matching form (qa.limits bounds the cost)
-        norm = own_place(self._respelt(capped(self.normalize(asked))))
+        norm = own_place(self._respelt(named_documents(capped(self.normalize(asked)), self.titles)))
         standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic, self.word_starts,
                               self.rows)
                       if previous else norm)
@@ -138,6 +141,29 @@ class Understander:
 # as it means, 几 is left to the questions that ask ("住了几个人", "管几年", "要投资几千万")
 _APPROX = ((re.compile(r"(?<=[十百千万])几"), "多"), (re.compile(r"几(?=十)"), "数"),
            (re.compile(r"(?<=[好前])几(?=[个家名位处项年天次趟条种类户头月周])"), "些"))
+
+
+# a 文号's year in any of the brackets people type ("衢政办发[2017]25号", "(2017)"): as documents print it
+_YEAR_BRACKETS = re.compile(r"[〔\[【(](\d{4})[〕\]】)](?=\d+号)")
+
+
+def named_documents(q: str, titles: dict[str, str]) -> str:
+    """A document of the corpus asked for by its 文号 is asked for by its title, which its text and
+    its dates answer to ("衢政办发〔2017〕25号什么时候施行" → "《…电动自行车登记规定的通知》什么时候施行");
+    a 文号 the corpus lacks stays, for the gate that says so.
+
+    >>> named_documents("衢政办发[2017]25号几号施行?", {"衢政办发〔2017〕25号": "关于印发登记规定的通知"})
+    '《关于印发登记规定的通知》几号施行?'
+    >>> named_documents("衢政办发〔2017〕99号几号施行?", {"衢政办发〔2017〕25号": "关于印发登记规定的通知"})
+    '衢政办发〔2017〕99号几号施行?'
+    """
+    if "号" not in q or not titles:
+        return q
+    flat = _YEAR_BRACKETS.sub(r"〔\1〕", q)
+    named = [n for n in titles if n in flat]
+    for number in named:
+        flat = flat.replace(number, f"《{titles[number]}》")
+    return flat if named else q
 
 
 _ARTICLE_DIGITS = re.compile(r"第(\d{1,2})(条|章|节)")
