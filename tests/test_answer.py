@@ -650,6 +650,7 @@ def test_a_chapter_named_by_its_number_is_answered_from_that_chapter(engine):
 @pytest.mark.parametrize("q,doc,says", [
     ("衢政办发[2017]25号什么时候开始施行", "衢政办发〔2017〕25号", "2017年5月1日"),
     ("来电人问衢政发〔2017〕14号第十条讲什么", "衢政发〔2017〕14号", "第十条"),
+    ("衢政办发 [2017] 25号 第6条讲的啥", "衢政办发〔2017〕25号", "承诺书"),
     ("衢政办发〔2017〕11号公布了几家企业", "衢政办发〔2017〕11号", "24家"),
 ])
 def test_a_document_asked_for_by_its_number_is_answered_from_it(engine, q, doc, says):

@@ -143,8 +143,8 @@ _APPROX = ((re.compile(r"(?<=[十百千万])几"), "多"), (re.compile(r"几(?=�
            (re.compile(r"(?<=[好前])几(?=[个家名位处项年天次趟条种类户头月周])"), "些"))
 
 
-# a 文号's year in any of the brackets people type ("衢政办发[2017]25号", "(2017)"): as documents print it
-_YEAR_BRACKETS = re.compile(r"[〔\[【(](\d{4})[〕\]】)](?=\d+号)")
+# a 文号 as people type it, in any brackets and spaced ("衢政办发 [2017] 25号", "(2017)"): as documents print it
+_YEAR_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])\s*[〔\[【(]\s*(\d{4})\s*[〕\]】)]\s*(\d+)\s*号")
 
 
 def named_documents(q: str, titles: dict[str, str]) -> str:
@@ -154,12 +154,14 @@ def named_documents(q: str, titles: dict[str, str]) -> str:
 
     >>> named_documents("衢政办发[2017]25号几号施行?", {"衢政办发〔2017〕25号": "关于印发登记规定的通知"})
     '《关于印发登记规定的通知》几号施行?'
+    >>> named_documents("衢政办发 [2017] 25 号第六条", {"衢政办发〔2017〕25号": "关于印发登记规定的通知"})
+    '《关于印发登记规定的通知》第六条'
     >>> named_documents("衢政办发〔2017〕99号几号施行?", {"衢政办发〔2017〕25号": "关于印发登记规定的通知"})
     '衢政办发〔2017〕99号几号施行?'
     """
     if "号" not in q or not titles:
         return q
-    flat = _YEAR_BRACKETS.sub(r"〔\1〕", q)
+    flat = _YEAR_BRACKETS.sub(r"〔\1〕\2号", q)
     named = [n for n in titles if n in flat]
     for number in named:
         flat = flat.replace(number, f"《{titles[number]}》")
