@@ -28,7 +28,7 @@ from qa.question import (
 )
 from qa.respell import which_slips
 from qa.synonyms import gazette_words
-from qa.text import clean_question, content, int_to_cn, normalize_doc_number
+from qa.text import DOC_NUMBER, clean_question, content, int_to_cn, normalize_doc_number
 
 LEXICON = Path(__file__).resolve().parents[1] / "lexicon"
 _PARTICLE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[呢啊呀吧哈嘛啦哦噢捏][?!.~\s]*$")
@@ -143,10 +143,6 @@ _APPROX = ((re.compile(r"(?<=[十百千万])几"), "多"), (re.compile(r"几(?=�
            (re.compile(r"(?<=[好前])几(?=[个家名位处项年天次趟条种类户头月周])"), "些"))
 
 
-# a 文号 as people type it, in any brackets and spaced ("衢政办发 [2017] 25号", "(2017)"): as documents print it
-_YEAR_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])\s*[〔\[【(]\s*(\d{4})\s*[〕\]】)]\s*(\d+)\s*号")
-
-
 def named_documents(q: str, titles: dict[str, str]) -> str:
     """A document of the corpus asked for by its 文号 is asked for by its title, which its text and
     its dates answer to ("衢政办发〔2017〕25号什么时候施行" → "《…电动自行车登记规定的通知》什么时候施行");
@@ -161,7 +157,8 @@ def named_documents(q: str, titles: dict[str, str]) -> str:
     """
     if "号" not in q or not titles:
         return q
-    flat = _YEAR_BRACKETS.sub(r"〔\1〕\2号", q)
+    # as people type it, in any brackets and spaced ("衢政办发 [2017] 25号"): as documents print it
+    flat = DOC_NUMBER.sub(lambda m: f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", q)
     named = [n for n in titles if n in flat]
     for number in named:
         flat = flat.replace(number, f"《{titles[number]}》")

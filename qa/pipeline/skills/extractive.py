@@ -126,8 +126,6 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
         out.append(alone)
         if glued.text != alone.text:
             out.append(glued)
-    # seeds from the lexical and the encoder's rankings, alone or glued, often build the same extract:
-    # one candidate per text (the first built), which says how many seeds built it
     named, articles = _named_units(ctx, q, pool)
     if named:
         # the question says where its answer stands: sentences of other articles, or glued to them
@@ -135,6 +133,8 @@ def propose(ctx, plan: QueryPlan, part: Part, hits, dense: list[tuple[str, float
         ids = {c.id for c in named}
         out = [c for c in out if all(x.chunk_id in ids for x in c.citations)]
         out.extend(_whole_article(chunk, q, cands, weight, total) for chunk in articles)
+    # seeds from the lexical and the encoder's rankings, alone or glued, often build the same extract:
+    # one candidate per text (the first built), which says how many seeds built it
     built = Counter(c.text for c in out)
     first: dict[str, Candidate] = {}
     for c in out:
