@@ -122,11 +122,13 @@ def _under_dated_head(ctx, chunk_id: str, by_text: dict[str, list[DateRecord]]) 
     head = _dated_head(ctx, chunk_id, by_text)
     if not head:
         return {}
-    chunk = ctx.chunks[chunk_id]
     dated = [r for r in by_text[head] if r.kind in _KINDS and r.end is not None]
+    if not dated:
+        return {}
+    chunk = ctx.chunks[chunk_id]
     return {s: [replace(r, text=s, subject=head.rstrip("。.;;"), line_start=chunk.line_start,
                         line_end=chunk.line_end) for r in dated]
-            for s in sentences_of(chunk.text)[1:] if s not in by_text and dated}
+            for s in sentences_of(chunk.text)[1:] if s not in by_text}
 
 
 def _dated_head(ctx, chunk_id: str, by_text: dict[str, list[DateRecord]]) -> str:
