@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.pipeline import answer_types
-from qa.text import FILLERS, cn_to_int, content, normalize_doc_number
+from qa.text import DOC_NUMBER, FILLERS, cn_to_int, content, normalize_doc_number
 
 
 # a list of a stated size: "是哪八个", "哪5家", "那三个孵化基地,分别叫啥" (哪一个 asks for one)
@@ -25,6 +25,7 @@ DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]"
 # so), 说几个 asks to be given a few ("随便说几个就行", "能说几个吗": five train and dev questions), 哪几个 asks which
 FEW = r"(?<![哪这那说])几"
 COUNT_Q = re.compile(rf"{FEW}(?:个|家|名|位|项|处|步)|多少个|多少家|多少名|多少处|多少步|(?:一共|总共|共)[^,?]{{0,6}}多少人")
+
 
 
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")
@@ -317,7 +318,7 @@ def unknown_doc_number(q: str, keys: set[str]) -> str | None:
     """A 文号 the question names that no document of `keys` has, normalised; the words before it
     may run into the match ("来电人问衢政办发〔2017〕29号" matches from 人问…), so a key it ends with is
     the document named."""
-    m = re.search(r"[\u4e00-\u9fff]{2,6}[〔\[［【(]\d{4}[〕\]］】)]\d+号", q)
+    m = DOC_NUMBER.search(q)
     if m is None:
         return None
     named = normalize_doc_number(m.group(0))

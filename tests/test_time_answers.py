@@ -217,6 +217,9 @@ def test_a_document_number_after_the_askers_words_is_the_corpus_document():
     keys = {"衢政办发〔2017〕29号"}
     assert unknown_doc_number("市民问衢政办发〔2017〕29号哪天印发", keys) is None
     assert unknown_doc_number("市民问衢政办发〔2017〕30号哪天印发", keys) == "衢政办发〔2017〕30号"
+    # read by the pattern that normalises every 文号 (qa.text.DOC_NUMBER): typed with spaces too
+    assert unknown_doc_number("衢政办发 [2017] 30 号哪天印发", keys) == "衢政办发〔2017〕30号"
+    assert unknown_doc_number("衢政办发 [2017] 29号哪天印发", keys) is None
 
 
 # ------------------------------------------------------------------ a document's span, asked with its date
