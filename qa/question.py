@@ -25,7 +25,9 @@ DECLARED_COUNT = re.compile(r"[((](?:共)?\d+\s*(?:家|个|名|人|处|项)[))]"
 # so), 说几个 asks to be given a few ("随便说几个就行", "能说几个吗": five train and dev questions), 哪几个 asks which
 FEW = r"(?<![哪这那说])几"
 COUNT_Q = re.compile(rf"{FEW}(?:个|家|名|位|项|处|步)|多少个|多少家|多少名|多少处|多少步|(?:一共|总共|共)[^,?]{{0,6}}多少人")
-
+# how many articles or chapters a document has ("一共有几条?", "共几章"): asked at the end of its
+# clause, so that "要培育几条年产值超5亿的全产业链" stays a question of a figure
+ARTICLE_COUNT_Q = re.compile(r"(?<![第哪])(?:几|多少)(条|章)(?:规定|内容)?[吗呢啊呀哦]*\??$")
 
 
 MOST_Q = re.compile(r"最多|最高|最大|最少|最低|最小")

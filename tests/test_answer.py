@@ -648,6 +648,25 @@ def test_a_chapter_named_by_its_number_is_answered_from_that_chapter(engine):
 
 
 @pytest.mark.parametrize("q,doc,says", [
+    ("电动自行车登记规定一共有几条?", "衢政办发〔2017〕25号", ("共13条", "第十三条")),
+    ("防汛防台管理工作暂行办法共几章？", "衢政发〔2017〕14号", ("共6章、32条", "第六章 附则")),
+    ("地质灾害防治管理工作暂行办法分哪几章", "衢政发〔2017〕17号", ("共8章、30条", "第一章 总则", "第八章 附则")),
+])
+def test_the_articles_and_chapters_of_a_regulation_are_counted(engine, q, doc, says):
+    # counted by the regulation's own numbering, each chapter cited where it starts; before, the count
+    # was answered with whichever article matched best ("第五条 申请电动自行车登记,…")
+    a = ask(engine, q)
+    assert a.found and all(w in a.answer for w in says), a.answer
+    assert a.citations and all(c.doc_key == doc for c in a.citations) and _quotes_verbatim(engine, a)
+
+
+def test_a_figure_counted_in_tiao_is_no_count_of_articles(engine):
+    # 条 counts chains here, and the plan has no articles: the figure is answered from its sentence
+    a = ask(engine, "到2019年全市要培育几条年产值超5亿的畜牧业全产业链")
+    assert a.found and "6条" in a.answer and "共" not in a.answer.split("。")[0], a.answer
+
+
+@pytest.mark.parametrize("q,doc,says", [
     ("衢政办发[2017]25号什么时候开始施行", "衢政办发〔2017〕25号", "2017年5月1日"),
     ("来电人问衢政发〔2017〕14号第十条讲什么", "衢政发〔2017〕14号", "第十条"),
     ("衢政办发 [2017] 25号 第6条讲的啥", "衢政办发〔2017〕25号", "承诺书"),

@@ -23,7 +23,7 @@ from qa.mentions import RowNames
 from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, question_date, question_month
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
-    AMOUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, SPAN_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
+    AMOUNT_Q, ARTICLE_COUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, SPAN_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
     asked_clauses, asked_noun, asks, asks_validity, split_question, warm_up as warm_nouns,
 )
 from qa.respell import which_slips
@@ -263,7 +263,7 @@ def elliptical(plan: QueryPlan) -> bool:
 
 def intent_of(q: str) -> str:
     """The form of answer a question wants, first match wins (a count is a list question too)."""
-    if COUNT_Q.search(q):
+    if COUNT_Q.search(q) or ARTICLE_COUNT_Q.search(q.strip()):
         return "count"
     if SPAN_Q.search(q):  # "从哪年算到哪年": when something runs, by its two ends
         return "when"

@@ -5,16 +5,26 @@ from __future__ import annotations
 import re
 
 from qa.cite import make_citation
+from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
-from qa.question import COUNT_Q, LIST_Q, ORDINAL_Q, asked_clauses, counted_noun, wh_noun
+from qa.question import ARTICLE_COUNT_Q, COUNT_Q, LIST_Q, ORDINAL_Q, asked_clauses, counted_noun, wh_noun
 from qa.text import cn_to_int, content, int_to_cn
 
 NAME = "enumeration"
 TOP = 3  # the best-matching enumerations; the selector chooses
 
 
+# which chapters a document has ("分哪几章"); how many articles or chapters: ARTICLE_COUNT_Q
+_CHAPTERS_Q = re.compile(r"(?<!第)哪几(章)")
+_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇两]+)条")
+_CHAPTER = re.compile(r"第([一二三四五六七八九十百零〇两]+)章")
+
+
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
+    structure = _structure(ctx, q, hits)
+    if structure:
+        return structure
     counting = bool(COUNT_Q.search(q))
     if not LIST_Q.search(q) and not counting:
         return _ordinal(ctx, q)
@@ -188,3 +198,52 @@ def _ordinal(ctx, q: str) -> list[Candidate]:
             continue
         out.append(Candidate(NAME, "fact", f"第{m.group(1)}项为:{item}。", (cite,), min(cov, 1.0), items=(item,)))
     return out
+
+
+def _structure(ctx, q: str, hits) -> list[Candidate]:
+    """"电动自行车登记规定一共有几条?": the articles (and chapters) of the best retrieved document, when it
+    is made of articles, counted by its own numbering; each chapter cited by its first article, whose
+    section names the chapter. A numbering with a gap (an article the parser missed) is no count to
+    give: nothing is proposed."""
+    m = ARTICLE_COUNT_Q.search(q.strip()) or _CHAPTERS_Q.search(q)
+    if not m or not hits:
+        return []
+    doc_key = hits[0].chunk.doc_key
+    chunks = [c for c in ctx.by_doc.get(doc_key, []) if c.kind == "article" and c.path]
+    first: dict[int, object] = {}  # article number → its first chunk
+    for c in chunks:
+        n = _number(_ARTICLE, c.path[-1])
+        if n is not None:
+            first.setdefault(n, c)
+    if not first or sorted(first) != list(range(1, len(first) + 1)):
+        return []
+    chapters: dict[int, tuple[str, object]] = {}
+    for n in sorted(first):
+        c = first[n]
+        k = _number(_CHAPTER, c.path[0]) if len(c.path) > 1 else None
+        if k is not None:
+            chapters.setdefault(k, (c.path[0], c))
+    if chapters and sorted(chapters) != list(range(1, len(chapters) + 1)):
+        return []
+    if m.group(1) == "章" and not chapters:
+        return []
+    doc = next((d for d in ctx.corpus.documents if d.key == doc_key), None)
+    name = (doc.subtitle or doc.title) if doc else ""
+    last = first[len(first)]
+    shape = f"共{len(chapters)}章、{len(first)}条" if chapters else f"共{len(first)}条"
+    if chapters:
+        items = tuple(head for head, _ in chapters.values())
+        text = f"《{name}》{shape}:{';'.join(items)}。"
+        units = [c for _, c in chapters.values()]
+    else:
+        items = ()
+        text = f"《{name}》{shape}(第一条至{last.path[-1]})。"
+        units = [first[1], last]
+    cites = tuple(make_citation(c, next(iter(pieces(c)), c.text.strip())) for c in units)
+    return [Candidate(NAME, "list", text, cites, min(ctx.cov(q, f"{doc.title} {name}") if doc else 0.0, 1.0),
+                      items=items)]
+
+
+def _number(pattern: re.Pattern[str], heading: str) -> int | None:
+    m = pattern.match(heading.replace(" ", ""))
+    return cn_to_int(m.group(1)) if m else None
