@@ -154,15 +154,33 @@ def named_documents(q: str, titles: dict[str, str]) -> str:
     '《关于印发登记规定的通知》第六条'
     >>> named_documents("衢政办发〔2017〕99号几号施行?", {"衢政办发〔2017〕25号": "关于印发登记规定的通知"})
     '衢政办发〔2017〕99号几号施行?'
+
+    A question that also names the document in words ("衢政办发〔2017〕25号登记规定几号施行") is left
+    as typed: its words already find the document, and the title would only repeat them.
+
+    >>> named_documents("衢政办发〔2017〕25号登记规定几号施行?", {"衢政办发〔2017〕25号": "关于印发登记规定的通知"})
+    '衢政办发〔2017〕25号登记规定几号施行?'
     """
     if "号" not in q or not titles:
         return q
     # as people type it, in any brackets and spaced ("衢政办发 [2017] 25号"): as documents print it
     flat = DOC_NUMBER.sub(lambda m: f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", q)
-    named = [n for n in titles if n in flat]
+    named = [n for n in titles if n in flat and not _names_in_words(flat.replace(n, " "), titles[n])]
     for number in named:
         flat = flat.replace(number, f"《{titles[number]}》")
     return flat if named else q
+
+
+# what a title says beyond who issues it and what kind of paper it is: "衢州市人民政府办公室关于组织开展
+# “全球免费游衢州”活动的通知" → "组织开展全球免费游衢州活动"
+_TITLE_FRAME = re.compile(r"^.*?关于|^印发|的?通知$|[^\u4e00-\u9fff\d]")
+
+
+def _names_in_words(q: str, title: str) -> bool:
+    """Whether the question names the document by four running characters of its title's own words
+    (a name, "全球免费游", "重大安全隐患"), more than a word any title may hold (企业, 规定)."""
+    core = _TITLE_FRAME.sub("", _TITLE_FRAME.sub("", title))
+    return any(core[i:i + 4] in q for i in range(len(core) - 3))
 
 
 _ARTICLE_DIGITS = re.compile(r"第(\d{1,2})(条|章|节)")
