@@ -58,6 +58,21 @@ def cn_to_int(s: str) -> int | None:
     return total + num
 
 
+# an article or a chapter by its number, as printed or typed in digits: "第六条", "第6条", "第四章"
+ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,4})条")
+CHAPTER = re.compile(r"第([一二三四五六七八九十零〇两\d]{1,3})章")
+
+
+def heading_number(pattern: re.Pattern[str], heading: str) -> int | None:
+    """The number of an article or chapter heading ("第十三条", "第六章 附则") read by `pattern`.
+
+    >>> heading_number(CHAPTER, "第六章 附则"), heading_number(ARTICLE, "第 十三 条")
+    (6, 13)
+    """
+    m = pattern.match(_WS.sub("", heading))
+    return cn_to_int(m.group(1)) if m else None
+
+
 def int_to_cn(n: int) -> str:
     """18 → "十八", 32 → "三十二" (article numbers as printed)."""
     if n < 10:

@@ -8,7 +8,7 @@ from qa.cite import make_citation
 from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import ARTICLE_COUNT_Q, COUNT_Q, LIST_Q, ORDINAL_Q, asked_clauses, counted_noun, wh_noun
-from qa.text import cn_to_int, content, int_to_cn
+from qa.text import ARTICLE, CHAPTER, cn_to_int, content, heading_number, int_to_cn
 
 NAME = "enumeration"
 TOP = 3  # the best-matching enumerations; the selector chooses
@@ -16,8 +16,6 @@ TOP = 3  # the best-matching enumerations; the selector chooses
 
 # which chapters a document has ("分哪几章"); how many articles or chapters: ARTICLE_COUNT_Q
 _CHAPTERS_Q = re.compile(r"(?<!第)哪几(章)")
-_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇两]+)条")
-_CHAPTER = re.compile(r"第([一二三四五六七八九十百零〇两]+)章")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -212,7 +210,7 @@ def _structure(ctx, q: str, hits) -> list[Candidate]:
     chunks = [c for c in ctx.by_doc.get(doc_key, []) if c.kind == "article" and c.path]
     first: dict[int, object] = {}  # article number → its first chunk
     for c in chunks:
-        n = _number(_ARTICLE, c.path[-1])
+        n = heading_number(ARTICLE, c.path[-1])
         if n is not None:
             first.setdefault(n, c)
     if not first or sorted(first) != list(range(1, len(first) + 1)):
@@ -220,7 +218,7 @@ def _structure(ctx, q: str, hits) -> list[Candidate]:
     chapters: dict[int, tuple[str, object]] = {}
     for n in sorted(first):
         c = first[n]
-        k = _number(_CHAPTER, c.path[0]) if len(c.path) > 1 else None
+        k = heading_number(CHAPTER, c.path[0]) if len(c.path) > 1 else None
         if k is not None:
             chapters.setdefault(k, (c.path[0], c))
     if chapters and sorted(chapters) != list(range(1, len(chapters) + 1)):
@@ -242,8 +240,3 @@ def _structure(ctx, q: str, hits) -> list[Candidate]:
     cites = tuple(make_citation(c, next(iter(pieces(c)), c.text.strip())) for c in units)
     return [Candidate(NAME, "list", text, cites, min(ctx.cov(q, f"{doc.title} {name}") if doc else 0.0, 1.0),
                       items=items)]
-
-
-def _number(pattern: re.Pattern[str], heading: str) -> int | None:
-    m = pattern.match(heading.replace(" ", ""))
-    return cn_to_int(m.group(1)) if m else None

@@ -16,7 +16,7 @@ from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import COUNT_Q, ITEM_START, LIST_Q, form_bonus, shape_bonus
 from qa.score import informative_bigrams, sentences
-from qa.text import bigrams, cn_to_int, content
+from qa.text import ARTICLE, CHAPTER, bigrams, cn_to_int, content, heading_number
 from qa.timeline import BRACKET_NUMBER
 
 NAME = "extractive"
@@ -35,9 +35,6 @@ _WHEN_HEAD = re.compile(rf"^{BRACKET_NUMBER}[^。]{{0,24}}?(?:\d{{4}}年|阶段)
 _YEAR_FRAME = re.compile(r"^(?:到|至)?\d{4}年(?:底|末)?[,,]")
 _YEAR = re.compile(r"\d{4}年")
 _ASKS_WHEN = frozenset({"date", "deadline"})
-# an article named by its number, as printed or in digits: "第六条", "第6条"
-_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,4})条")
-_CHAPTER = re.compile(r"第([一二三四五六七八九十零〇两\d]{1,3})章")
 _ARTICLE_SENTENCES = 12  # an article longer than this is quoted from its start
 
 
@@ -147,19 +144,14 @@ def _named_units(ctx, q: str, pool: list[Hit]) -> tuple[list, list]:
     articles the question names by number, and the articles among them, of the best retrieved
     document when it is made of articles (the document named by its title is retrieved first; one
     without that article has none to give, and "第三条" of a plan of numbered measures names none)."""
-    articles = {n for m in _ARTICLE.findall(q) if (n := cn_to_int(m)) is not None}
-    chapters = {n for m in _CHAPTER.findall(q) if (n := cn_to_int(m)) is not None}
+    articles = {n for m in ARTICLE.findall(q) if (n := cn_to_int(m)) is not None}
+    chapters = {n for m in CHAPTER.findall(q) if (n := cn_to_int(m)) is not None}
     if not (articles or chapters) or not pool:
         return [], []
     chunks = [c for c in ctx.by_doc.get(pool[0].chunk.doc_key, []) if c.kind == "article" and c.path]
-    named = [c for c in chunks if _numbered(_ARTICLE, c.path[-1]) in articles]
-    named += [c for c in chunks if _numbered(_CHAPTER, c.path[0]) in chapters and c not in named]
-    return named, [c for c in named if _numbered(_ARTICLE, c.path[-1]) in articles]
-
-
-def _numbered(pattern: re.Pattern[str], heading: str) -> int | None:
-    m = pattern.match(_SPACE.sub("", heading))
-    return cn_to_int(m.group(1)) if m else None
+    named = [c for c in chunks if heading_number(ARTICLE, c.path[-1]) in articles]
+    named += [c for c in chunks if heading_number(CHAPTER, c.path[0]) in chapters and c not in named]
+    return named, [c for c in named if heading_number(ARTICLE, c.path[-1]) in articles]
 
 
 def _whole_article(chunk, q: str, cands: list[tuple], weight: dict[str, float], total: float) -> Candidate:
