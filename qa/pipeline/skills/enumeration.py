@@ -228,15 +228,18 @@ def _structure(ctx, q: str, hits) -> list[Candidate]:
     doc = next((d for d in ctx.corpus.documents if d.key == doc_key), None)
     name = (doc.subtitle or doc.title) if doc else ""
     last = first[len(first)]
-    shape = f"共{len(chapters)}章、{len(first)}条" if chapters else f"共{len(first)}条"
+    # each unit is cited by its own label ("第五条", where its text begins): an operator reads the
+    # count and the chapters aloud, not the first sentence of every chapter
     if chapters:
         items = tuple(head for head, _ in chapters.values())
-        text = f"《{name}》{shape}:{';'.join(items)}。"
         units = [c for _, c in chapters.values()]
+        listed = ";".join(f"{head}(自{c.path[-1]}起)[{k}]" for k, (head, c) in enumerate(chapters.values(), 1))
+        text = f"《{name}》共{len(chapters)}章、{len(first)}条:{listed}。"
     else:
         items = ()
-        text = f"《{name}》{shape}(第一条至{last.path[-1]})。"
         units = [first[1], last]
-    cites = tuple(make_citation(c, next(iter(pieces(c)), c.text.strip())) for c in units)
+        text = f"《{name}》共{len(first)}条:第一条[1]至{last.path[-1]}[2]。"
+    cites = tuple(make_citation(c, c.path[-1] if c.text.startswith(c.path[-1]) else next(iter(pieces(c)), c.text.strip()))
+                  for c in units)
     return [Candidate(NAME, "list", text, cites, min(ctx.cov(q, f"{doc.title} {name}") if doc else 0.0, 1.0),
                       items=items)]
