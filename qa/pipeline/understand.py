@@ -164,7 +164,7 @@ def named_documents(q: str, titles: dict[str, str]) -> str:
     if "号" not in q or not titles:
         return q
     # as people type it, in any brackets and spaced ("衢政办发 [2017] 25号"): as documents print it
-    flat = DOC_NUMBER.sub(lambda m: f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", q)
+    flat = DOC_NUMBER.sub(lambda m: normalize_doc_number(m.group(0)), q)
     named = [n for n in titles if n in flat and not _names_in_words(flat.replace(n, " "), titles[n])]
     for number in named:
         flat = flat.replace(number, f"《{titles[number]}》")

@@ -225,7 +225,7 @@ def _structure(ctx, q: str, hits) -> list[Candidate]:
         return []
     if m.group(1) == "章" and not chapters:
         return []
-    doc = next((d for d in ctx.corpus.documents if d.key == doc_key), None)
+    doc = ctx.docs.get(doc_key)
     name = (doc.subtitle or doc.title) if doc else ""
     last = first[len(first)]
     # each unit is cited by its own label ("第五条", where its text begins): an operator reads the
