@@ -168,6 +168,21 @@ def test_who_pays_is_answered_by_who_bears_the_cost(question, answer, value):
     assert answer_types.features(question, answer)["atype_payer"] == value
 
 
+@pytest.mark.parametrize("question, kinds", [
+    ("扶贫健康保险的保费由谁出?", {"payer"}),  # 由谁 asks no body here: the bearer is 县(市、区)
+    ("我们这些人的补贴钱到底是谁来出的?", {"payer"}),  # nor 是谁 a person
+    ("保费到底是谁出钱的呀?", {"payer"}),
+    ("跨部门的大问题,谁出面协调?", set()),  # who steps in, not who pays
+    ("这项工作由谁负责?", {"body"}),
+])
+def test_who_pays_asks_for_no_other_who(question, kinds):
+    """A who-pays question asks for whoever bears the cost; its 由谁/是谁 asks for no body or person
+    besides (the payer row supersedes them, qa/lexicon/answer_types.tsv)."""
+    from qa.pipeline import answer_types
+
+    assert {t.name for t in answer_types.asked(question)} & {"payer", "body", "person"} == kinds
+
+
 @pytest.mark.parametrize("question, kinds", [("产业技术创新公共服务平台打算建几个?", {"count"}),
                                             ("改革里要完善哪几个数据库?", set()),  # which ones, not how many
                                             ("前一个阶段的目标定在哪一年?", set()),  # when, not where

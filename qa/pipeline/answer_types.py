@@ -17,6 +17,9 @@ class AnswerType:
     name: str
     asked: re.Pattern[str]
     form: re.Pattern[str]
+    # the types a question asking this one does not also ask, though its words match them: "由谁出"
+    # asks who bears a cost, not which body acts
+    supersedes: frozenset[str] = frozenset()
 
 
 def load(path: Path = LEXICON) -> tuple[AnswerType, ...]:
@@ -24,8 +27,9 @@ def load(path: Path = LEXICON) -> tuple[AnswerType, ...]:
     for line in path.read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        name, asked, form = line.split("\t")
-        out.append(AnswerType(name, re.compile(asked), re.compile(form)))
+        name, asked, form, *rest = line.split("\t")
+        supersedes = frozenset(x for x in (rest[0].split(",") if rest else ()) if x)
+        out.append(AnswerType(name, re.compile(asked), re.compile(form), supersedes))
     return tuple(out)
 
 
@@ -43,7 +47,9 @@ def pattern(name: str, types: tuple[AnswerType, ...] = TYPES) -> re.Pattern[str]
 
 def asked(question: str, types: tuple[AnswerType, ...] = TYPES) -> tuple[AnswerType, ...]:
     """The answer types the question asks for (none for an open "怎么办?")."""
-    return tuple(t for t in types if t.asked.search(question))
+    hit = tuple(t for t in types if t.asked.search(question))
+    shadowed = frozenset().union(*(t.supersedes for t in hit))
+    return tuple(t for t in hit if t.name not in shadowed)
 
 
 def features(question: str, answer: str, types: tuple[AnswerType, ...] = TYPES) -> dict[str, float]:
