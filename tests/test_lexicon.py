@@ -87,6 +87,8 @@ def test_answer_type_alternatives_earn_their_place():
     types = answer_types.load()
     assert {t.name for t in types} >= {"money", "date", "count", "body"}
     for t in types:
+        # a type a row supersedes is one of the lexicon's, not a misspelt name that silently does nothing
+        assert t.supersedes <= {u.name for u in types} - {t.name}, (t.name, t.supersedes)
         for alt in _alternatives(t.asked.pattern):
             assert sum(1 for q in questions if re.search(alt, q)) >= 2, (t.name, alt)
         for alt in _alternatives(t.form.pattern):
