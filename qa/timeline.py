@@ -61,6 +61,7 @@ class DateRecord:
     years: float = 0.0  # term/review: the stated duration in years
     recurring: bool = False  # "每年的4月15日至10月15日", "当年4月底之前": the days repeat every year
     subject: str = ""  # what the date is about: a table row's name, a unit's heading
+    cells: tuple[str, ...] = ()  # a table cell's: the other cells of its row (location, content…)
 
     @property
     def point(self) -> bool:
@@ -456,8 +457,10 @@ def _row_records(doc: Document, by_id: dict[str, Chunk], year: int, where: _Line
                     if got is None:
                         continue
                     ls, le = where.span(chunk, cell)
+                    others = tuple(c.strip() for c in row.cells if c.strip() and c.strip() != cell)
                     out.append(DateRecord(got[0], doc.key, e.start, e.end, e.precision, got[1], cell, chunk.id,
-                                          ls, le, recurring=e.recurring, subject=row.header, names=col))
+                                          ls, le, recurring=e.recurring, subject=row.header, names=col,
+                                          cells=others))
     return out
 
 

@@ -153,7 +153,8 @@ def test_where_a_thing_is_sent_is_a_body(question, kinds):
     assert {t.name for t in answer_types.asked(question)} & {"body", "address"} == kinds
 
 
-@pytest.mark.parametrize("question", ["汛期是哪段时间?", "巩固提升阶段是什么时间段?"])
+@pytest.mark.parametrize("question", ["汛期是哪段时间?", "巩固提升阶段是什么时间段?", "这个三年方案管哪几年?",
+                                      "三年行动是哪三年?"])
 def test_a_period_is_asked_as_a_date(question):
     from qa.pipeline import answer_types
 

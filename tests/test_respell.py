@@ -23,6 +23,10 @@ def respeller(engine):
     ("山里的地址灾害隐患点有多少?", "山里的地质灾害隐患点有多少?"),
     # a word the corpus prints only a few times (公园: 4), confirmed by its neighbours
     ("国家公圆管理委员会在哪里?", "国家公园管理委员会在哪里?"),
+    # a dictionary word the corpus never prints, rare beside the corpus word of its sound (执刑: 7 in
+    # jieba's dictionary, 执行: 14504; 人材: 50, 人才: 8742)
+    ("这个实施意见从哪天开始执刑?", "这个实施意见从哪天开始执行?"),
+    ("人材资源总量要到多少?", "人才资源总量要到多少?"),
 ])
 def test_a_homophone_slip_is_respelt_to_the_corpus_word(respeller, typed, meant):
     assert respeller.fix(typed) == meant
@@ -33,6 +37,7 @@ def test_a_homophone_slip_is_respelt_to_the_corpus_word(respeller, typed, meant)
     "合格证找不到了还能上牌吗?",  # 找不到 is a word
     "奖金怎么发?",  # a word the gazette lacks stays, and is refused as such
     "衢政干〔2017〕5号免了谁?",
+    "我天天骑车过那个路口,要整改吗?",  # 骑车 is a common word (172), only 59 times rarer than 汽车
 ])
 def test_words_and_word_boundaries_are_left_alone(respeller, typed):
     assert respeller.fix(typed) == typed

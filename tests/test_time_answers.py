@@ -767,3 +767,17 @@ def test_a_day_that_starts_a_stated_span_picks_that_span(propose):
 
     cands = propose(deadline, "7月1号以后“最多跑一次”改革进入哪个阶段了?")
     assert any("2017年下半年" in c.text for c in cands[:2]), [c.text[:40] for c in cands]
+
+
+@pytest.mark.parametrize("question, named", [
+    # the row's name (整改责任单位) is shared by two road hazards: the location the question gives says which
+    ("开化齐溪水库那段临水临崖的路,整改期限是什么时候?", "开化县交通运输局(205国道1688KM+700M—900M齐溪水库库区道路)"),
+    ("江山大桥镇芳莲坂到店边那段路什么时候整改好?", "江山市交通运输局(江青线22KM—25KM大桥镇芳莲坂至店边路段)"),
+])
+def test_a_table_rows_deadline_names_the_row_as_the_question_does(propose, question, named):
+    """A deadline from a table row names the row by the cell the question names it by when that is not
+    its name: "开化县交通运输局:…2017年11月底前" alone does not say which of its two roads is meant."""
+    from qa.pipeline.skills import deadline
+
+    texts = [c.text for c in propose(deadline, question)]
+    assert texts and texts[0].startswith(f"{named}:计划完成时间为2017年11月底前"), texts

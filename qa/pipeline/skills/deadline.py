@@ -15,7 +15,7 @@ from qa.dates import AskedDate, question_date
 from qa.pipeline.skills.validity import age, known_cov, plain_title, term_against
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import asked_clauses
-from qa.text import bigrams, squeeze
+from qa.text import bigrams, content, squeeze
 from qa.timeline import BRACKET_NUMBER, CUT_OFF, DateRecord, full_date, meaning, sentences_of
 
 NAME = "deadline"
@@ -142,7 +142,7 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
     """One dated statement in words: the quote, what its dates mean, and where today (or the asked day)
     stands against them."""
     r = recs[0]
-    text = _quote(recs) + meaning(recs) + "。"
+    text = _quote(recs, q) + meaning(recs) + "。"
     if r.kind == "period" and r.recurring:
         text += _following(ctx, r)
     if r.kind == "period" and r.subject == "title":
@@ -273,15 +273,27 @@ def _otherwise(ctx, r: DateRecord) -> str:
     return "".join(f"该条另规定:“{x}”。" for x in rest if x)
 
 
-def _quote(recs: list[DateRecord]) -> str:
+def _quote(recs: list[DateRecord], q: str = "") -> str:
     r = recs[0]
     if is_row_id(r.chunk_id) and r.names:  # a table cell
-        return f"{r.subject}:{r.names}为{r.text}"
+        return f"{_row_named(r, q)}:{r.names}为{r.text}"
     said = f"“{r.text.rstrip('。;;')}”"
     # "完成时限:2017年6月底": name its item; "(一)2017年:“新建…85个”": name the heading that dates it
     if r.subject and r.subject not in r.text and (len(r.text) < 24 or r.phrase not in r.text):
         said = f"{r.subject}:{said}"
     return said
+
+
+_NAME_CELL = 40  # a cell that names (a place, a company), not one that describes (隐患主要内容)
+
+
+def _row_named(r: DateRecord, q: str) -> str:
+    """A row by its name, and by the cell the question names it by when that is another ("齐溪水库那段路"
+    names the row of 开化县交通运输局 by its 隐患位置): the answer says which row its date is of."""
+    asked = bigrams(content(q))
+    shared = [(len(bigrams(c) & asked), c) for c in r.cells if c not in r.subject and len(c) <= _NAME_CELL]
+    best = max(shared, key=lambda x: x[0], default=(0, ""))
+    return f"{r.subject}({best[1]})" if best[0] >= 2 else r.subject
 
 
 def _against(ctx, day: dt.date, dated: list[DateRecord], doc_dates, today: dt.date) -> str:
@@ -415,7 +427,7 @@ def time_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], skills: set[s
             if recs:
                 said = statement(ctx, plan.today, recs, asked, plan.match)
                 label = "施行日期" if recs[0].kind == "effective" else "期限"
-                notes.append(f"其中所定{label}即{said[len(_quote(recs)):].lstrip(',,即')}")
+                notes.append(f"其中所定{label}即{said[len(_quote(recs, plan.match)):].lstrip(',,即')}")
         if len(notes) >= cap:
             break
     return issued + "".join(dict.fromkeys(notes))
