@@ -123,16 +123,18 @@ class Respeller:
         self.warm_up()
         return self._words.get(pair, 0) > 0
 
+    def _homophones(self, pair: str, keep: int):
+        """The corpus words (met MIN_COUNT times) that keep the pair's character at `keep` and sound
+        like its other one, most used first."""
+        for sound in _sounds(pair[1 - keep]):
+            yield from self._by_sound.get((keep, pair[keep], sound), ())
+
     def _rare_homophone(self, pair: str) -> bool:
         """A word of the dictionary the corpus never prints, while a pair of the same sound sharing one
         character is a corpus word the dictionary meets far more often (执刑 beside 执行, 人材 beside 人才)."""
         n = self._words.get(pair, 0)
-        for keep in (0, 1):
-            for sound in _sounds(pair[1 - keep]):
-                for w in self._by_sound.get((keep, pair[keep], sound), ()):
-                    if w != pair and self._words.get(w, 0) >= RARE * n:
-                        return True
-        return False
+        return any(w != pair and self._words.get(w, 0) >= RARE * n
+                   for keep in (0, 1) for w in self._homophones(pair, keep))
 
     def _bound(self, chars: list[str], at: int, side: int) -> bool:
         """Whether the character at `at` makes a word with the one or two beside it on `side`."""
@@ -182,11 +184,7 @@ class Respeller:
                 kept_at, changed_at = (i, i + 1) if keep == 0 else (i + 1, i)
                 if self._bound(out, kept_at, -1 if keep == 0 else 1) or self._bound(out, changed_at, 1 if keep == 0 else -1):
                     continue
-                for sound in _sounds(pair[1 - keep]):
-                    words = [w for w in self._by_sound.get((keep, pair[keep], sound), ()) if self._word(w)]
-                    if words:
-                        fixed = words[0]
-                        break
+                fixed = next((w for w in self._homophones(pair, keep) if self._word(w)), None)
                 if fixed:
                     break
             if fixed:
