@@ -125,3 +125,18 @@ def test_a_part_whose_heading_the_question_never_names_is_not_its_list(propose):
     # naming the heading still asks for the part
     named = [c for c in propose(enumeration, "第二批重点课题里研究启动西区二期建设包括哪些?") if c.items]
     assert named and len(named[0].items) == 2, [c.text for c in named]
+
+
+def test_articles_headed_by_their_number_alone_are_no_list(propose):
+    """A regulation's articles are headed "第一条", "第二条"…: listing them ("共13项:第一条、第二条…",
+    quoting the whole regulation) answered "电瓶车上牌要带哪些东西?" over 第五条's 提交以下资料 and its items.
+    How many articles there are is the structure's count (test_answer)."""
+    from qa.pipeline.skills import enumeration
+
+    for q in ("电瓶车上牌要带哪些东西?", "哪些电瓶车不给上牌?"):
+        assert not any(c.items and c.items[0] == "第一条" for c in propose(enumeration, q)), q
+
+
+def test_the_materials_to_bring_are_the_article_that_lists_them(engine):
+    best = _candidates(engine, "我叫张秀英,想给电瓶车上牌,要带哪些东西去?")[0]
+    assert best.text.startswith("第五条") and "购车发票或者其他合法来源凭证" in best.text, best.text

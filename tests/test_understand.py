@@ -282,6 +282,27 @@ def test_our_place_is_the_place_the_asker_names(understander):
     assert "我们村" in understander.plan("我是柯城区的,我们村受威胁人数是多少?", TODAY, None, ()).match
 
 
+@pytest.mark.parametrize("question,match", [
+    ("我是龙游的，龙游2017年研发经费支出目标是多少亿？", "龙游2017年研发经费支出目标是多少亿?"),
+    ("我是柯城区的,我们区受威胁人数是多少?", "柯城区受威胁人数是多少?"),
+    ("我是常山县人,家里在山脚下,常山县总共有多少人受威胁?", "家里在山脚下,常山县总共有多少人受威胁?"),
+    # named once, the place is the asker's circumstance and stays
+    ("我是龙游的,地灾三年行动还在搞吗?", "我是龙游的,地灾三年行动还在搞吗?"),
+])
+def test_an_introduction_by_a_place_the_question_names_again_leaves_the_matching_form(understander, question, match):
+    """"我是龙游的,龙游2017年…": the introduction says nothing the question does not, and doubled the weight
+    of 龙游 in retrieval (the document naming it most often outranked the table with the answer)."""
+    assert understander.plan(question, TODAY, None, ()).match == match
+
+
+def test_an_introduced_place_named_again_does_not_move_the_answer(engine):
+    import datetime as dt
+
+    plain = engine.pipeline.run("龙游2017年研发经费支出目标是多少亿？", dt.date(2017, 5, 3)).answer
+    introduced = engine.pipeline.run("我是龙游的，龙游2017年研发经费支出目标是多少亿？", dt.date(2017, 5, 3)).answer
+    assert "2.45亿元" in plain.answer and introduced.answer == plain.answer
+
+
 @pytest.mark.parametrize("question,counts", [
     # an approximate number in the asker's circumstance asks no count: the question is when, or whether
     ("我们村后山有个滑坡点,底下住了三十几个人,这种重大点的综合治理要在哪一年全部弄完?", False),

@@ -18,6 +18,7 @@ from qa.respell import Respeller
 from qa.score import bigram_idf, question_weights, sentences, weighted_coverage
 from qa.mentions import row_names
 from qa.tables import place_heads
+from qa.text import ARTICLE
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,10 @@ class AnswerContext:
                 name = f"{doc.subtitle or doc.title} {heading} {shared_suffix(list(items))}".rstrip()
                 out.append(Enumeration("outline", name, items, cites))
             for parent, kids in _outline_levels(doc):
+                if all(ARTICLE.fullmatch(re.sub(r"\s", "", k.heading)) for k in kids):
+                    # articles are headed by their number alone: a list of them ("共13项:第一条、第二条…")
+                    # names nothing; how many there are is the structure's count (skills.enumeration)
+                    continue
                 cites = [make_citation(ch, ch.text.split("\n")[0]) for ch in self.unit_chunks(doc, kids)]
                 if not cites:
                     continue
