@@ -235,7 +235,8 @@ def full_years(q: str) -> str:
 # "我是龙游县的,2019年我们县…": the place the asker names as theirs is the one "我们县" points at, when
 # it is of that level (a split-train, a time-train question and a dialog's first turn say 我们县 or
 # 我们区 so); a follow-up then carries the place, not "我们区"
-_OWN_PLACE = re.compile(r"我(?:是|住在|住|家在|家住|在)([\u4e00-\u9fff]{2,4}?[县区市镇乡村])")
+_I_AM = r"我(?:是|住在|住|家在|家住|在)"  # how an asker says where they are from
+_OWN_PLACE = re.compile(_I_AM + r"([\u4e00-\u9fff]{2,4}?[县区市镇乡村])")
 _OUR = re.compile(r"(?:我们|咱们?)([县区市镇乡村])")
 
 
@@ -257,7 +258,7 @@ def own_place(q: str) -> str:
 # "我是龙游的,龙游2017年研发经费…": a clause introducing the asker by a place the question then names
 # again (31 split-train questions, one of split-dev) says nothing more, and doubled the place's weight
 # in retrieval, so that the document naming 龙游 most often outranked the table holding the answer
-_INTRO = re.compile(r"^我(?:是|住在|住|家在|家住|在)([\u4e00-\u9fff]{2,6}?)(?:的|人)?,")
+_INTRO = re.compile("^" + _I_AM + r"([\u4e00-\u9fff]{2,6}?)(?:的|人)?,")
 
 
 def introduction_dropped(q: str) -> str:
