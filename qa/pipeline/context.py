@@ -18,7 +18,7 @@ from qa.respell import Respeller
 from qa.score import bigram_idf, question_weights, sentences, weighted_coverage
 from qa.mentions import row_names
 from qa.tables import place_heads
-from qa.text import ARTICLE
+from qa.text import ARTICLE, squeeze
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,9 @@ class AnswerContext:
         self.units = {(d.key, u.path): u for d in corpus.documents for u in d.walk()}
         self.docs = {d.key: d for d in corpus.documents}
         self.enumerations = self._collect_enumerations()
-        self.places = PlaceNames("\n".join(c.header + c.text for c in corpus.chunks))
-        self.corpus_text = re.sub(r"\s", "", "\n".join(c.header + c.text for c in corpus.chunks))
+        printed = "\n".join(c.header + c.text for c in corpus.chunks)
+        self.places = PlaceNames(printed)
+        self.corpus_text = squeeze(printed)
         self.place_heads = place_heads(self.corpus_text)
         self.row_names = row_names([t for d in corpus.documents for t in d.tables])
         self.respeller = Respeller(self.corpus_text)  # IME homophone slips, toward this corpus's words
@@ -99,7 +100,7 @@ class AnswerContext:
 
     def doc_text(self, doc_key: str) -> str:
         """A document's whole text, whitespace removed (headers included: its issuer names its city)."""
-        texts = self.lookup("doc_text", lambda ctx: {k: re.sub(r"\s", "", "".join(c.header + c.text for c in cs))
+        texts = self.lookup("doc_text", lambda ctx: {k: squeeze("".join(c.header + c.text for c in cs))
                                                      for k, cs in ctx.by_doc.items()})
         return texts.get(doc_key, "")
 
@@ -201,7 +202,7 @@ class AnswerContext:
                 name = f"{doc.subtitle or doc.title} {heading} {shared_suffix(list(items))}".rstrip()
                 out.append(Enumeration("outline", name, items, cites))
             for parent, kids in _outline_levels(doc):
-                if all(ARTICLE.fullmatch(re.sub(r"\s", "", k.heading)) for k in kids):
+                if all(ARTICLE.fullmatch(squeeze(k.heading)) for k in kids):
                     # articles are headed by their number alone: a list of them ("共13项:第一条、第二条…")
                     # names nothing; how many there are is the structure's count (skills.enumeration)
                     continue
