@@ -3,6 +3,8 @@ encoder that are in the repo now (make train refits it)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 from qa.config import Settings
 from qa.pipeline.features import FEATURES
@@ -162,3 +164,20 @@ def test_citations_past_three_raise_no_candidate(engine):
     assert many, "the question should bring candidates citing more than three passages"
     assert {c.features["n_citations"] for c in many} == {3.0}
     assert out.scored[0][0].candidate.skill == "enumeration", out.scored[0][0].candidate.text
+
+
+def test_unknown_share_is_the_same_in_every_process():
+    """A feature summed over a set of bigrams took the set's order, which Python's hash seed changes
+    from one process to the next: its last bits differed, and make train refitted a different model
+    from the same data. Each process here has its own seed."""
+    import subprocess
+    import sys
+
+    code = ("from types import SimpleNamespace\n"
+            "from qa.pipeline.features import unknown_share\n"
+            "idf = {'交易': 0.1, '易场': 0.2, '场所': 0.3, '资金': 0.7, '分离': 1.1, '投资': 0.13, '资者': 0.17}\n"
+            "print(repr(unknown_share(SimpleNamespace(idf=idf, idf_top=2.3), '交易场所资金分离投资者奖金租车')))\n")
+    root = Path(__file__).resolve().parents[1]
+    seen = {subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
+    assert len(seen) == 1, seen

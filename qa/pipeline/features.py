@@ -3,6 +3,7 @@ candidate, retrieval view) → a dict of floats with a fixed set of names (FEATU
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -296,8 +297,10 @@ def unknown_share(ctx, q: str) -> float:
     if not qb:
         return 0.0
     w = {b: ctx.idf.get(b, ctx.idf_top) for b in qb}
-    missing = sum(v for b, v in w.items() if b not in ctx.idf)
-    return missing / sum(w.values())
+    # fsum: the bigrams are a set, iterated in an order that changes with the process's hash seed;
+    # a plain sum then differs in its last bits, and make train did not refit the same model twice
+    missing = math.fsum(v for b, v in w.items() if b not in ctx.idf)
+    return missing / math.fsum(w.values())
 
 
 def question_pieces(ctx, cands: list[Candidate]) -> list[str]:
