@@ -132,6 +132,9 @@ def meaning(recs: list[DateRecord]) -> str:
         if r.recurring:
             parts.append(f"每年{r.start.month}月{r.start.day}日至{r.end.month}月{r.end.day}日" if r.kind == "period"
                          else f"每年{r.end.month}月{r.end.day}日前")
+        elif r.kind == "start":
+            # "从2017年起": the day it starts from, not a span it must end by
+            parts.append(full_date(r.start) + "起" if r.point else f"{label(r)}起(自{full_date(r.start)}起)")
         elif r.point:
             parts.append(full_date(r.end) + ("前" if r.kind == "deadline" else ""))
         elif r.precision in ("years",):

@@ -158,7 +158,11 @@ def statement(ctx, today: dt.date, recs: list[DateRecord], asked, q: str = "") -
         if asked.how in ("relative", "holiday"):  # name the day as the question did
             said = said.replace(full_date(asked.day), f"{asked.words}({full_date(asked.day)})", 1)
         text += said
-    elif dated and (r.kind in ("deadline", "target", "start") or r.kind == "period" and not r.recurring):
+    elif dated and r.kind == "start":
+        # a start ("从2017年起,市政府安排资金…") is no term to fall due: today is after it or not yet
+        first = min(x.start for x in dated)
+        text += f"截至今天{full_date(today)},{'已开始' if today >= first else '尚未开始'}。"
+    elif dated and (r.kind in ("deadline", "target") or r.kind == "period" and not r.recurring):
         # a one-off period ("2017年下半年,…完成总结评估工作") is due by its end as a deadline is
         last = max(x.end for x in dated)
         word = "已过" if today > last else "尚未到期"
