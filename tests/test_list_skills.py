@@ -140,3 +140,14 @@ def test_articles_headed_by_their_number_alone_are_no_list(propose):
 def test_the_materials_to_bring_are_the_article_that_lists_them(engine):
     best = _candidates(engine, "我叫张秀英,想给电瓶车上牌,要带哪些东西去?")[0]
     assert best.text.startswith("第五条") and "购车发票或者其他合法来源凭证" in best.text, best.text
+
+
+def test_a_county_named_in_full_also_picks_the_units_named_by_its_short_name(propose):
+    """"江山市有哪几个" cuts the 先进个人 list to the 江山 names: 徐辉 stands for 江山经济开发区管委会, a unit
+    of 江山市 printed without 市; cutting by "江山市" left him out."""
+    from qa.pipeline.skills import enumeration
+
+    cut = [c for c in propose(enumeration, "2016年安全生产先进个人里江山市有哪几个?") if c.features.get("filtered")]
+    assert cut, [c.text[:60] for c in propose(enumeration, "2016年安全生产先进个人里江山市有哪几个?")]
+    assert "徐辉(江山经济开发区管委会)" in cut[0].items and "王剑(江山市安监局)" in cut[0].items
+    assert not any("衢江" in it or "常山" in it for it in cut[0].items)

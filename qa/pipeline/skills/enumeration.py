@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.cite import make_citation
+from qa.places import place_stem
 from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import ARTICLE_COUNT_Q, COUNT_Q, LIST_Q, ORDINAL_Q, asked_clauses, counted_noun, wh_noun
@@ -130,6 +131,10 @@ def _filtered(ctx, q: str, e):
     chunk = ctx.chunks.get(e.cites[0].chunk_id)
     if word is None or chunk is None:
         return None
+    stem = place_stem(word)
+    if stem != word and word in ctx.places_named(q) and sum(stem in it for it in e.items) < len(e.items):
+        # a place is named in a list by its short name too: 江山市's units include 江山经济开发区管委会
+        word = stem
     items = tuple(it for it in e.items if word in it and it in chunk.text)
     if not items:
         return None
