@@ -541,7 +541,7 @@ def test_all_24_documents_covered(gold_questions, gold_dialogs, doc_numbers_in_s
         assert per_doc[doc] >= minimum, (doc, per_doc[doc], minimum)
 
 
-@pytest.mark.parametrize("pool", ["train-j", "time-train-c"])
+@pytest.mark.parametrize("pool", ["train-j", "time-train-c", "train-y", "train-z", "time-s", "time-r"])
 def test_pooled_sets_are_grounded_and_about_train_documents_only(pool, source_text, source_lines):
     """eval/pool holds authored sets not fitted on (eval/pool/README.md): each must stay ready to move
     into its train split, so its must-strings stand verbatim in the source and on their listed lines,
