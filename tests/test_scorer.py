@@ -175,8 +175,10 @@ def test_unknown_share_is_the_same_in_every_process():
 
     code = ("from types import SimpleNamespace\n"
             "from qa.pipeline.features import unknown_share\n"
+            "from qa.score import question_weights\n"
             "idf = {'交易': 0.1, '易场': 0.2, '场所': 0.3, '资金': 0.7, '分离': 1.1, '投资': 0.13, '资者': 0.17}\n"
-            "print(repr(unknown_share(SimpleNamespace(idf=idf, idf_top=2.3), '交易场所资金分离投资者奖金租车')))\n")
+            "ctx = SimpleNamespace(idf=idf, question_weights=lambda q: question_weights(q, idf, 2.3))\n"
+            "print(repr(unknown_share(ctx, '交易场所资金分离投资者奖金租车')))\n")
     root = Path(__file__).resolve().parents[1]
     seen = {subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}

@@ -15,7 +15,6 @@ from qa.places import place_stem
 from qa.question import (
     attribute_supported, form_bonus, kind_items, measure_supported, place_supported, unit_supported,
 )
-from qa.score import informative_bigrams
 from qa.text import fold
 
 SKILL_NAMES = ("free_days", "doc_dates", "table_cell", "table_extreme", "table_filter", "year_units", "list_member", "enumeration", "extractive",
@@ -293,14 +292,13 @@ def decision_features(scored) -> dict[str, float]:
 def unknown_share(ctx, q: str) -> float:
     """How much of the question (by informative weight) the corpus never contains: words of a topic
     the gazette does not treat."""
-    qb = informative_bigrams(q, ctx.idf)
-    if not qb:
+    # the question's weights as every coverage reads them (ctx.question_weights, worked out once per
+    # question); fsum, exact in any order, so the share is the same in every process
+    weights = ctx.question_weights(q)
+    if not weights:
         return 0.0
-    w = {b: ctx.idf.get(b, ctx.idf_top) for b in qb}
-    # fsum: the bigrams are a set, iterated in an order that changes with the process's hash seed;
-    # a plain sum then differs in its last bits, and make train did not refit the same model twice
-    missing = math.fsum(v for b, v in w.items() if b not in ctx.idf)
-    return missing / math.fsum(w.values())
+    missing = math.fsum(v for b, v in weights if b not in ctx.idf)
+    return missing / math.fsum(v for _, v in weights)
 
 
 def question_pieces(ctx, cands: list[Candidate]) -> list[str]:
