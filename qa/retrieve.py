@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
+from index.fuse import rrf
 from qa.errors import InvalidQuery
 from qa.limits import capped
 from qa.model import Chunk, Hit
@@ -114,6 +115,17 @@ class Retriever:
         hits = self.index.search(gazette_words(capped(query)), k=k, mode=mode, allowed_ids=allowed, weights=self.weights,
                                  query_vector=query_vector)
         return [Hit(self.chunks[h.id], float(h.score), dict(h.ranks), dict(h.scores)) for h in hits if h.id in self.chunks]
+
+
+def in_context(own: list[Hit], question: list[Hit], k: int) -> list[Hit]:
+    """A later part's hits ranked within the question it belongs to: "…三年行动方案哪天开始施行?市里的钱
+    从哪年开始安排?" asks about the plan's money, which the part's own words ("市里的钱") do not find
+    alone. Fused by rank with the whole question's hits (RRF, equal weights: half weight for the
+    question measured worse), a passage both find leads; a part naming a topic of its own still finds
+    it (its own hits keep their place among the rest)."""
+    fused = rrf({"part": [(h.chunk.id, h.score) for h in own], "question": [(h.chunk.id, h.score) for h in question]})
+    by_id = {h.chunk.id: h for h in question} | {h.chunk.id: h for h in own}
+    return [replace(by_id[f.id], score=f.score) for f in fused[:k]]
 
 
 def _day(iso: str) -> dt.date:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from qa.errors import InvalidQuery
+from qa.retrieve import in_context
 
 
 def ask(engine, q, **kw):
@@ -132,6 +133,25 @@ def test_two_part_question_answers_both_parts(engine):
     a = ask(engine, "汛期是哪段时间?地质灾害领导小组汛期要不要值班?")
     assert a.found and "4月15日至10月15日" in a.answer and "值班" in a.answer
     assert len(a.citations) >= 2 and _quotes_verbatim(engine, a)
+
+
+def test_a_later_part_is_searched_within_the_question_it_belongs_to(engine):
+    # "市里的钱" alone finds the quarterly reports of another document (从2017年第二季度开始…); within the
+    # question about the livestock plan it finds that plan's money
+    a = ask(engine, "畜牧业绿色发展示范市三年行动方案哪天开始施行？市里的钱从哪年开始安排？")
+    assert "2017年5月10日" in a.answer and "从2017年起" in a.answer and "未作规定" not in a.answer
+    assert _cites(a, "衢政办发〔2017〕16号") and not _cites(a, "衢政办发〔2017〕27号")
+
+
+def test_a_later_part_keeps_the_passages_it_finds_alone(engine):
+    retriever = engine.retriever
+    question = retriever.search("畜牧业示范市方案哪天施行?扶贫健康保险保费谁出?", k=10, mode="bm25")
+    own = retriever.search("扶贫健康保险保费谁出", k=10, mode="bm25")
+    fused = in_context(own, question, 10)
+    assert len(fused) == 10 and fused[0].chunk.doc_key == "衢政办发〔2017〕18号"
+    # a passage both find leads one only the part finds
+    both = [h.chunk.id for h in own if h.chunk.id in {x.chunk.id for x in question}]
+    assert both and fused[0].chunk.id in both
 
 
 def test_a_place_the_gazette_never_mentions_is_refused_by_name(engine):

@@ -20,7 +20,7 @@ from qa.pipeline.skills.doc_dates import earlier_note, issued_note
 from qa.pipeline.types import Candidate, Decision, Part, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander
 from qa.question import asks_validity, unknown_doc_number
-from qa.retrieve import Retriever, SearchFilters
+from qa.retrieve import Retriever, SearchFilters, in_context
 from qa.score import sentences
 from qa.text import content
 from qa.timeline import weekday_note
@@ -78,8 +78,9 @@ class Pipeline:
         hits_per_part: list[list[Hit]] = []
         for n, part in enumerate(plan.parts):
             mode = "hybrid" if n == 0 and qvec is not None else "bm25"
-            hits_per_part.append(self.retriever.search(part.text, k=K, mode=mode, filters=filters,
-                                                       query_vector=qvec if mode == "hybrid" else None))
+            hits = self.retriever.search(part.text, k=K, mode=mode, filters=filters,
+                                         query_vector=qvec if mode == "hybrid" else None)
+            hits_per_part.append(in_context(hits, hits_per_part[0], K) if n else hits)
         dense = self.ctx.top_pieces(qvec, DENSE_PIECES) if filters is None else []
         trace, t = _lap(trace, t, "retrieve", docs=_doc_order(hits_per_part[0])[:5],
                         chunks=[h.chunk.id for h in hits_per_part[0][:5]], pieces=[p for p, _ in dense[:3]])
