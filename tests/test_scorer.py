@@ -89,6 +89,18 @@ def test_the_same_words_in_a_list_chunk_and_a_paragraph_chunk_are_no_rival(engin
     assert decision_features(scored)["s_margin"] == scored[0].p - max(others, default=0.0)
 
 
+def test_the_decision_sees_how_many_runners_up_back_the_best(engine):
+    # a name found in the list and in the paragraph that prints it: the runners-up quoting the same
+    # words back the answer, and the decision reads how many of the next four do
+    from qa.pipeline.features import DECISION_FEATURES, _agrees, decision_features
+
+    out = engine.pipeline.run("王挺是哪个单位的?", dt.date(2026, 11, 30))
+    scored = out.scored[0]
+    backing = [s for s in scored[1:5] if _agrees(scored[0].candidate, s.candidate)]
+    assert backing and "agree_share" in DECISION_FEATURES
+    assert decision_features(scored)["agree_share"] == len(backing) / 4
+
+
 def test_the_decision_sees_where_retrieval_put_the_answer(engine):
     # the same words from the top hit or from the tenth passage of the third document are not
     # equally likely right: the decision reads the selected candidate's retrieval ranks

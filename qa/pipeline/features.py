@@ -228,7 +228,7 @@ DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "to
                      "sim_gap", "sim_known", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
                      "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "date_unmet", "year_unmet",
                      "atype_missing",
-                     "place_in_doc", "doc_rank", "chunk_rank")
+                     "place_in_doc", "doc_rank", "chunk_rank", "agree_share")
 
 
 def _shares_quote(a: Candidate, b: Candidate) -> bool:
@@ -276,7 +276,10 @@ def decision_features(scored) -> dict[str, float]:
     # a runner-up that quotes what the best quotes (a longer extract around the same sentence), or
     # states its figure from the same document, agrees with it; only one saying something else splits
     # the evidence
-    rivals = [s.p for s in scored[1:] if not _agrees(best.candidate, s.candidate)]
+    agree = [_agrees(best.candidate, s.candidate) for s in scored[1:]]
+    rivals = [s.p for s, a in zip(scored[1:], agree) if not a]
+    # how many of the next candidates back it: several cuts of one passage all proposing it
+    f["agree_share"] = sum(agree[:4]) / 4
     f["s_margin"] = best.p - (max(rivals) if rivals else 0.0)
     f["n_candidates"] = min(len(scored), 20) / 20
     first = best.candidate.citations[0] if best.candidate.citations else None
