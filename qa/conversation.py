@@ -29,7 +29,8 @@ _NAMED = re.compile(rf"(?![里在的和与各本全该每我这那其])[\u4e00-\
 _YEAR_LEAD = re.compile(r"(?:到|至|截至|截止到?|在)?")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(轮|批|阶段|条|章|个|项|名)")
 _YEAR = re.compile(r"20\d\d\s*年(?:度)?")
-_ELLIPSIS_START = re.compile(r"^(那么?|那个|还有|另外|这个|它|其中|再问|然后)")
+# "那个" before "那么?", whose bare 那 would leave "个保费…"; "那这个工程…" opens with two of them
+_ELLIPSIS_START = re.compile(r"^(?:那个|那么?|还有|另外|这个|它|其中|再问|然后)+")
 _Q_TAIL = re.compile(r"[??!!。\s]+$")
 
 
@@ -518,6 +519,10 @@ def combine(question: str, previous: str, topic: str | None = None) -> str:
 
     >>> combine("那保费要我们自己出吗?", "扶贫健康保险都保哪些情况?")
     '扶贫健康保险保费要我们自己出吗?'
+    >>> combine("那个保费要我们自己出吗?", "扶贫健康保险都保哪些情况?")
+    '扶贫健康保险保费要我们自己出吗?'
+    >>> combine("那这个工程是哪些部门负责?", "知识产权示范城市方案里的第一个工程是啥?")
+    '知识产权示范城市方案里的第一个工程是哪些部门负责?'
     >>> combine("这个工程是哪些部门负责?", "知识产权示范城市方案里的第一个工程是啥?")
     '知识产权示范城市方案里的第一个工程是哪些部门负责?'
     >>> combine("衢江区里重大的有几个?", "衢江区有多少个地质灾害隐患点?")
