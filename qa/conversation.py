@@ -487,6 +487,8 @@ def topic_of(question: str) -> str:
     '扶贫健康保险'
     >>> topic_of("衢江区有多少个地质灾害隐患点?")
     '衢江区地质灾害隐患点'
+    >>> topic_of("市金融办在哪?")
+    '市金融办'
     """
     prev = _without_own_clauses(_Q_TAIL.sub("", question))
     m = ASK_WORD.search(prev)
@@ -497,8 +499,9 @@ def topic_of(question: str) -> str:
     counted = _COUNTED_PHRASE.match(prev, m.start()) if m and topic != prev else None
     if counted:
         topic = re.sub(r"(?:一共|总共|共计)$", "", topic) + counted.group(1)
-    # the previous ask's own verb is not topic: "电动自行车上牌要带(什么材料)" → 电动自行车上牌
-    topic = re.sub(r"(?:需要|应当|要|需|应|得)?(?:带|交|提交|准备|办)?$", "", topic) or topic
+    # the previous ask's own verb is not topic: "电动自行车上牌要带(什么材料)" → 电动自行车上牌; 办 only
+    # after a modal ("要办"), as a bare 办 ends a body's name ("市金融办(地址是多少)")
+    topic = re.sub(r"(?:(?:需要|应当|要|需|应|得)(?:带|交|提交|准备|办)?|带|交|提交|准备)$", "", topic) or topic
     # …nor an adverb and the one-character verb after it: "扶贫健康保险都保(哪些情况)" → 扶贫健康保险
     return _TOPIC_ADVERB.sub("", topic) or topic
 
