@@ -145,7 +145,6 @@ def test_deadline_against_today(engine):
     assert "2017年6月底" in a.answer and "2017年6月30日(星期五)" in a.answer and "尚未到期" in a.answer
 
 
-
 def test_a_start_is_said_as_a_start_not_as_a_term_that_falls_due(engine):
     """"从2017年起,市政府安排资金2800万元": the year the money starts, not a term ending with 2017."""
     out = engine.pipeline.run("畜牧业示范市创建市里的钱是从哪一年开始安排的?", dt.date(2017, 4, 20))
@@ -154,6 +153,7 @@ def test_a_start_is_said_as_a_start_not_as_a_term_that_falls_due(engine):
     assert "2017年起(自2017年1月1日(星期日)起)" in said[0] and "已开始" in said[0]
     assert "期限" not in said[0] and "至2017年12月31日" not in said[0]
     assert_weekdays_right(said[0])
+
 
 # ------------------------------------------------------------------ a later document repeals an earlier one
 @pytest.fixture(scope="module")
