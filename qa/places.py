@@ -115,6 +115,15 @@ class PlaceNames:
             listed = [m for m in listed if m.group() not in self._stems or {m.start(), m.end()} <= bounds]
         return tuple(dict.fromkeys(tagged + tuple(m.group() for m in listed)))
 
+    def is_division(self, name: str) -> bool:
+        """Whether `name` is one of China's divisions as printed with its level (开化县, 杭州市).
+
+        >>> places = PlaceNames("")
+        >>> places.is_division("开化县"), places.is_division("开化"), places.is_division("常山县安")
+        (True, False, False)
+        """
+        return name in self._full
+
     def unknown(self, question: str) -> str | None:
         """The first place the tagger reads that the corpus never prints. Only the tagger's: a name
         known from the division list alone is weighed by the scorer (place_in_doc), not refused

@@ -25,6 +25,16 @@ def test_who_is_asked_by_the_unit_beside_the_name(propose, q, member, heading):
     assert member in best.text and heading in best.text
 
 
+def test_a_county_and_the_next_character_name_no_unit(propose):
+    """柯城区安监局 begins "柯城区安" as "柯城区安全生产…" does: four characters of a unit that begins with its
+    county name the county, not the unit, so they pick no one by unit (the county's whole share of the
+    list is the enumeration's cut)."""
+    assert propose(list_member, "柯城区安全生产先进个人有谁?") == []
+    # two characters of its own after the county do name it
+    (c,) = propose(list_member, "先进个人里常山县安监的是谁?")
+    assert c.text.startswith("胡俊(常山县安监局)")
+
+
 def test_a_unit_alone_asks_no_name_list(propose):
     # 市西区管委会 stands beside 张水才 on the 先进个人 list, but the question names no list
     assert propose(list_member, "市西区管委会的主任是谁?") == []

@@ -12,8 +12,11 @@ NAME = "list_member"
 
 # who is asked for by the unit a name list puts beside the name ("先进个人里市西区管委会的是谁")
 _WHO = re.compile(r"谁|哪位|哪几位|哪些人")
-# the shortest unit prefix that names a unit: "巨化集团" of 巨化集团公司 (a whole unit may be shorter: 市旅委)
+# the shortest unit prefix that names a unit: "巨化集团" of 巨化集团公司 (a whole unit may be shorter: 市旅委);
+# after a place it begins with, two characters of its own ("常山县安监" of 常山县安监局: "常山县安" is also
+# the start of "常山县安全生产…", and 常山县 alone names every unit of that county)
 _UNIT_PREFIX = 4
+_OWN_AFTER_PLACE = 2
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -56,6 +59,12 @@ def _annotated(ctx):
     return tuple(out)
 
 
+def _unit_prefix(unit: str, places) -> str:
+    """The start of a unit's name that names it alone (qa.places knows the divisions it may begin with)."""
+    place = next((unit[:n] for n in (3, 4) if places.is_division(unit[:n])), "")
+    return unit[:len(place) + _OWN_AFTER_PLACE] if place else unit[:_UNIT_PREFIX]
+
+
 def by_unit(ctx, q: str) -> list[Candidate]:
     """"2016年安全生产先进个人里市西区管委会的是谁": the names whose unit in brackets the question
     names (whole, or by its first four characters: 巨化集团), on a list whose heading the question also
@@ -66,7 +75,8 @@ def by_unit(ctx, q: str) -> list[Candidate]:
     by_list: dict[tuple[str, int], list] = {}
     for name, item, lst, doc, l_no in annotated(ctx):
         unit = re.split(r"[((]", item, maxsplit=1)[1].rstrip("))")
-        if unit in flat or (len(unit) > _UNIT_PREFIX and unit[:_UNIT_PREFIX] in flat):
+        prefix = _unit_prefix(unit, ctx.places)
+        if unit in flat or (len(unit) > len(prefix) and prefix in flat):
             by_list.setdefault((doc.key, l_no), []).append((item, lst))
     out = []
     for (key, l_no), members in by_list.items():
