@@ -101,6 +101,26 @@ def test_the_decision_sees_how_many_runners_up_back_the_best(engine):
     assert decision_features(scored)["agree_share"] == len(backing) / 4
 
 
+def test_the_decision_sees_whether_the_best_rival_quotes_the_same_passage():
+    # the rival the margin is measured against: another cut of the answer's own passage, or a passage
+    # elsewhere; built from hand-made candidates, so that the test holds whatever the selector ranks
+    from qa.model import Citation
+    from qa.pipeline.features import DECISION_FEATURES, decision_features
+    from qa.pipeline.types import Candidate, Scored
+
+    def cand(chunk, quote):
+        cite = Citation("文号", "doc", "title", "section", quote, chunk, 1, 1)
+        return Candidate("extractive", "fact", quote, (cite,), 0.5)
+
+    best = Scored(cand("doc#p1", "牵头单位:市科技局。"), 0.9)
+    near = Scored(cand("doc#p1", "配合单位:市经信委。"), 0.7)
+    far = Scored(cand("doc#p9", "由市财政局负责。"), 0.7)
+    assert "rival_same_chunk" in DECISION_FEATURES
+    assert decision_features((best, near, far))["rival_same_chunk"] == 1.0
+    assert decision_features((best, far, near))["rival_same_chunk"] == 0.0
+    assert decision_features((best,))["rival_same_chunk"] == 0.0
+
+
 def test_the_decision_sees_where_retrieval_put_the_answer(engine):
     # the same words from the top hit or from the tenth passage of the third document are not
     # equally likely right: the decision reads the selected candidate's retrieval ranks

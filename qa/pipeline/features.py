@@ -228,7 +228,7 @@ DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "to
                      "sim_gap", "sim_known", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
                      "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "date_unmet", "year_unmet",
                      "atype_missing",
-                     "place_in_doc", "doc_rank", "chunk_rank", "agree_share")
+                     "place_in_doc", "doc_rank", "chunk_rank", "agree_share", "rival_same_chunk")
 
 
 def _shares_quote(a: Candidate, b: Candidate) -> bool:
@@ -277,12 +277,17 @@ def decision_features(scored) -> dict[str, float]:
     # states its figure from the same document, agrees with it; only one saying something else splits
     # the evidence
     agree = [_agrees(best.candidate, s.candidate) for s in scored[1:]]
-    rivals = [s.p for s, a in zip(scored[1:], agree) if not a]
+    rivals = [s for s, a in zip(scored[1:], agree) if not a]
     # how many of the next candidates back it: several cuts of one passage all proposing it
     f["agree_share"] = sum(agree[:4]) / 4
-    f["s_margin"] = best.p - (max(rivals) if rivals else 0.0)
+    f["s_margin"] = best.p - (max(s.p for s in rivals) if rivals else 0.0)
     f["n_candidates"] = min(len(scored), 20) / 20
     first = best.candidate.citations[0] if best.candidate.citations else None
+    # whether the best rival (candidates come best first) quotes the same passage: another cut of the sentences around the answer
+    # ("…分市场建设。(牵头单位:市科技局;" beside "2. 创建衢州科技大市场。…") splits the evidence less
+    # than a passage elsewhere saying something else
+    rival = rivals[0].candidate.citations[0] if rivals and rivals[0].candidate.citations else None
+    f["rival_same_chunk"] = 1.0 if first is not None and rival is not None and rival.chunk_id == first.chunk_id else 0.0
     top = [s.candidate.citations[0] for s in scored[:5] if s.candidate.citations]
     if first is not None and top:
         f["top_same_chunk"] = sum(c.chunk_id == first.chunk_id for c in top) / len(top)
