@@ -224,7 +224,7 @@ def missing_max(ctx, q: str, text: str) -> float:
 # put the answer's document and passage (doc_rank, chunk_rank) is evidence too: an answer from the
 # tenth passage of the third document is less often right than one from the top hit (on the dev
 # splits 378 → 386, on train questions by unseen document 1309.0 → 1313.9)
-DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_chunk", "top_same_doc", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
+DECISION_FEATURES = ("s_best", "s_margin", "s_margin_doc", "top_same_doc", "n_candidates", "coverage", "coverage_quote", "missing_max", "quote_sim",
                      "sim_gap", "sim_known", "unknown_share", "unit_ok", "attribute_ok", "measure_ok", "place_ok", "form",
                      "kind_fits", "prior", "unlisted", "asked_date", "asked_year", "asked_noun", "date_unmet", "year_unmet",
                      "atype_missing",
@@ -283,14 +283,13 @@ def decision_features(scored) -> dict[str, float]:
     f["s_margin"] = best.p - (max(s.p for s in rivals) if rivals else 0.0)
     f["n_candidates"] = min(len(scored), 20) / 20
     first = best.candidate.citations[0] if best.candidate.citations else None
-    # whether the best rival (candidates come best first) quotes the same passage: another cut of the sentences around the answer
-    # ("…分市场建设。(牵头单位:市科技局;" beside "2. 创建衢州科技大市场。…") splits the evidence less
-    # than a passage elsewhere saying something else
+    # whether the best rival (candidates come best first) quotes the same passage: another cut of the
+    # sentences around the answer ("…分市场建设。(牵头单位:市科技局;" beside "2. 创建衢州科技大市场。…")
+    # splits the evidence less than a passage elsewhere saying something else
     rival = rivals[0].candidate.citations[0] if rivals and rivals[0].candidate.citations else None
     f["rival_same_chunk"] = 1.0 if first is not None and rival is not None and rival.chunk_id == first.chunk_id else 0.0
     top = [s.candidate.citations[0] for s in scored[:5] if s.candidate.citations]
     if first is not None and top:
-        f["top_same_chunk"] = sum(c.chunk_id == first.chunk_id for c in top) / len(top)
         f["top_same_doc"] = sum(c.doc_key == first.doc_key for c in top) / len(top)
         other = [s.p for s in scored[1:] if s.candidate.citations and s.candidate.citations[0].doc_key != first.doc_key]
         f["s_margin_doc"] = best.p - (max(other) if other else 0.0)
