@@ -283,9 +283,10 @@ def decision_features(scored) -> dict[str, float]:
     f["s_margin"] = best.p - (max(s.p for s in rivals) if rivals else 0.0)
     f["n_candidates"] = min(len(scored), 20) / 20
     first = best.candidate.citations[0] if best.candidate.citations else None
-    # whether the best rival (candidates come best first) quotes the same passage: another cut of the
-    # sentences around the answer ("…分市场建设。(牵头单位:市科技局;" beside "2. 创建衢州科技大市场。…")
-    # splits the evidence less than a passage elsewhere saying something else
+    # whether the best rival (candidates come best first) quotes the answer's own passage: another of
+    # its sentences ("…分市场建设。(牵头单位:市科技局;" beside "2. 创建衢州科技大市场。…") or a passage
+    # elsewhere. The fit weighs a rival in the same passage against answering (-0.10 on the standardised
+    # scale): which sentence of one passage answers is then in doubt, over and above the margin
     rival = rivals[0].candidate.citations[0] if rivals and rivals[0].candidate.citations else None
     f["rival_same_chunk"] = 1.0 if first is not None and rival is not None and rival.chunk_id == first.chunk_id else 0.0
     top = [s.candidate.citations[0] for s in scored[:5] if s.candidate.citations]
