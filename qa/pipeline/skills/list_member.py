@@ -67,8 +67,8 @@ def _unit_prefix(unit: str, places) -> str:
 
 def by_unit(ctx, q: str) -> list[Candidate]:
     """"2016年安全生产先进个人里市西区管委会的是谁": the names whose unit in brackets the question
-    names (whole, or by its first four characters: 巨化集团), on a list whose heading the question also
-    names (先进个人: a unit named alone, "市政府谁负责", asks no name list). One candidate per list,
+    names (whole, or by the start `_unit_prefix` gives: 巨化集团, 常山县安监), on a list whose heading
+    the question also names (先进个人: a unit named alone, "市政府谁负责", asks no name list). One candidate per list,
     its members in the list's order; its strength is how well the list's heading and those members
     match the question."""
     flat = re.sub(r"\s", "", q)
