@@ -277,18 +277,19 @@ def decision_features(scored) -> dict[str, float]:
     # states its figure from the same document, agrees with it; only one saying something else splits
     # the evidence
     agree = [_agrees(best.candidate, s.candidate) for s in scored[1:]]
-    rivals = [s for s, a in zip(scored[1:], agree) if not a]
+    # the strongest rival is the first (candidates come best first)
+    rival = next((s for s, a in zip(scored[1:], agree) if not a), None)
     # how many of the next candidates back it: several cuts of one passage all proposing it
     f["agree_share"] = sum(agree[:4]) / 4
-    f["s_margin"] = best.p - (max(s.p for s in rivals) if rivals else 0.0)
+    f["s_margin"] = best.p - (rival.p if rival is not None else 0.0)
     f["n_candidates"] = min(len(scored), 20) / 20
     first = best.candidate.citations[0] if best.candidate.citations else None
-    # whether the best rival (candidates come best first) quotes the answer's own passage: another of
-    # its sentences ("…分市场建设。(牵头单位:市科技局;" beside "2. 创建衢州科技大市场。…") or a passage
-    # elsewhere. The fit weighs a rival in the same passage against answering (-0.10 on the standardised
-    # scale): which sentence of one passage answers is then in doubt, over and above the margin
-    rival = rivals[0].candidate.citations[0] if rivals and rivals[0].candidate.citations else None
-    f["rival_same_chunk"] = 1.0 if first is not None and rival is not None and rival.chunk_id == first.chunk_id else 0.0
+    # whether that rival quotes the answer's own passage: another of its sentences ("…分市场建设。
+    # (牵头单位:市科技局;" beside "2. 创建衢州科技大市场。…") or a passage elsewhere. The fit weighs a rival
+    # in the same passage against answering (-0.10 on the standardised scale): which sentence of one
+    # passage answers is then in doubt, over and above the margin
+    quoted = rival.candidate.citations[0] if rival is not None and rival.candidate.citations else None
+    f["rival_same_chunk"] = 1.0 if first is not None and quoted is not None and quoted.chunk_id == first.chunk_id else 0.0
     top = [s.candidate.citations[0] for s in scored[:5] if s.candidate.citations]
     if first is not None and top:
         f["top_same_doc"] = sum(c.doc_key == first.doc_key for c in top) / len(top)
