@@ -282,6 +282,14 @@ def test_a_quote_asked_about_now_says_when_its_document_was_issued(engine_2026):
     assert b.found and "以上见" not in b.answer
 
 
+
+def test_whether_it_still_holds_says_when_its_document_was_issued(engine):
+    """"…还挂着牌吗" asks about now as "现在" does: the sentence that answers it is told with its day."""
+    a = ask(on(engine, dt.date(2017, 6, 5)), "去年公布的那37处市级重大隐患还挂着牌吗?")
+    assert a.found and "同意摘牌销号" in a.answer
+    assert "(衢政办发〔2017〕19号),2017年4月15日(星期六)印发" in a.answer
+
+
 def test_a_day_after_every_quoted_date_is_a_year_the_gazette_does_not_cover(engine):
     """"到了明年元旦,…计划是不是就结束了" answered by "到2025年,…": where 2027年1月1日 stands against
     it, and that the gazette says nothing of 2027. A day the quote sets itself ("五一之前买的电瓶车" for

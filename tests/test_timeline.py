@@ -186,5 +186,9 @@ def test_issued_note_dates_the_cited_documents_for_a_question_about_now(issue, t
     cited = [(doc, timeline.docs[doc.key].issued)]
     note = issued_note("去年那37处隐患现在还挂着牌吗", cited, "…同意摘牌销号。[1]")
     assert note == f"以上见《{doc.title}》(衢政办发〔2017〕19号),2017年4月15日(星期六)印发。"
-    assert issued_note("去年那37处隐患还挂着牌吗", cited, "…") == ""  # not asked about now
+    # whether something still holds asks about now too, said or not ("今年的通知里说去年那批还挂着吗")
+    assert issued_note("去年那37处隐患还挂着牌吗", cited, "…同意摘牌销号。[1]") == note
+    assert issued_note("今年那个隐患整改计划还作数吗", cited, "…") == note.replace("…", "")
+    assert issued_note("去年那37处隐患摘牌了吗", cited, "…") == ""  # not asked about now
+    assert issued_note("还有哪些隐患要整改", cited, "…") == ""  # 还有: and also, not still
     assert issued_note("现在还挂着牌吗", cited, "…于2017年4月15日(星期六)印发。") == ""  # said already
