@@ -801,3 +801,18 @@ def test_a_table_rows_deadline_names_the_row_as_the_question_does(propose, quest
 
     texts = [c.text for c in propose(deadline, question)]
     assert texts and texts[0].startswith(f"{named}:计划完成时间为2017年11月底前"), texts
+
+
+def test_a_rule_quoted_for_a_day_before_it_took_effect_says_so(engine):
+    """"后天是不是就进汛期了?" asked on 2017-04-13: the flood season of the 防汛防台 办法 (4月15日至10月15日)
+    holds that day, but the 办法 applies from 2017-05-10; the answer quotes its sentence of effect, cited."""
+    a = ask(on(engine, dt.date(2017, 4, 13)), "后天是不是就进汛期了?")
+    assert a.found and "4月15日至10月15日" in a.answer
+    assert "“第三十二条 本办法自2017年5月10日起施行”" in a.answer and "2017年4月15日(星期六)尚在其施行之前" in a.answer
+    assert any(c.quote == "第三十二条 本办法自2017年5月10日起施行。" for c in a.citations)
+    # asked in June, the day is after the date of effect: no note
+    b = ask(on(engine, dt.date(2017, 6, 13)), "后天是不是就进汛期了?")
+    assert b.found and "施行之前" not in b.answer
+    # an answer that already names the date of effect is not told it twice
+    c = ask(on(engine, dt.date(2017, 4, 20)), "明天电瓶车上牌要带啥材料")
+    assert c.answer.count("2017年5月1日之日起施行") <= 1 and "尚在其施行之前" not in c.answer

@@ -15,7 +15,7 @@ from qa.pipeline.context import AnswerContext
 from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
 from qa.pipeline.skills import SKILLS, extractive
-from qa.pipeline.skills.deadline import later_year_note, time_note, unnamed_year_note
+from qa.pipeline.skills.deadline import before_effect_note, later_year_note, time_note, unnamed_year_note
 from qa.pipeline.skills.doc_dates import earlier_note, issued_note
 from qa.pipeline.types import Candidate, Decision, Part, QueryPlan, Scored, Trace
 from qa.pipeline.understand import Understander
@@ -167,6 +167,10 @@ class Pipeline:
         # what the quotes cannot say of themselves (each note sees the text so far, so none repeats it)
         quoted = [(c.chunk_id, c.quote) for c in cites]
         texts.append(time_note(self.ctx, plan, quoted, {s.candidate.skill for s in decision.chosen}))
+        # a rule quoted for a day before it took effect says so, citing its own sentence of effect
+        note, extra = before_effect_note(self.ctx, plan, quoted, "".join(texts), len(cites))
+        texts.append(note)
+        cites.extend(extra)
         cited = [self.ctx.docs[k] for k in dict.fromkeys(c.doc_key for c in cites) if k in self.ctx.docs]
         timeline = self.ctx.corpus.timeline.docs
         texts.append(issued_note(plan.match, [(d, timeline[d.key].issued if d.key in timeline else None) for d in cited],

@@ -235,6 +235,33 @@ def later_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: s
     return _unstated_year(f"{year}年", ends, (ctx.doc_text(k) for k in _cited_docs(ctx, quotes)))
 
 
+def before_effect_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: str, first: int) -> tuple[str, tuple]:
+    """A day asked about before a cited document takes effect ("后天是不是就进汛期了?", asked on
+    2017-04-13 and answered by the 防汛防台 办法's 第十八条, which applies from 2017-05-10): the answer
+    quotes the document's own sentence of effect and says the day comes before it, so that no rule is
+    read out as governing a day it did not yet govern. Returns the note and the citations it adds, whose
+    markers count on from `first` (the answer's citations so far). Only a stated date of effect counts
+    (自…起施行), and only a day the question names with its year or against today: a day without its
+    year is of the year the text is about."""
+    asked = question_date(plan.match, plan.today)
+    if asked is None or asked.how == "yearless":
+        return "", ()
+    notes, cites = [], []
+    for key in _cited_docs(ctx, quotes):
+        d = ctx.corpus.timeline.docs.get(key)
+        if d is None or not d.effective_stated or d.effective is None or asked.day >= d.effective:
+            continue
+        rec = next((r for r in ctx.corpus.timeline.records if r.kind == "effective" and r.doc_key == key
+                    and r.start == d.effective and r.chunk_id in ctx.chunks), None)
+        # an answer that already quotes or names the date of effect ("明天…尚未施行") says it
+        if rec is None or rec.text.rstrip("。") in text or f"{d.effective.year}年{d.effective.month}月{d.effective.day}日" in text:
+            continue
+        cites.append(make_citation(ctx.chunks[rec.chunk_id], rec.text))
+        notes.append(f"所引文件“{rec.text.rstrip('。')}”[{first + len(cites)}],"
+                     f"{full_date(asked.day)}尚在其施行之前。")
+    return "".join(notes), tuple(cites)
+
+
 def unnamed_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: str) -> str:
     """A year the question names that no cited document names anywhere ("2022年规上制造业研发经费占主营
     业务收入比重目标是多少" answered by the plan's 2015/2020/2025 row): the answer says the gazette says
