@@ -12,6 +12,7 @@ from qa.chunk import is_row_id
 from qa.cite import make_citation
 from qa.conversation import is_elliptical
 from qa.dates import AskedDate, question_date
+from qa.model import Citation
 from qa.pipeline.skills.validity import age, known_cov, plain_title, term_against
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import asked_clauses
@@ -235,7 +236,8 @@ def later_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: s
     return _unstated_year(f"{year}年", ends, (ctx.doc_text(k) for k in _cited_docs(ctx, quotes)))
 
 
-def before_effect_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: str, first: int) -> tuple[str, tuple]:
+def before_effect_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: str,
+                       first: int) -> tuple[str, tuple[Citation, ...]]:
     """A day asked about before a cited document takes effect ("后天是不是就进汛期了?", asked on
     2017-04-13 and answered by the 防汛防台 办法's 第十八条, which applies from 2017-05-10): the answer
     quotes the document's own sentence of effect and says the day comes before it, so that no rule is
@@ -254,7 +256,8 @@ def before_effect_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text
         rec = next((r for r in ctx.corpus.timeline.records if r.kind == "effective" and r.doc_key == key
                     and r.start == d.effective and r.chunk_id in ctx.chunks), None)
         # an answer that already quotes or names the date of effect ("明天…尚未施行") says it
-        if rec is None or rec.text.rstrip("。") in text or f"{d.effective.year}年{d.effective.month}月{d.effective.day}日" in text:
+        named = f"{d.effective.year}年{d.effective.month}月{d.effective.day}日"
+        if rec is None or rec.text.rstrip("。") in text or named in text:
             continue
         cites.append(make_citation(ctx.chunks[rec.chunk_id], rec.text))
         notes.append(f"所引文件“{rec.text.rstrip('。')}”[{first + len(cites)}],"
