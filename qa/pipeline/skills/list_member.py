@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
@@ -19,21 +20,33 @@ _UNIT_PREFIX = 4
 _OWN_AFTER_PLACE = 2
 
 
+@dataclass(frozen=True)
+class Member:
+    """An annotated name of a corpus list ("陈水良(…服务中心)"), with its unit and the start of the
+    unit's name that names it alone (`_unit_prefix`), worked out once per corpus."""
+
+    name: str
+    item: str
+    lst: object
+    doc: object
+    l_no: int
+    unit: str
+    prefix: str
+
+
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     q = part.text
     found = None
     for member in annotated(ctx):
-        name = member[0]
-        if name in q and (found is None or len(name) > len(found[0])):
+        if member.name in q and (found is None or len(member.name) > len(found.name)):
             found = member
     if found is None:
         return by_unit(ctx, q) if _WHO.search(q) else []
-    name, item, lst, doc, l_no = found
-    chunk = _list_chunk(ctx, doc.key, l_no)
-    if chunk is None or item not in chunk.text:
+    chunk = _list_chunk(ctx, found.doc.key, found.l_no)
+    if chunk is None or found.item not in chunk.text:
         return []
     # one member with its unit is a fact about that member ("陈水良是哪里的"), not a list
-    return [Candidate(NAME, "fact", f"{item},列于“{lst.heading}”。", (make_citation(chunk, item),), 1.0)]
+    return [Candidate(NAME, "fact", f"{found.item},列于“{found.lst.heading}”。", (make_citation(chunk, found.item),), 1.0)]
 
 
 def _list_chunk(ctx, doc_key: str, l_no: int):
@@ -41,21 +54,22 @@ def _list_chunk(ctx, doc_key: str, l_no: int):
     return next((c for c in ctx.by_doc[doc_key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
 
 
-def annotated(ctx) -> tuple[tuple, ...]:
-    """(name, item, list, document, list number) of every annotated name of the corpus's lists, once
-    per corpus: only an annotated name ("陈水良(…服务中心)") has more to tell."""
+def annotated(ctx) -> tuple[Member, ...]:
+    """Every annotated name of the corpus's lists, once per corpus: only an annotated name
+    ("陈水良(…服务中心)") has more to tell."""
     return ctx.lookup("list_member.annotated", _annotated)
 
 
-def _annotated(ctx):
+def _annotated(ctx) -> tuple[Member, ...]:
     out = []
     for doc in ctx.corpus.documents:
         for l_no, lst in enumerate(doc.lists, 1):
             for item in lst.items:
                 if re.search(r"[((]", item):
-                    name = re.split(r"[((]", item)[0]
+                    name, unit = re.split(r"[((]", item, maxsplit=1)
                     if len(name) >= 2:
-                        out.append((name, item, lst, doc, l_no))
+                        unit = unit.rstrip("))")
+                        out.append(Member(name, item, lst, doc, l_no, unit, _unit_prefix(unit, ctx.places)))
     return tuple(out)
 
 
@@ -73,11 +87,9 @@ def by_unit(ctx, q: str) -> list[Candidate]:
     match the question."""
     flat = re.sub(r"\s", "", q)
     by_list: dict[tuple[str, int], list] = {}
-    for name, item, lst, doc, l_no in annotated(ctx):
-        unit = re.split(r"[((]", item, maxsplit=1)[1].rstrip("))")
-        prefix = _unit_prefix(unit, ctx.places)
-        if unit in flat or (len(unit) > len(prefix) and prefix in flat):
-            by_list.setdefault((doc.key, l_no), []).append((item, lst))
+    for m in annotated(ctx):
+        if m.unit in flat or (len(m.unit) > len(m.prefix) and m.prefix in flat):
+            by_list.setdefault((m.doc.key, m.l_no), []).append((m.item, m.lst))
     out = []
     for (key, l_no), members in by_list.items():
         chunk = _list_chunk(ctx, key, l_no)
