@@ -15,6 +15,21 @@ def test_a_name_on_a_list_gives_its_unit(propose):
     assert c.kind == "fact"
 
 
+def test_a_members_answer_quotes_the_heading_of_its_list(propose):
+    """The list's own chunk joins its items and leaves its heading to the header: quoting the name
+    alone ("陈荣清(柯城区沟溪乡五十都村)") did not say which list it stands on, and read as evidence
+    for 种粮大户 no more than any name. The heading is quoted where the document prints it."""
+    (c,) = propose(list_member, "种粮大户陈荣清是哪个村的?")
+    assert [x.quote for x in c.citations] == ["陈荣清(柯城区沟溪乡五十都村)", "四、衢州市2016年度优秀种粮大户(20名)"]
+    assert c.text == "陈荣清(柯城区沟溪乡五十都村)[1],列于“四、衢州市2016年度优秀种粮大户(20名)”[2]。"
+
+
+def test_a_name_is_found_after_the_role_its_list_prints_before_it(propose):
+    # "副组长:毛建民(市政府)": the name is 毛建民, not "副组长:毛建民"
+    (c,) = propose(list_member, "毛建民在除险安居领导小组里是什么角色?")
+    assert c.text.startswith("副组长:毛建民(市政府)[1]")
+
+
 @pytest.mark.parametrize("q, member, heading", [
     ("先进个人里市西区管委会的是谁?", "张水才(市西区管委会)", "市本级(15名)"),  # the unit named whole
     ("先进个人里巨化集团那个是谁?", "范信根(巨化集团公司)", "在衢央企、省企(5名)"),  # by its first characters

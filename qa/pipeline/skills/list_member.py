@@ -45,13 +45,24 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     chunk = _list_chunk(ctx, found.doc.key, found.l_no)
     if chunk is None or found.item not in chunk.text:
         return []
-    # one member with its unit is a fact about that member ("陈水良是哪里的"), not a list
-    return [Candidate(NAME, "fact", f"{found.item},列于“{found.lst.heading}”。", (make_citation(chunk, found.item),), 1.0)]
+    # one member with its unit is a fact about that member ("陈水良是哪里的"), not a list; its evidence is
+    # the line that names it and the heading of the list it stands on, each quoted where it is printed
+    cites = (make_citation(chunk, found.item),) + _heading_citation(ctx, found.doc.key, found.lst)
+    heading = f"“{found.lst.heading}”[2]" if len(cites) > 1 else f"“{found.lst.heading}”"
+    return [Candidate(NAME, "fact", f"{found.item}[1],列于{heading}。", cites, 1.0)]
 
 
 def _list_chunk(ctx, doc_key: str, l_no: int):
     """The chunk that holds a document's `l_no`-th list."""
     return next((c for c in ctx.by_doc[doc_key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
+
+
+def _heading_citation(ctx, doc_key: str, lst) -> tuple:
+    """The list's heading ("四、衢州市2016年度优秀种粮大户(20名)"), quoted from the passage of the document
+    that prints it: the list's own chunk joins its items and leaves the heading to its header."""
+    heading = lst.heading.strip()
+    chunk = next((c for c in ctx.by_doc[doc_key] if c.kind != "list" and heading and heading in c.text), None)
+    return (make_citation(chunk, heading),) if chunk is not None else ()
 
 
 def annotated(ctx) -> tuple[Member, ...]:
@@ -67,6 +78,8 @@ def _annotated(ctx) -> tuple[Member, ...]:
             for item in lst.items:
                 if re.search(r"[((]", item):
                     name, unit = re.split(r"[((]", item, maxsplit=1)
+                    # the name after the role a group's list prints before it ("副组长:毛建民(市政府)")
+                    name = re.split(r"[::]", name)[-1].strip()
                     if len(name) >= 2:
                         unit = unit.rstrip("))")
                         out.append(Member(name, item, lst, doc, l_no, unit, _unit_prefix(unit, ctx.places)))
@@ -102,6 +115,10 @@ def by_unit(ctx, q: str) -> list[Candidate]:
         if not items:
             continue
         cites = tuple(make_citation(chunk, it) for it in items[:12])
-        text = f"{'、'.join(items)},列于“{members[0][1].heading}”。"
+        heading = _heading_citation(ctx, key, members[0][1])
+        marks = "".join(f"[{k}]" for k in range(1, len(cites) + 1))
+        said = f"“{members[0][1].heading}”[{len(cites) + 1}]" if heading else f"“{members[0][1].heading}”"
+        text = f"{'、'.join(items)}{marks},列于{said}。"
+        cites += heading
         out.append(Candidate(NAME, "list", text, cites, ctx.cov(q, f"{heading} {' '.join(items)}")))
     return sorted(out, key=lambda c: -c.prior)[:3]
