@@ -39,6 +39,15 @@ def test_matching_form_uses_both_lists():
     assert gazette_words("最晚啥时侯全弄完") == "最晚什么时候全弄完"
 
 
+@pytest.mark.parametrize("asked, kept", [
+    ("改装过的电动车能不能上牌", "能不能"),  # whether it can be registered, not 不予办理 ("能不予办理登记")
+    ("猪场划进禁养区要拆掉了", "拆掉了"),  # pulled down, not 丢失
+    ("搬迁能住公租房吗", "能住"),  # may live in, not the 容量 of a place
+])
+def test_an_everyday_word_inside_another_phrase_is_left_as_typed(asked, kept):
+    assert kept in gazette_words(asked)
+
+
 @pytest.mark.parametrize("asked", ["药王山礼拜一去是不是不要门票", "那天去江郎山能免门票吗", "下周一去廿八都古镇免不免门票"])
 def test_admission_without_a_ticket_is_the_gazettes_free(asked):
     # 衢政办发〔2017〕29号 "每逢周一实行免费": a free spot is one you need no ticket for
