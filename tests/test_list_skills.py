@@ -24,6 +24,17 @@ def test_a_members_answer_quotes_the_heading_of_its_list(propose):
     assert c.text == "陈荣清(柯城区沟溪乡五十都村)[1],列于“四、衢州市2016年度优秀种粮大户(20名)”[2]。"
 
 
+def test_who_by_unit_quotes_the_heading_and_is_weighed_by_the_lists_words(engine, propose):
+    """The names a unit picks are quoted, then their list's heading; the candidate's strength is how
+    well that heading and those names match the question (not the document's title, which the list's
+    heading does not print)."""
+    q = "2016年安全生产先进个人里市西区管委会的是谁?"
+    c = propose(list_member, q)[0]
+    assert c.text == "张水才(市西区管委会)[1],列于“市本级(15名)”[2]。"
+    assert [x.quote for x in c.citations] == ["张水才(市西区管委会)", "市本级(15名)"]
+    assert c.prior == engine.pipeline.ctx.cov(q, "二、先进个人(50名) 市本级(15名) 张水才(市西区管委会)")
+
+
 def test_a_name_is_found_after_the_role_its_list_prints_before_it(propose):
     # "副组长:毛建民(市政府)": the name is 毛建民, not "副组长:毛建民"
     (c,) = propose(list_member, "毛建民在除险安居领导小组里是什么角色?")

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from qa.cite import make_citation
+from qa.model import Citation, ItemList
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.score import informative_bigrams
 
@@ -57,7 +58,7 @@ def _list_chunk(ctx, doc_key: str, l_no: int):
     return next((c for c in ctx.by_doc[doc_key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
 
 
-def _heading_citation(ctx, doc_key: str, lst) -> tuple:
+def _heading_citation(ctx, doc_key: str, lst: ItemList) -> tuple[Citation, ...]:
     """The list's heading ("四、衢州市2016年度优秀种粮大户(20名)"), quoted from the passage of the document
     that prints it: the list's own chunk joins its items and leaves the heading to its header."""
     heading = lst.heading.strip()
@@ -115,10 +116,10 @@ def by_unit(ctx, q: str) -> list[Candidate]:
         if not items:
             continue
         cites = tuple(make_citation(chunk, it) for it in items[:12])
-        heading = _heading_citation(ctx, key, members[0][1])
+        quoted = _heading_citation(ctx, key, members[0][1])
         marks = "".join(f"[{k}]" for k in range(1, len(cites) + 1))
-        said = f"“{members[0][1].heading}”[{len(cites) + 1}]" if heading else f"“{members[0][1].heading}”"
+        said = f"“{members[0][1].heading}”[{len(cites) + 1}]" if quoted else f"“{members[0][1].heading}”"
         text = f"{'、'.join(items)}{marks},列于{said}。"
-        cites += heading
+        cites += quoted
         out.append(Candidate(NAME, "list", text, cites, ctx.cov(q, f"{heading} {' '.join(items)}")))
     return sorted(out, key=lambda c: -c.prior)[:3]
