@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from qa.cite import make_citation
-from qa.model import Citation, ItemList
+from qa.model import Citation, Document, ItemList
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.score import informative_bigrams
 
@@ -28,8 +28,8 @@ class Member:
 
     name: str
     item: str
-    lst: object
-    doc: object
+    lst: ItemList
+    doc: Document
     l_no: int
     unit: str
     prefix: str
