@@ -253,8 +253,8 @@ def before_effect_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text
         d = ctx.corpus.timeline.docs.get(key)
         if d is None or not d.effective_stated or d.effective is None or asked.day >= d.effective:
             continue
-        rec = next((r for r in ctx.corpus.timeline.records if r.kind == "effective" and r.doc_key == key
-                    and r.start == d.effective and r.chunk_id in ctx.chunks), None)
+        rec = next((r for r in ctx.corpus.timeline.of(key, "effective")
+                    if r.start == d.effective and r.chunk_id in ctx.chunks), None)
         # an answer that already quotes or names the date of effect ("明天…尚未施行") says it
         named = f"{d.effective.year}年{d.effective.month}月{d.effective.day}日"
         if rec is None or rec.text.rstrip("。") in text or named in text:

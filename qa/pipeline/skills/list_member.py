@@ -23,8 +23,9 @@ _OWN_AFTER_PLACE = 2
 
 @dataclass(frozen=True)
 class Member:
-    """An annotated name of a corpus list ("陈水良(…服务中心)"), with its unit and the start of the
-    unit's name that names it alone (`_unit_prefix`), worked out once per corpus."""
+    """An annotated name of a corpus list ("陈水良(…服务中心)"), with its unit, the start of the
+    unit's name that names it alone (`_unit_prefix`) and the quote of its list's heading, worked out
+    once per corpus."""
 
     name: str
     item: str
@@ -33,6 +34,7 @@ class Member:
     l_no: int
     unit: str
     prefix: str
+    heading_cites: tuple[Citation, ...]  # the list's heading where the document prints it, or none
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -48,14 +50,18 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
         return []
     # one member with its unit is a fact about that member ("陈水良是哪里的"), not a list; its evidence is
     # the line that names it and the heading of the list it stands on, each quoted where it is printed
-    cites = (make_citation(chunk, found.item),) + _heading_citation(ctx, found.doc.key, found.lst)
-    heading = f"“{found.lst.heading}”[2]" if len(cites) > 1 else f"“{found.lst.heading}”"
-    return [Candidate(NAME, "fact", f"{found.item}[1],列于{heading}。", cites, 1.0)]
+    cites = (make_citation(chunk, found.item),) + found.heading_cites
+    return [Candidate(NAME, "fact", f"{found.item}[1],{_listed(found, 2)}。", cites, 1.0)]
 
 
 def _list_chunk(ctx, doc_key: str, l_no: int):
     """The chunk that holds a document's `l_no`-th list."""
     return next((c for c in ctx.by_doc[doc_key] if c.kind == "list" and c.id.endswith(f"/l{l_no}")), None)
+
+
+def _listed(member: Member, n: int) -> str:
+    """"列于“heading”[n]": the list a member stands on, marked as citation `n` when its heading is quoted."""
+    return f"列于“{member.lst.heading}”" + (f"[{n}]" if member.heading_cites else "")
 
 
 def _heading_citation(ctx, doc_key: str, lst: ItemList) -> tuple[Citation, ...]:
@@ -76,6 +82,7 @@ def _annotated(ctx) -> tuple[Member, ...]:
     out = []
     for doc in ctx.corpus.documents:
         for l_no, lst in enumerate(doc.lists, 1):
+            heading = _heading_citation(ctx, doc.key, lst)
             for item in lst.items:
                 if re.search(r"[((]", item):
                     name, unit = re.split(r"[((]", item, maxsplit=1)
@@ -83,7 +90,7 @@ def _annotated(ctx) -> tuple[Member, ...]:
                     name = re.split(r"[::]", name)[-1].strip()
                     if len(name) >= 2:
                         unit = unit.rstrip("))")
-                        out.append(Member(name, item, lst, doc, l_no, unit, _unit_prefix(unit, ctx.places)))
+                        out.append(Member(name, item, lst, doc, l_no, unit, _unit_prefix(unit, ctx.places), heading))
     return tuple(out)
 
 
@@ -100,26 +107,24 @@ def by_unit(ctx, q: str) -> list[Candidate]:
     its members in the list's order; its strength is how well the list's heading and those members
     match the question."""
     flat = re.sub(r"\s", "", q)
-    by_list: dict[tuple[str, int], list] = {}
+    by_list: dict[tuple[str, int], list[Member]] = {}
     for m in annotated(ctx):
         if m.unit in flat or (len(m.unit) > len(m.prefix) and m.prefix in flat):
-            by_list.setdefault((m.doc.key, m.l_no), []).append((m.item, m.lst))
+            by_list.setdefault((m.doc.key, m.l_no), []).append(m)
     out = []
     for (key, l_no), members in by_list.items():
         chunk = _list_chunk(ctx, key, l_no)
         if chunk is None:
             continue
-        heading = chunk.id.split("#", 1)[1].rsplit("/", 1)[0] + " " + members[0][1].heading
+        heading = chunk.id.split("#", 1)[1].rsplit("/", 1)[0] + " " + members[0].lst.heading
         if not any(b in heading for b in informative_bigrams(flat, ctx.idf)):
             continue
-        items = [it for it, _ in members if it in chunk.text]
+        items = [m.item for m in members if m.item in chunk.text]
         if not items:
             continue
         cites = tuple(make_citation(chunk, it) for it in items[:12])
-        quoted = _heading_citation(ctx, key, members[0][1])
         marks = "".join(f"[{k}]" for k in range(1, len(cites) + 1))
-        said = f"“{members[0][1].heading}”[{len(cites) + 1}]" if quoted else f"“{members[0][1].heading}”"
-        text = f"{'、'.join(items)}{marks},列于{said}。"
-        cites += quoted
+        text = f"{'、'.join(items)}{marks},{_listed(members[0], len(cites) + 1)}。"
+        cites += members[0].heading_cites
         out.append(Candidate(NAME, "list", text, cites, ctx.cov(q, f"{heading} {' '.join(items)}")))
     return sorted(out, key=lambda c: -c.prior)[:3]
