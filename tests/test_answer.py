@@ -699,3 +699,24 @@ def test_a_document_asked_for_by_its_number_is_answered_from_it(engine, q, doc, 
     assert a.found and says in a.answer, a.answer
     assert a.citations and all(c.doc_key == doc for c in a.citations), a.citations
     assert "《" in a.rewritten_question and "号" not in a.rewritten_question.split("》")[0]
+
+
+def test_an_item_quoted_alone_names_the_lead_in_it_stands_under(engine):
+    # "(一)擅自拼装、改装…的车辆;" says nothing of what befalls such a vehicle: 第七条 leads into its items
+    # with "有下列情形之一的,不予办理登记:", which the answer names and cites, verbatim
+    from qa.cite import verify
+    from qa.pipeline.skills.extractive import lead_in_note
+
+    ctx = engine.pipeline.ctx
+    chunk = next(c for c in ctx.chunks.values() if c.doc_key == "衢政办发〔2017〕25号" and c.path[-1:] == ("第七条",))
+    item = "(一)擅自拼装、改装及有凿改痕迹和被盗抢嫌疑的车辆;"
+    note, cites = lead_in_note(ctx, [(chunk.id, item)], f"{item}[1]", 1)
+    assert note == "该项列于“第七条 有下列情形之一的,不予办理登记”[2]之下。"
+    assert [c.quote for c in cites] == ["第七条 有下列情形之一的,不予办理登记:"]
+    verify(cites[0], chunk)
+    # both items of one lead-in name it once; an answer quoting the lead-in already needs no note,
+    # nor does a sentence that is no item
+    second = "(二)提交的证明无效或者提供虚假资料的。"
+    assert len(lead_in_note(ctx, [(chunk.id, item), (chunk.id, second)], "", 0)[1]) == 1
+    assert lead_in_note(ctx, [(chunk.id, item)], "第七条 有下列情形之一的,不予办理登记:(一)…", 1) == ("", ())
+    assert lead_in_note(ctx, [(chunk.id, "第七条 有下列情形之一的,不予办理登记:")], "", 0) == ("", ())

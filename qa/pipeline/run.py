@@ -161,6 +161,10 @@ class Pipeline:
             said, quoted = said_once(c.text, c.citations)
             texts.append(MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", said))
             cites.extend(quoted)
+        # an item quoted alone says under which lead-in it stands ("…不予办理登记:")
+        note, extra = extractive.lead_in_note(self.ctx, [(c.chunk_id, c.quote) for c in cites], "".join(texts), len(cites))
+        texts.append(note)
+        cites.extend(extra)
         texts.append(earlier_note(plan.match, [(s.candidate.text, self.ctx.docs.get(s.candidate.citations[0].doc_key))
                                                for s in decision.chosen]))
         # a quoted deadline, asked about, is said against today (year, weekday, passed or not); then

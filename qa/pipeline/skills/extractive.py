@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from qa.cite import make_citation
-from qa.model import Hit
+from qa.model import Citation, Hit
 from qa.pipeline import answer_types
 from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
@@ -407,3 +407,32 @@ def _span(text: str, picked: list[str]) -> str:
     start = text.find(picked[0])
     end = text.find(picked[-1], start) + len(picked[-1])
     return text[start:end] if start >= 0 and end > start else picked[0]
+
+
+def lead_in_note(ctx, quotes: list[tuple[str, str]], text: str, first: int) -> tuple[str, tuple[Citation, ...]]:
+    """An item quoted without the sentence that leads into it ("(一)擅自拼装、改装…的车辆;" of 第七条
+    "有下列情形之一的,不予办理登记:") says nothing by itself: the answer names the lead-in it stands under.
+    `quotes` are the answer's (chunk id, quote) pairs, `text` the answer so far; returns the note and the
+    citations it adds, whose markers count on from `first`."""
+    notes, cites = [], []
+    for chunk_id, quote in quotes:
+        chunk = ctx.chunks.get(chunk_id)
+        if chunk is None or not ITEM_START.match(quote):
+            continue
+        sents = pieces(chunk)
+        at = next((i for i, s in enumerate(sents) if quote.startswith(s) or s.startswith(quote)), None)
+        if at is None:
+            continue
+        lead = None
+        for s in reversed(sents[:at]):
+            if s.endswith((":", "：")):
+                lead = s
+                break
+            if not ITEM_START.match(s):
+                break  # items are led into by the sentence right before them, or by none
+        if lead is None or lead in text or any(lead == c.quote for c in cites):
+            continue
+        cites.append(make_citation(chunk, lead))
+        notes.append(f"该项列于“{lead.rstrip(':：')}”[{first + len(cites)}]之下。")
+    return "".join(notes), tuple(cites)
+
