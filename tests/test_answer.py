@@ -717,6 +717,7 @@ def test_an_item_quoted_alone_names_the_lead_in_it_stands_under(engine):
     # both items of one lead-in name it once; an answer quoting the lead-in already needs no note,
     # nor does a sentence that is no item
     second = "(二)提交的证明无效或者提供虚假资料的。"
-    assert len(lead_in_note(ctx, [(chunk.id, item), (chunk.id, second)], "", 0)[1]) == 1
+    note, cites = lead_in_note(ctx, [(chunk.id, item), (chunk.id, second)], "", 2)
+    assert len(cites) == 1 and note == "以上各项列于“第七条 有下列情形之一的,不予办理登记”[3]之下。"
     assert lead_in_note(ctx, [(chunk.id, item)], "第七条 有下列情形之一的,不予办理登记:(一)…", 1) == ("", ())
     assert lead_in_note(ctx, [(chunk.id, "第七条 有下列情形之一的,不予办理登记:")], "", 0) == ("", ())

@@ -414,7 +414,7 @@ def lead_in_note(ctx, quotes: list[tuple[str, str]], text: str, first: int) -> t
     "有下列情形之一的,不予办理登记:") says nothing by itself: the answer names the lead-in it stands under.
     `quotes` are the answer's (chunk id, quote) pairs, `text` the answer so far; returns the note and the
     citations it adds, whose markers count on from `first`."""
-    notes, cites = [], []
+    under: dict[str, tuple] = {}  # lead-in → (its chunk, how many quoted items stand under it)
     for chunk_id, quote in quotes:
         chunk = ctx.chunks.get(chunk_id)
         if chunk is None or not ITEM_START.match(quote):
@@ -430,9 +430,12 @@ def lead_in_note(ctx, quotes: list[tuple[str, str]], text: str, first: int) -> t
                 break
             if not ITEM_START.match(s):
                 break  # items are led into by the sentence right before them, or by none
-        if lead is None or lead in text or any(lead == c.quote for c in cites):
-            continue
+        if lead is not None and lead not in text:
+            under[lead] = (chunk, under[lead][1] + 1 if lead in under else 1)
+    notes, cites = [], []
+    for lead, (chunk, n) in under.items():
         cites.append(make_citation(chunk, lead))
-        notes.append(f"该项列于“{lead.rstrip(':：')}”[{first + len(cites)}]之下。")
+        # two items of one lead-in ("(一)…[1](二)…[2]") stand under it together
+        notes.append(f"{'以上各项' if n > 1 else '该项'}列于“{lead.rstrip(':：')}”[{first + len(cites)}]之下。")
     return "".join(notes), tuple(cites)
 
