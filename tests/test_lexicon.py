@@ -43,6 +43,7 @@ def test_matching_form_uses_both_lists():
     ("改装过的电动车能不能上牌", "能不能"),  # whether it can be registered, not 不予办理 ("能不予办理登记")
     ("猪场划进禁养区要拆掉了", "拆掉了"),  # pulled down, not 丢失
     ("搬迁能住公租房吗", "能住"),  # may live in, not the 容量 of a place
+    ("县县都有智能装备园区", "智能装备"),  # 智能|装备, not 能装 read as 容量
 ])
 def test_an_everyday_word_inside_another_phrase_is_left_as_typed(asked, kept):
     assert kept in gazette_words(asked)
