@@ -721,3 +721,23 @@ def test_an_item_quoted_alone_names_the_lead_in_it_stands_under(engine):
     assert len(cites) == 1 and note == "以上各项列于“第七条 有下列情形之一的,不予办理登记”[3]之下。"
     assert lead_in_note(ctx, [(chunk.id, item)], "第七条 有下列情形之一的,不予办理登记:(一)…", 1) == ("", ())
     assert lead_in_note(ctx, [(chunk.id, "第七条 有下列情形之一的,不予办理登记:")], "", 0) == ("", ())
+
+
+def test_a_quoted_term_the_gazette_never_prints_is_said_to_be_absent(engine):
+    # "有没有江山“清湖模式”": the passage on the promoted models names 开启模式 and 石明模式; quoting it
+    # alone leaves the caller to infer the answer, so the answer says the quoted term is not in the issue
+    a = ask(engine, "畜牧业绿色发展三年行动方案里推广的模式有没有江山“清湖模式”?")
+    assert a.found and "石明模式" in a.answer
+    assert "本期公报未提及“清湖模式”。" in a.answer
+    # a quoted term the gazette prints gets no such note, answered or not
+    a = ask(engine, "畜牧业绿色发展三年行动方案里推广的模式有没有江山“石明模式”?")
+    assert "未提及" not in a.answer
+    # nor does a quoted pattern with a gap ("首席×官"), which is no name to look up
+    a = ask(engine, "制造2025里要在龙头企业推行的那个“首席×官”是啥?")
+    assert "未提及" not in a.answer
+
+
+def test_a_refusal_names_the_quoted_term_it_did_not_find(engine):
+    a = ask(engine, "衢州有没有推广“万达广场模式”?")
+    assert not a.found
+    assert a.answer.startswith("本期公报未提及“万达广场模式”。")

@@ -18,6 +18,7 @@ from qa.pipeline.skills import SKILLS, extractive
 from qa.pipeline.skills.deadline import before_effect_note, later_year_note, time_note, unnamed_year_note
 from qa.pipeline.skills.doc_dates import earlier_note, issued_note
 from qa.pipeline.types import Candidate, Decision, Part, QueryPlan, Scored, Trace
+from qa.pipeline.unprinted import unprinted_note
 from qa.pipeline.understand import Understander
 from qa.question import asks_validity, unknown_doc_number
 from qa.retrieve import Retriever, SearchFilters, in_context
@@ -165,6 +166,8 @@ class Pipeline:
         note, extra = extractive.lead_in_note(self.ctx, [(c.chunk_id, c.quote) for c in cites], "".join(texts), len(cites))
         texts.append(note)
         cites.extend(extra)
+        # a term the asker quotes that the corpus never prints is said to be absent, not left to inference
+        texts.append(unprinted_note(self.ctx.corpus_text, plan.match, "".join(texts)))
         texts.append(earlier_note(plan.match, [(s.candidate.text, self.ctx.docs.get(s.candidate.citations[0].doc_key))
                                                for s in decision.chosen]))
         # a quoted deadline, asked about, is said against today (year, weekday, passed or not); then
@@ -206,7 +209,8 @@ class Pipeline:
         if decision.message is None and top is not None and top.features.get("unlisted"):
             # "6月12日去西湖免费吗?": the honest answer is that the named thing is not on the cited list
             decision = Decision((), decision.confidence, decision.reason, top.text)
-        text = decision.message or "本期公报未作规定/未找到与该问题直接相关的内容。" + ("可参考下列相关条文。" if related else "")
+        absent = unprinted_note(self.ctx.corpus_text, plan.match, "")
+        text = decision.message or (absent or "本期公报未作规定/未找到与该问题直接相关的内容。") + ("可参考下列相关条文。" if related else "")
         answer = Answer(text, False, "refusal", (), plan.standalone, related=tuple(related))
         return Outcome(answer, trace, plan, tuple(scored), decision, None, ())
 
