@@ -265,8 +265,8 @@ def grouped_cv(examples: Sequence[Example], outcomes, dev_outcomes, cost: float,
     split; the mean over `repeats` ways of grouping. One grouping alone reads from 1602 to 1788 for
     the same fit, and a change of 12 candidates moved the paired reading of one grouping by -15 to +3,
     so a mean over three left differences of ten within noise; over eight it is some 1.6 times tighter.
-    With the dev utility, it is how a feature is chosen: the dev split alone (some 340 questions)
-    moves by three or four with one or two answers."""
+    With the dev utility, it is how a feature is chosen: the dev splits alone (664 questions and
+    dialog turns) move by three or four with one or two answers."""
     from qa.pipeline.scorer import Scorer
 
     def group(item) -> str:
