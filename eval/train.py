@@ -3,6 +3,15 @@ point on the dev splits (split-dev, time-dev, dev, split-dev-b). `make train` ru
 deterministic solver) and records what it was fitted on.
 
     python -m eval.train [--train eval/split-train,eval/time-train] [--dev eval/split-dev,eval/time-dev,eval/dev,eval/split-dev-b] [--cost 2.0]
+    qa train --dump D --out M1.json                   # collect once, keep what was collected
+    qa train --from-dump D --without F1,F2 --out M0.json   # the same candidates, fitted without F1, F2
+
+Reproducible on one machine, not across all: with every package pinned alike, a fresh install on
+another machine collected 51,343 training candidates where the committed scorer had been fitted on
+51,367 (dev utility smoothed 446.7 against 445.4 recorded), while there the encoder gave the same
+vectors for any thread count or batch: the machine (its instruction set, likely) is what differs. So
+a feature is judged against a refit on the same collected candidates without it (--from-dump,
+--without), not against the figures a model file records.
 
 Labels: a candidate is right when its text holds every must-string and it cites a gold document
 (eval.metrics.is_fully_right); a part of a two-part question, when it holds at least one of them.
@@ -194,11 +203,15 @@ def decision_rows(outcomes, select_for) -> tuple[list[dict], list[bool]]:
     return rows, labels
 
 
-def fit(examples: Sequence[Example], outcomes, folds: int = 5):
+def fit(examples: Sequence[Example], outcomes, folds: int = 5, without: frozenset[str] = frozenset()):
     """Selector on the candidates of answerable questions; decision on per-question rows whose
     selector scores come from models that did not see that question (grouped cross-fitting), so the
-    decision learns how far an unseen question's selector score can be trusted."""
+    decision learns how far an unseen question's selector score can be trusted. `without` names
+    features left out of both (an ablation: the same candidates, fitted as if the feature did not exist)."""
     from qa.pipeline import features as F
+
+    select_features = tuple(f for f in F.FEATURES if f not in without)
+    decision_features = tuple(f for f in F.DECISION_FEATURES if f not in without)
 
     ids = sorted({e.item_id for e in examples})
     fold_of = {i: n % folds for n, i in enumerate(ids)}
@@ -208,12 +221,12 @@ def fit(examples: Sequence[Example], outcomes, folds: int = 5):
         # ranked within each question part (fit_pairwise) rather than fitted on every candidate alone:
         # on the dev splits 416 → 440 (smoothed 415.4 → 434.1); a candidate several seeds built still
         # counts that often in the standardisation and the probability scale
-        return fit_pairwise(rows, F.FEATURES)
+        return fit_pairwise(rows, select_features)
 
     select = selector(answerable)
     fold_models = {k: selector([e for e in answerable if fold_of[e.item_id] != k]) for k in range(folds)}
     rows, labels = decision_rows(outcomes, lambda item_id: fold_models[fold_of.get(item_id, 0)])
-    decide = fit_linear(rows, labels, F.DECISION_FEATURES, C=DECIDE_C)
+    decide = fit_linear(rows, labels, decision_features, C=DECIDE_C)
     return select, decide, len(rows), sum(labels)
 
 
@@ -258,7 +271,7 @@ def choose_threshold(outcomes, scorer, cost: float) -> tuple[float, dict, list[d
 
 
 def grouped_cv(examples: Sequence[Example], outcomes, dev_outcomes, cost: float, folds: int = 5,
-               repeats: int = 8) -> dict:
+               repeats: int = 8, without: frozenset[str] = frozenset()) -> dict:
     """The utility on train questions about documents the scorer was not fitted on: the questions
     fall in `folds` groups by their first document (an unanswerable one without a document alone),
     and each group is decided by models fitted on the others, at the τ those choose on the dev
@@ -277,7 +290,7 @@ def grouped_cv(examples: Sequence[Example], outcomes, dev_outcomes, cost: float,
         fold_of = {i.id: zlib.crc32(f"{rep}:{group(i)}".encode("utf-8")) % folds for i, _ in outcomes}
         for k in range(folds):
             select, decide_model, *_ = fit([e for e in examples if fold_of.get(e.item_id) != k],
-                                           [(i, o) for i, o in outcomes if fold_of[i.id] != k])
+                                           [(i, o) for i, o in outcomes if fold_of[i.id] != k], without=without)
             scorer = Scorer(select, decide_model, 0.5, {})
             tau, _, _ = choose_threshold(dev_outcomes, scorer, cost)
             r = simulate([(i, o) for i, o in outcomes if fold_of[i.id] == k], scorer, tau)
@@ -286,6 +299,28 @@ def grouped_cv(examples: Sequence[Example], outcomes, dev_outcomes, cost: float,
     mean = {k: round(v / repeats, 1) for k, v in total.items()}
     return {**mean, "n": len(outcomes), "folds": folds, "repeats": repeats,
             "utility": round(mean["right"] + mean["refused_ok"] - cost * mean["wrong"], 1)}
+
+
+class DumpUnusable(Exception):
+    """A --from-dump file that is no dump of this program's, or was collected from other data."""
+
+
+def _read_dump(path: Path, sets: dict) -> dict:
+    import pickle
+
+    try:
+        collected = pickle.loads(path.read_bytes())
+    except OSError as exc:
+        raise DumpUnusable(f"cannot read {path}: {exc.strerror}") from None
+    except Exception:  # noqa: BLE001 - whatever unpickling a foreign file raises
+        raise DumpUnusable(f"{path} is not a dump written by `qa train --dump`") from None
+    if not isinstance(collected, dict) or "examples" not in collected:
+        raise DumpUnusable(f"{path} is not a dump written by `qa train --dump`")
+    for key, want in sets.items():
+        if collected.get(key) != want:
+            raise DumpUnusable(f"{path} was collected from other data ({key.split('_')[0]} splits "
+                               f"{', '.join(sorted(collected.get(key) or {}))} as they were then); collect again")
+    return collected
 
 
 def _folders(arg: str) -> list[Path]:
@@ -305,31 +340,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--cost", type=float, default=COST, help="cost of a wrong answer relative to a refusal")
     p.add_argument("--out", type=Path, default=MODEL_FILE)
     p.add_argument("--dump", type=Path, help="also write what was collected (pickle), for experiments")
+    p.add_argument("--from-dump", type=Path, metavar="DUMP",
+                   help="fit on what an earlier run with --dump collected (by this code, from these splits as "
+                        "they are now) instead of asking every question again")
+    p.add_argument("--without", default="", metavar="FEATURE,…",
+                   help="leave these features out of the selector and the decision: an ablation, to compare "
+                        "with the fit on the same dump with them (another machine may collect other candidates)")
+    p.add_argument("--cv-repeats", type=int, default=8, metavar="N",
+                   help="ways of grouping the train questions by document for grouped_cv (default 8; fewer is "
+                        "quicker and noisier)")
     args = p.parse_args(argv)
+    from qa.pipeline import features as F
 
-    settings = Settings(scorer_path=Path("/nonexistent/untrained.json"))  # collect with the untrained order
-    engine = make_engine(settings)
-    trains = _folders(args.train)
-    train_ex, train_out = [], []
-    for folder in trains:
-        ex, out = collect(engine, folder)
-        train_ex += ex
-        train_out += out
-    devs = _folders(args.dev)
-    dev_out = [o for d in devs for o in collect(engine, d)[1]]
-    if args.dump:
-        import pickle
+    if args.cv_repeats < 1:
+        print("qa train: --cv-repeats must be 1 or more", file=sys.stderr)
+        return 1
+    without = frozenset(f.strip() for f in args.without.split(",") if f.strip())
+    unknown = sorted(without - set(F.FEATURES) - set(F.DECISION_FEATURES))
+    if unknown:
+        print(f"qa train: --without names no feature: {', '.join(unknown)}", file=sys.stderr)
+        return 1
+    trains, devs = _folders(args.train), _folders(args.dev)
+    sets = {"train_sha256": {d.name: set_sha256(d) for d in trains}, "dev_sha256": {d.name: set_sha256(d) for d in devs}}
+    if args.from_dump:
+        try:
+            collected = _read_dump(args.from_dump, sets)
+        except DumpUnusable as exc:
+            print(f"qa train: {exc}", file=sys.stderr)
+            return 1
+    else:
+        engine = make_engine(Settings(scorer_path=Path("/nonexistent/untrained.json")))  # the untrained order
+        train_ex, train_out = [], []
+        for folder in trains:
+            ex, out = collect(engine, folder)
+            train_ex += ex
+            train_out += out
+        dev_out = [o for d in devs for o in collect(engine, d)[1]]
+        collected = {**sets, "encoder": engine.encoder.name, "examples": train_ex, "train_outcomes": train_out,
+                     "dev_outcomes": dev_out}
+        if args.dump:
+            import pickle
 
-        args.dump.write_bytes(pickle.dumps((train_ex, train_out, dev_out)))
+            args.dump.write_bytes(pickle.dumps(collected))
+    train_ex, train_out, dev_out = collected["examples"], collected["train_outcomes"], collected["dev_outcomes"]
     pos = sum(e.right for e in train_ex)
-    print(f"train: {len(train_ex)} candidates ({pos} right) from {', '.join(d.name for d in trains)}", file=sys.stderr)
-    select, decide_model, n_rows, n_pos = fit(train_ex, train_out)
+    print(f"train: {len(train_ex)} candidates ({pos} right) from {', '.join(d.name for d in trains)}"
+          + (f", without {', '.join(sorted(without))}" if without else ""), file=sys.stderr)
+    select, decide_model, n_rows, n_pos = fit(train_ex, train_out, without=without)
     import sklearn
 
     meta = {
-        "train_sets": [d.name for d in trains], "train_sha256": {d.name: set_sha256(d) for d in trains},
-        "dev_set": devs[0].name, "dev_sets": [d.name for d in devs], "dev_sha256": {d.name: set_sha256(d) for d in devs},
-        "encoder": engine.encoder.name, "select_examples": len(train_ex), "select_positives": pos,
+        "train_sets": [d.name for d in trains], "train_sha256": sets["train_sha256"],
+        "dev_set": devs[0].name, "dev_sets": [d.name for d in devs], "dev_sha256": sets["dev_sha256"],
+        "encoder": collected["encoder"], "select_examples": len(train_ex), "select_positives": pos,
         "decide_examples": n_rows, "decide_positives": n_pos,
         "model": f"selector: a pairwise logistic regression (sklearn lbfgs, C={SELECT_C}) on the differences of "
                  "standardised features between right and wrong candidates of one question part, Platt-scaled; "
@@ -340,7 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tau, best, curve = choose_threshold(dev_out, scorer, args.cost)
     meta["operating_point"] = best
     meta["dev_curve"] = curve
-    meta["grouped_cv"] = grouped_cv(train_ex, train_out, dev_out, args.cost)
+    meta["grouped_cv"] = grouped_cv(train_ex, train_out, dev_out, args.cost, repeats=args.cv_repeats, without=without)
     scorer = Scorer(select, decide_model, tau, meta)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(scorer.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
