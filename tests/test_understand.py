@@ -296,11 +296,17 @@ def test_an_introduction_by_a_place_the_question_names_again_leaves_the_matching
 
 
 def test_an_introduced_place_named_again_does_not_move_the_answer(engine):
+    """The same candidates with the same scores, and so the same answer, with or without "我是龙游的,".
+    Which candidate wins here rests on a near-tie of retrieval (the 2.45亿元 cell's table second to a
+    table of 衢政发〔2017〕13号 by 0.00002 of fused score on one machine, first on another): the right
+    cell is asserted proposed, not chosen, so that the test is about the introduction alone."""
     import datetime as dt
 
-    plain = engine.pipeline.run("龙游2017年研发经费支出目标是多少亿？", dt.date(2017, 5, 3)).answer
-    introduced = engine.pipeline.run("我是龙游的，龙游2017年研发经费支出目标是多少亿？", dt.date(2017, 5, 3)).answer
-    assert "2.45亿元" in plain.answer and introduced.answer == plain.answer
+    plain = engine.pipeline.run("龙游2017年研发经费支出目标是多少亿？", dt.date(2017, 5, 3))
+    introduced = engine.pipeline.run("我是龙游的，龙游2017年研发经费支出目标是多少亿？", dt.date(2017, 5, 3))
+    assert any("2.45亿元" in s.candidate.text for s in plain.scored[0])
+    assert [(s.candidate.text, s.p) for s in introduced.scored[0]] == [(s.candidate.text, s.p) for s in plain.scored[0]]
+    assert introduced.answer.answer == plain.answer.answer
 
 
 @pytest.mark.parametrize("question,counts", [
