@@ -133,11 +133,11 @@ class Engine:
             if condensed:
                 plan = pipe.understander.plan(condensed, today)
         t1 = time.perf_counter()
-        out = pipe.run(q, today, plan=plan, prefer_doc=prev_doc, filters=filters, cancel=cancel)
+        out = pipe.run(q, today, plan=plan, filters=filters, cancel=cancel)
         if previous and not out.answer.found and not plan.follow_up and not is_elliptical(plan.standalone):
             cancel.check()
             # a follow-up that names only part of its topic: try it with the previous topic
-            retry = pipe.run(q, today, plan=pipe.understander.combined(plan, previous, topic), prefer_doc=prev_doc,
+            retry = pipe.run(q, today, plan=pipe.understander.combined(plan, previous, topic),
                              filters=filters, cancel=cancel)
             if retry.answer.found:
                 out = retry

@@ -59,7 +59,7 @@ class Pipeline:
         return self.scorer.threshold if self.scorer else UNTRAINED_THRESHOLD
 
     def run(self, asked: str, today: dt.date, *, previous: str | None = None, items: tuple[str, ...] = (),
-            prefer_doc: str | None = None, filters: SearchFilters | None = None, cancel=None,
+            filters: SearchFilters | None = None, cancel=None,
             plan: QueryPlan | None = None) -> Outcome:
         trace = Trace()
         t = time.perf_counter()
