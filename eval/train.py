@@ -5,13 +5,15 @@ deterministic solver) and records what it was fitted on.
     python -m eval.train [--train eval/split-train,eval/time-train] [--dev eval/split-dev,eval/time-dev,eval/dev,eval/split-dev-b] [--cost 2.0]
     qa train --dump D --out M1.json                   # collect once, keep what was collected
     qa train --from-dump D --without F1,F2 --out M0.json   # the same candidates, fitted without F1, F2
+    qa train --from-dump D1 --out M1.json --against D0 M0.json   # and its dev answers paired with M0's, question by question
 
 Reproducible on one machine, not across all: with every package pinned alike, a fresh install on
 another machine collected 51,343 training candidates where the committed scorer had been fitted on
 51,367 (dev utility smoothed 446.7 against 445.4 recorded), while there the encoder gave the same
 vectors for any thread count or batch: the machine (its instruction set, likely) is what differs. So
 a feature is judged against a refit on the same collected candidates without it (--from-dump,
---without), not against the figures a model file records.
+--without), not against the figures a model file records. --against pairs the two fits' verdicts on
+each dev question: a difference of one or two answers reads inside its interval.
 
 Labels: a candidate is right when its text holds every must-string and it cites a gold document
 (eval.metrics.is_fully_right); a part of a two-part question, when it holds at least one of them.
@@ -230,30 +232,48 @@ def fit(examples: Sequence[Example], outcomes, folds: int = 5, without: frozense
     return select, decide, len(rows), sum(labels)
 
 
-def simulate(outcomes, scorer, tau: float) -> dict:
+def verdicts(outcomes, scorer, tau: float) -> list[str]:
     """Re-decide every collected question with `scorer` at threshold `tau` (no re-asking): the same
-    selection and decision rules as qa.pipeline.run, judged as the eval judges an answer."""
+    selection and decision rules as qa.pipeline.run, judged as the eval judges an answer; one of
+    right, wrong, refused_ok, refused_bad per question, in the order collected."""
     from qa.pipeline.run import decide
 
-    right = wrong = refused_ok = refused_bad = 0
-    for item, out in outcomes:
-        gate = out is None or out.decision.reason.startswith("gate:")
-        scored = () if gate else _rescored(out, scorer.select)
-        decision = decide(out.plan, scored, scorer, tau) if scored else None
+    out = []
+    for item, o in outcomes:
+        gate = o is None or o.decision.reason.startswith("gate:")
+        scored = () if gate else _rescored(o, scorer.select)
+        decision = decide(o.plan, scored, scorer, tau) if scored else None
         if decision is None or not decision.chosen:
-            if item.type == "unanswerable":
-                refused_ok += 1
-            else:
-                refused_bad += 1
+            out.append("refused_ok" if item.type == "unanswerable" else "refused_bad")
             continue
         text = "".join(s.candidate.text for s in decision.chosen)
         docs = {c.doc_key for s in decision.chosen for c in s.candidate.citations}
         ok = M.is_fully_right(text, True, docs, item.must, item.doc_numbers, must_not=item.must_not,
                               unanswerable=item.type == "unanswerable")
-        right += ok
-        wrong += not ok
-    n = right + wrong + refused_ok + refused_bad
-    return {"n": n, "right": right, "wrong": wrong, "refused_ok": refused_ok, "refused_bad": refused_bad}
+        out.append("right" if ok else "wrong")
+    return out
+
+
+def simulate(outcomes, scorer, tau: float) -> dict:
+    """The counts of `verdicts`."""
+    v = verdicts(outcomes, scorer, tau)
+    counts = {k: v.count(k) for k in ("right", "wrong", "refused_ok", "refused_bad")}
+    return {"n": len(v), **counts}
+
+
+def paired(base: Sequence[str], other: Sequence[str], cost: float, resamples: int = 4000) -> dict:
+    """The utility difference `other` − `base` over the same questions (verdicts in the same order),
+    with a 95 % bootstrap interval over the questions: whether a change's dev reading of one or two
+    answers is more than noise."""
+    import random
+
+    worth = {"right": 1.0, "refused_ok": 1.0, "refused_bad": 0.0, "wrong": -cost}
+    diff = [worth[b] - worth[a] for a, b in zip(base, other, strict=True)]
+    rng = random.Random(0)  # the same interval for the same verdicts
+    sums = sorted(sum(diff[rng.randrange(len(diff))] for _ in diff) for _ in range(resamples))
+    return {"n": len(diff), "changed": sum(1 for d in diff if d), "better": sum(1 for d in diff if d > 0),
+            "worse": sum(1 for d in diff if d < 0), "difference": sum(diff),
+            "interval": (sums[int(0.025 * resamples)], sums[int(0.975 * resamples) - 1])}
 
 
 def choose_threshold(outcomes, scorer, cost: float) -> tuple[float, dict, list[dict]]:
@@ -330,7 +350,7 @@ def _folders(arg: str) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from qa.config import Settings
-    from qa.pipeline.scorer import MODEL_FILE, Scorer
+    from qa.pipeline.scorer import MODEL_FILE, ModelMissing, Scorer
 
     p = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__.split("\n\n")[0])
     p.add_argument("--train", default=",".join(str(d.relative_to(REPO)) for d in TRAINS),
@@ -346,6 +366,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--without", default="", metavar="FEATURE,…",
                    help="leave these features out of the selector and the decision: an ablation, to compare "
                         "with the fit on the same dump with them (another machine may collect other candidates)")
+    p.add_argument("--against", nargs=2, type=Path, metavar=("DUMP", "MODEL"),
+                   help="also print the dev utility paired, question by question, against MODEL deciding the dev "
+                        "questions DUMP collected (a refit without the change), with a bootstrap interval")
     p.add_argument("--cv-repeats", type=int, default=8, metavar="N",
                    help="ways of grouping the train questions by document for grouped_cv (default 8; fewer is "
                         "quicker and noisier)")
@@ -362,6 +385,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     trains, devs = _folders(args.train), _folders(args.dev)
     sets = {"train_sha256": {d.name: set_sha256(d) for d in trains}, "dev_sha256": {d.name: set_sha256(d) for d in devs}}
+    against = None
+    if args.against:
+        try:
+            base = _read_dump(args.against[0], {"dev_sha256": sets["dev_sha256"]})
+            base_scorer = Scorer.load(args.against[1])
+        except DumpUnusable as exc:
+            print(f"qa train: {exc}", file=sys.stderr)
+            return 1
+        except ModelMissing as exc:
+            print(f"qa train: {exc}", file=sys.stderr)
+            return 1
+        against = verdicts(base["dev_outcomes"], base_scorer, base_scorer.threshold)
     if args.from_dump:
         try:
             collected = _read_dump(args.from_dump, sets)
@@ -409,6 +444,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(json.dumps(scorer.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"τ = {tau:.2f} on {', '.join(d.name for d in devs)}: {best}", file=sys.stderr)
     print(f"train questions by unseen document ({meta['grouped_cv']['folds']}-fold): {meta['grouped_cv']}", file=sys.stderr)
+    if against is not None:
+        r = paired(against, verdicts(dev_out, scorer, tau), args.cost)
+        lo, hi = r["interval"]
+        print(f"dev paired against {args.against[1]}: {r['n']} questions, {r['changed']} changed ({r['better']} better, "
+              f"{r['worse']} worse), utility difference {r['difference']:+g} [{lo:+g}, {hi:+g}] (95 %, bootstrap "
+              "over the questions)", file=sys.stderr)
     print(f"wrote {args.out}")
     return 0
 

@@ -4,6 +4,7 @@ splits cut from split-train and split-dev, real fits)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -69,3 +70,27 @@ def test_a_dump_of_other_data_or_no_dump_is_refused_in_one_line(collected, tmp_p
     assert capsys.readouterr().err == f"qa train: {tmp_path / 'junk'} is not a dump written by `qa train --dump`\n"
     assert main([*args, "--from-dump", str(root / "dump"), "--without", "no_such_feature"]) == 1
     assert capsys.readouterr().err == "qa train: --without names no feature: no_such_feature\n"
+
+
+def test_a_fit_paired_against_a_refit_says_how_many_dev_answers_changed(collected, capsys):
+    root, args = collected
+    dump, full = str(root / "dump"), str(root / "full.json")
+    # the same dump and model on both sides: nothing changes, and the interval is a point
+    assert main([*args, "--from-dump", dump, "--against", dump, full, "--out", str(root / "same.json")]) == 0
+    err = capsys.readouterr().err
+    assert f"dev paired against {full}: 60 questions, 0 changed (0 better, 0 worse), utility difference +0 [+0, +0]" in err
+    # a refit without the similarity features: the line counts what moved, the difference lies in its interval
+    assert main([*args, "--from-dump", dump, "--without", "quote_sim,sim_gap,sim_known", "--against", dump, full,
+                 "--out", str(root / "nosim.json")]) == 0
+    line = next(ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("dev paired against"))
+    changed, better, worse, diff, lo, hi = (float(x) for x in re.search(
+        r"(\d+) changed \((\d+) better, (\d+) worse\), utility difference ([-+\d.]+) \[([-+\d.]+), ([-+\d.]+)\]", line).groups())
+    assert changed == better + worse and lo <= diff <= hi
+
+
+def test_against_a_model_that_is_no_scorer_is_refused_in_one_line(collected, tmp_path, capsys):
+    root, args = collected
+    (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
+    assert main([*args, "--from-dump", str(root / "dump"), "--against", str(root / "dump"), str(tmp_path / "bad.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot read the answer scorer bad.json" in err
