@@ -390,10 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             base = _read_dump(args.against[0], {"dev_sha256": sets["dev_sha256"]})
             base_scorer = Scorer.load(args.against[1])
-        except DumpUnusable as exc:
-            print(f"qa train: {exc}", file=sys.stderr)
-            return 1
-        except ModelMissing as exc:
+        except (DumpUnusable, ModelMissing) as exc:
             print(f"qa train: {exc}", file=sys.stderr)
             return 1
         against = verdicts(base["dev_outcomes"], base_scorer, base_scorer.threshold)
