@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.train import REPO, main
+from eval.train import REPO, main, paired_runs
 from qa.pipeline.features import DECISION_FEATURES, FEATURES
 
 
@@ -79,13 +79,31 @@ def test_a_fit_paired_against_a_refit_says_how_many_dev_answers_changed(collecte
     assert main([*args, "--from-dump", dump, "--against", dump, full, "--out", str(root / "same.json")]) == 0
     err = capsys.readouterr().err
     assert f"dev paired against {full}: 60 questions, 0 changed (0 better, 0 worse), utility difference +0 [+0, +0]" in err
+    # and the train questions decided by models fitted without their document, grouped alike on both sides
+    assert (f"train questions by unseen document paired against {dump}: 200 questions, 0 changed (0 better, "
+            "0 worse), utility difference +0 [+0, +0]") in err
     # a refit without the similarity features: the line counts what moved, the difference lies in its interval
     assert main([*args, "--from-dump", dump, "--without", "quote_sim,sim_gap,sim_known", "--against", dump, full,
                  "--out", str(root / "nosim.json")]) == 0
-    line = next(ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("dev paired against"))
-    changed, better, worse, diff, lo, hi = (float(x) for x in re.search(
-        r"(\d+) changed \((\d+) better, (\d+) worse\), utility difference ([-+\d.]+) \[([-+\d.]+), ([-+\d.]+)\]", line).groups())
-    assert changed == better + worse and lo <= diff <= hi
+    err = capsys.readouterr().err
+    for start in ("dev paired against", "train questions by unseen document paired against"):
+        line = next(ln for ln in err.splitlines() if ln.startswith(start))
+        changed, better, worse, diff, lo, hi = (float(x) for x in re.search(
+            r"(\d+) changed \((\d+) better, (\d+) worse\), utility difference ([-+\d.]+) \[([-+\d.]+), ([-+\d.]+)\]",
+            line).groups())
+        assert changed == better + worse and lo <= diff <= hi
+
+
+def test_paired_groupings_read_each_question_as_its_mean_over_the_groupings():
+    # question 1 is answered wrongly in the second grouping only (-3 there, a mean of -1.5); question 2
+    # is right in the first grouping where it was refused (+1 there, +0.5); question 3 never moves
+    base = [["right", "refused_bad", "right"], ["right", "right", "refused_ok"]]
+    other = [["right", "right", "right"], ["wrong", "right", "refused_ok"]]
+    r = paired_runs(base, other, cost=2.0)
+    assert (r["n"], r["changed"], r["better"], r["worse"], r["difference"]) == (3, 2, 1, 1, -1.0)
+    assert r["interval"][0] <= -1.0 <= r["interval"][1]
+    with pytest.raises(ValueError):
+        paired_runs(base, other[:1], cost=2.0)
 
 
 def test_against_a_model_that_is_no_scorer_is_refused_in_one_line(collected, tmp_path, capsys):
