@@ -14,7 +14,9 @@ vectors for any thread count or batch: the machine (its instruction set, likely)
 a feature is judged against a refit on the same collected candidates without it (--from-dump,
 --without), not against the figures a model file records. --against pairs the two fits' verdicts on
 each dev question, and their grouped_cv verdicts on each train question (the other side refitted from
-D0, grouped alike): a difference of one or two answers reads inside its interval.
+D0, grouped alike): a difference of one or two answers reads inside its interval. The train questions
+are unseen by the scorer only: a change of candidates made for failing train questions (a word row, a
+skill) is judged by the dev reading, as its by-document gain is partly those very questions.
 
 Labels: a candidate is right when its text holds every must-string and it cites a gold document
 (eval.metrics.is_fully_right); a part of a two-part question, when it holds at least one of them.
@@ -355,6 +357,25 @@ def cv_verdicts(examples: Sequence[Example], outcomes, dev_outcomes, cost: float
     return runs
 
 
+def fit_code_sha256() -> str:
+    """What a grouping's verdicts depend on besides the collection: the fitting code and the features'
+    names and order (a verdict recorded by other code is computed again)."""
+    h = hashlib.sha256()
+    for f in (Path(__file__), REPO / "qa" / "pipeline" / "scorer.py", REPO / "qa" / "pipeline" / "features.py",
+              REPO / "qa" / "pipeline" / "run.py"):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def recorded_cv(collected: dict, repeats: int, cost: float) -> list[list[str]] | None:
+    """The grouped_cv verdicts the collecting run recorded in its dump, if by this fitting code, for
+    these groupings and this cost."""
+    rec = collected.get("cv_runs")
+    if rec and (rec["fit"], rec["repeats"], rec["cost"]) == (fit_code_sha256(), repeats, cost):
+        return rec["runs"]
+    return None
+
+
 class DumpUnusable(Exception):
     """A --from-dump file that is no dump of this program's, or was collected from other data."""
 
@@ -473,6 +494,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     cv = grouped_cv(train_ex, train_out, dev_out, args.cost, repeats=args.cv_repeats, without=without)
     runs = cv.pop("runs")
     meta["grouped_cv"] = cv
+    if args.dump and not args.from_dump and not without:
+        # kept with what was collected, so that --against this dump need not fit them all again
+        import pickle
+
+        collected["cv_runs"] = {"fit": fit_code_sha256(), "repeats": args.cv_repeats, "cost": args.cost, "runs": runs}
+        args.dump.write_bytes(pickle.dumps(collected))
     scorer = Scorer(select, decide_model, tau, meta)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(scorer.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -486,8 +513,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               "over the questions)", file=sys.stderr)
         # the same groupings of the same train questions, fitted on what the other dump collected
         # (with every feature: an ablation's other side is the full fit)
-        base_runs = cv_verdicts(base["examples"], base["train_outcomes"], base["dev_outcomes"], args.cost,
-                                repeats=args.cv_repeats)
+        base_runs = recorded_cv(base, args.cv_repeats, args.cost) or cv_verdicts(
+            base["examples"], base["train_outcomes"], base["dev_outcomes"], args.cost, repeats=args.cv_repeats)
         r = paired_runs(base_runs, runs, args.cost)
         lo, hi = r["interval"]
         print(f"train questions by unseen document paired against {args.against[0]}: {r['n']} questions, "

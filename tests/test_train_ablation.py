@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.train import REPO, main, paired_runs
+from eval.train import COST, REPO, cv_verdicts, main, paired_runs, recorded_cv
 from qa.pipeline.features import DECISION_FEATURES, FEATURES
 
 
@@ -92,6 +92,21 @@ def test_a_fit_paired_against_a_refit_says_how_many_dev_answers_changed(collecte
             r"(\d+) changed \((\d+) better, (\d+) worse\), utility difference ([-+\d.]+) \[([-+\d.]+), ([-+\d.]+)\]",
             line).groups())
         assert changed == better + worse and lo <= diff <= hi
+
+
+def test_a_collecting_run_keeps_its_groupings_verdicts_for_later_pairings(collected):
+    import pickle
+
+    root, _ = collected
+    dump = pickle.loads((root / "dump").read_bytes())
+    recorded = recorded_cv(dump, 1, COST)
+    assert recorded is not None and len(recorded) == 1 and len(recorded[0]) == 200
+    # what --against would otherwise fit again
+    assert recorded == cv_verdicts(dump["examples"], dump["train_outcomes"], dump["dev_outcomes"], COST, repeats=1)
+    # other groupings, another cost or verdicts of other fitting code are not reused
+    assert recorded_cv(dump, 2, COST) is None and recorded_cv(dump, 1, 3.0) is None
+    dump["cv_runs"] = {**dump["cv_runs"], "fit": "0" * 64}
+    assert recorded_cv(dump, 1, COST) is None
 
 
 def test_paired_groupings_read_each_question_as_its_mean_over_the_groupings():
