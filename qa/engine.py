@@ -58,7 +58,7 @@ class Engine:
         from qa.retrieve import Retriever
 
         corpus = load_corpus(self.settings.corpus_files())
-        encoder = load_encoder(self.settings.encoder)
+        encoder = load_encoder(self.settings.encoder, query_cache=self.settings.query_cache)
         encoder.warm_up()
         if rebuild:
             retriever = Retriever(ensure_index(self.settings, corpus, encoder, on_rebuild)[0], corpus.chunks)

