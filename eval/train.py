@@ -276,8 +276,7 @@ def paired(base: Sequence[str], other: Sequence[str], cost: float, resamples: in
     """The utility difference `other` − `base` over the same questions (verdicts in the same order),
     with a 95 % bootstrap interval over the questions: whether a change's dev reading of one or two
     answers is more than noise."""
-    diff = [_worth(b, cost) - _worth(a, cost) for a, b in zip(base, other, strict=True)]
-    return _with_interval(diff, resamples)
+    return paired_runs([base], [other], cost, resamples)
 
 
 def paired_runs(base: Sequence[Sequence[str]], other: Sequence[Sequence[str]], cost: float,
@@ -299,6 +298,12 @@ def _with_interval(diff: Sequence[float], resamples: int) -> dict:
     return {"n": len(diff), "changed": sum(1 for d in diff if d), "better": sum(1 for d in diff if d > 0),
             "worse": sum(1 for d in diff if d < 0), "difference": r(math.fsum(diff)),
             "interval": (r(sums[int(0.025 * resamples)]), r(sums[int(0.975 * resamples) - 1]))}
+
+
+def _compared(r: dict) -> str:
+    lo, hi = r["interval"]
+    return (f"{r['n']} questions, {r['changed']} changed ({r['better']} better, {r['worse']} worse), "
+            f"utility difference {r['difference']:+g} [{lo:+g}, {hi:+g}]")
 
 
 def choose_threshold(outcomes, scorer, cost: float) -> tuple[float, dict, list[dict]]:
@@ -507,20 +512,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"train questions by unseen document ({meta['grouped_cv']['folds']}-fold): {meta['grouped_cv']}", file=sys.stderr)
     if against is not None:
         r = paired(against, verdicts(dev_out, scorer, tau), args.cost)
-        lo, hi = r["interval"]
-        print(f"dev paired against {args.against[1]}: {r['n']} questions, {r['changed']} changed ({r['better']} better, "
-              f"{r['worse']} worse), utility difference {r['difference']:+g} [{lo:+g}, {hi:+g}] (95 %, bootstrap "
-              "over the questions)", file=sys.stderr)
+        print(f"dev paired against {args.against[1]}: {_compared(r)} (95 %, bootstrap over the questions)",
+              file=sys.stderr)
         # the same groupings of the same train questions, fitted on what the other dump collected
         # (with every feature: an ablation's other side is the full fit)
         base_runs = recorded_cv(base, args.cv_repeats, args.cost) or cv_verdicts(
             base["examples"], base["train_outcomes"], base["dev_outcomes"], args.cost, repeats=args.cv_repeats)
         r = paired_runs(base_runs, runs, args.cost)
-        lo, hi = r["interval"]
-        print(f"train questions by unseen document paired against {args.against[0]}: {r['n']} questions, "
-              f"{r['changed']} changed ({r['better']} better, {r['worse']} worse), utility difference "
-              f"{r['difference']:+g} [{lo:+g}, {hi:+g}] (95 %, bootstrap over the questions, each the mean of "
-              f"{args.cv_repeats} groupings)", file=sys.stderr)
+        print(f"train questions by unseen document paired against {args.against[0]}: {_compared(r)} (95 %, "
+              f"bootstrap over the questions, each the mean of {args.cv_repeats} groupings)", file=sys.stderr)
     print(f"wrote {args.out}")
     return 0
 
