@@ -215,3 +215,27 @@ def test_unknown_share_is_the_same_in_every_process():
     seen = {subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
     assert len(seen) == 1, seen
+
+
+def test_a_title_names_its_own_year_not_the_ends_of_its_span():
+    from qa.pipeline.features import names_year
+
+    assert names_year("衢州市人民政府办公室关于衢州市 2016年度粮食生产先进单位和个人的通报", "2016")
+    assert names_year("2017年全市工作要点 / 一、目标", "2017")
+    # a plan over 2017—2019 says nothing of 2019 in particular, nor does a name's digits
+    span = "关于印发创建全省畜牧业绿色发展示范市三年行动方案(2017—2019年)的通知"
+    assert not names_year(span, "2019") and not names_year(span, "2017")
+    assert not names_year("2017年至2019年", "2019") and not names_year("2017-2019年", "2019")
+    assert not names_year("关于印发中国制造2025衢州行动计划的通知", "2025")
+
+
+def test_a_sentence_of_a_span_plan_does_not_meet_the_year_asked(engine):
+    # "到2019年…比例" asked of the 2017—2019 plan: a sentence stating no year meets it only through the
+    # title's span, which is no answer for 2019; the sentence that says 到2019年 does
+    out = engine.pipeline.run("到2019年病死畜禽无害化处理率要达到多少?", dt.date(2026, 11, 30))
+    cands = [s.candidate for s in out.scored[0]]
+    span = [c for c in cands if "2019" not in c.text.replace(" ", "") and any("2017—2019年" in x.title for x in c.citations)]
+    stated = [c for c in cands if "2019" in c.text]
+    assert span and stated, [c.text[:40] for c in cands]
+    assert {c.features["year_unmet"] for c in span} == {1.0}
+    assert {c.features["year_unmet"] for c in stated} == {0.0}
