@@ -357,3 +357,11 @@ def pick_columns(q: str, table: Table) -> list[int]:
         return []
     top = good[0][0]
     return [j for sc, j in good if sc >= top - 0.5][:4]
+
+
+def labelled_cells(table: Table, row: TableRow) -> str:
+    """A row's stated cells under their columns ("一级指标 结构优化;2015年 67.75;2020年 65;2025年 60"),
+    amounts with the table's unit; a column whose heading the PDF lost shows its value alone."""
+    return ";".join(f"{'' if PLACEHOLDER_COLUMN.match(c) else c + ' '}{v}"
+                    f"{table.unit if table.unit and is_amount(c) and num(v) is not None else ''}"
+                    for c, v in zip(table.columns, row.cells) if has_value(v))

@@ -201,3 +201,29 @@ def test_the_whole_a_question_names_is_read_from_the_total_row(propose):
     assert texts and not any(t.startswith("合计") for t in texts), texts
     # without a word for the whole, the total row is not asked
     assert not any(t.startswith("合计") for t in _texts(propose(table_cell, "泥石流隐患点有多少处?")))
+
+
+def test_a_table_row_quoted_as_printed_names_each_figures_column(engine):
+    # "…比重(%) 0.75 1.2 1.6" says which figure is 2025's only under the table's column headings
+    ctx = engine.pipeline.ctx
+    row_id = next(i for i, c in ctx.chunks.items()
+                  if table_cell.is_row_id(i) and c.text.startswith("创新能力 规上制造业研发经费支出占主营业务收入比重"))
+    quote = ctx.chunks[row_id].text
+    note = table_cell.row_note(ctx, [(row_id, quote)], quote)
+    assert note == "该行各列:一级指标 创新能力;2015年 0.75;2020年 1.2;2025年 1.6。", note
+    # said once per row, and not where the answer already prints the row under its columns
+    assert table_cell.row_note(ctx, [(row_id, quote), (row_id, quote)], quote) == note
+    assert table_cell.row_note(ctx, [(row_id, quote)], quote + "该行全部内容:…") == ""
+    # a row whose cells say what they are in words ("2017年9月底前") needs no column names
+    words = next(i for i, c in ctx.chunks.items() if table_cell.is_row_id(i) and c.text.startswith("26 消防 柯城区"))
+    assert table_cell.row_note(ctx, [(words, ctx.chunks[words].text)], "") == ""
+    # a sentence quoted from a passage is no row
+    other = next(i for i in ctx.chunks if not table_cell.is_row_id(i))
+    assert table_cell.row_note(ctx, [(other, ctx.chunks[other].text[:20])], "") == ""
+
+
+def test_an_answer_quoting_a_printed_row_says_which_column_each_figure_is(engine):
+    # whether the printed row or the table cell's answer is chosen, the answer says 2025's figure is 1.6
+    a = engine.ask("规上制造业研发投入占收入比重2025年定的多少?").answer
+    assert a.found and any(table_cell.is_row_id(c.chunk_id) for c in a.citations), a.answer
+    assert "2025年 1.6" in a.answer, a.answer

@@ -14,7 +14,7 @@ from qa.pipeline import features as F
 from qa.pipeline.context import AnswerContext
 from qa.pipeline.currency import prefer_current
 from qa.pipeline.scorer import Scorer
-from qa.pipeline.skills import SKILLS, extractive
+from qa.pipeline.skills import SKILLS, extractive, table_cell
 from qa.pipeline.skills.deadline import before_effect_note, later_year_note, time_note, unnamed_year_note
 from qa.pipeline.skills.doc_dates import earlier_note, issued_note
 from qa.pipeline.types import Candidate, Decision, Part, QueryPlan, Scored, Trace
@@ -166,6 +166,10 @@ class Pipeline:
         note, extra = extractive.lead_in_note(self.ctx, [(c.chunk_id, c.quote) for c in cites], "".join(texts), len(cites))
         texts.append(note)
         cites.extend(extra)
+        # a table row quoted as printed names each figure's column
+        texts.append(table_cell.row_note(self.ctx, [(c.chunk_id, c.quote) for s in decision.chosen
+                                                    if s.candidate.skill == extractive.NAME for c in s.candidate.citations],
+                                         "".join(texts)))
         # a term the asker quotes that the corpus never prints is said to be absent, not left to inference
         texts.append(unprinted_note(self.ctx.corpus_text, plan.match, "".join(texts)))
         texts.append(earlier_note(plan.match, [(s.candidate.text, self.ctx.docs.get(s.candidate.citations[0].doc_key))

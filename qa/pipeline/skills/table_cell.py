@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 
+from qa.chunk import is_row_id
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import FORMS
 from qa.text import bigrams, content
 from qa.tables import (
-    AGGREGATE_ROWS, ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, column_unit, has_value, is_amount, num,
-    pick_columns, row_name_in, row_text,
+    AGGREGATE_ROWS, ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, column_unit, has_value, is_amount,
+    labelled_cells, pick_columns, row_name_in, row_text,
 )
 
 NAME = "table_cell"
@@ -180,9 +181,7 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
     if years and not cols and any(y in table.columns[j] for j in picked for y in years):
         return None  # the asked year's cell of this row is empty: the table does not state it
     # an unnamed column (列5: the PDF lost its heading) shows its value alone
-    full = ";".join(f"{'' if PLACEHOLDER_COLUMN.match(c) else c + ' '}{v}"
-                    f"{table.unit if table.unit and is_amount(c) and num(v) is not None else ''}"
-                    for c, v in zip(table.columns, row.cells) if has_value(v))
+    full = labelled_cells(table, row)
     if cols:
         parts = []
         for col in cols:
@@ -209,3 +208,33 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
                f"{row.header} {' '.join(row.raw)}")  # a sub-row's printed line lacks the name it shares
     cand = Candidate(NAME, "table", text, (make_citation(chunk, row_text(row)),), ctx.cov(q, context))
     return cand.with_features({"column_found": column_found})
+
+
+def row_note(ctx, quotes: list[tuple[str, str]], text: str) -> str:
+    """A table row quoted as printed ("重工业增加值在规上工业中的比重(%) 67.75 65 60") does not say which
+    figure stands in which column: the answer names each stated cell under its column ("该行各列:…;2025年
+    60"), once per row, unless it does already (a table cell's answer prints 该行全部内容). `quotes` are
+    what an extract quotes: a computed answer (a cell, an extreme, a filter) says what it read."""
+    notes = []
+    for chunk_id, quote in dict.fromkeys(quotes):
+        if not is_row_id(chunk_id) or "该行全部内容" in text:
+            continue
+        doc_key, _, where = chunk_id.partition("#")
+        t_no, r_no = (int(x[1:]) for x in where.rsplit("/", 2)[-2:])
+        doc = ctx.docs.get(doc_key)
+        if doc is None or not 0 < t_no <= len(doc.tables) or not 0 < r_no <= len(doc.tables[t_no - 1].rows):
+            continue
+        table = doc.tables[t_no - 1]
+        row = table.rows[r_no - 1]
+        if _NO_SPACE.sub("", quote) != _NO_SPACE.sub("", row_text(row)):
+            continue  # a part of the row
+        if sum(1 for v in row.cells if _BARE_FIGURE.fullmatch(v.strip())) < 2:
+            continue  # words say what they are ("2017年9月底前"); two bare figures or more do not
+        cells = labelled_cells(table, row)
+        if len(cells) <= 400:
+            notes.append(f"该行各列:{cells}。")
+    return "".join(notes)
+
+
+_NO_SPACE = re.compile(r"\s")
+_BARE_FIGURE = re.compile(r"-?\d+(?:\.\d+)?%?")  # a cell that is a figure and nothing else
