@@ -168,8 +168,9 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         f["asked_year"] = 1.0 if all((f"{y}年度" in scope) if f"{y}年度" in q else (y in own) for y in years) else 0.0
         # asked and absent, apart from not asked at all (both 0 above): "2017年度…名单" answered by the
         # 2016年度 list. A year is met by the answer, by a cited title or heading naming it as its own
-        # (names_year: not the end of the span a plan covers), or by saying the gazette does not cover it, in the answer or in the note it will carry ("到2027年…" quoting
-        # 到2020年: 公报未载明2027年的安排); a year's list (年度) only by that year's
+        # (names_year: not the end of the span a plan covers), or by saying the gazette does not cover
+        # it, in the answer or in the note it will carry ("到2027年…" quoting 到2020年: 公报未载明2027年的
+        # 安排); a year's list (年度) only by that year's
         note = ""
         if any(f"{y}年度" not in q and y not in own and not names_year(context, y) for y in years):
             note = time_note(ctx, plan, [(c.chunk_id, c.quote) for c in cand.citations], {cand.skill})
