@@ -68,6 +68,16 @@ def is_row_id(chunk_id: str) -> bool:
     return chunk_id.rsplit("/", 1)[-1].startswith("r")
 
 
+def row_address(chunk_id: str) -> tuple[int, int] | None:
+    """(table number, row number), both counted from 1 in their document, of a table row's chunk id
+    ("…#…/t2/r5" → (2, 5)); None for any other chunk."""
+    m = _ROW_ADDRESS.search(chunk_id)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+_ROW_ADDRESS = re.compile(r"/t(\d+)/r(\d+)$")
+
+
 def _only_heading(unit: Unit) -> bool:
     return bool(unit.children) and "\n" not in unit.text and len(unit.text) <= len(unit.heading) + 4
 

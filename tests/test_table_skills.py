@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from qa.chunk import is_row_id, row_address
 from qa.pipeline.skills import table_cell, table_extreme, table_filter
 
 
@@ -203,11 +204,17 @@ def test_the_whole_a_question_names_is_read_from_the_total_row(propose):
     assert not any(t.startswith("合计") for t in _texts(propose(table_cell, "泥石流隐患点有多少处?")))
 
 
+def test_a_row_chunk_id_gives_its_table_and_row_and_no_other_id_does():
+    assert row_address("衢政发〔2017〕13号#二、总体要求与发展目标/(三)发展目标/t1/r3") == (1, 3)
+    assert row_address("衢政发〔2017〕13号#二、总体要求与发展目标/(三)发展目标/t1") is None
+    assert row_address("衢政发〔2017〕11号#一、总体要求/(三)工作目标") is None
+
+
 def test_a_table_row_quoted_as_printed_names_each_figures_column(engine):
     # "…比重(%) 0.75 1.2 1.6" says which figure is 2025's only under the table's column headings
     ctx = engine.pipeline.ctx
     row_id = next(i for i, c in ctx.chunks.items()
-                  if table_cell.is_row_id(i) and c.text.startswith("创新能力 规上制造业研发经费支出占主营业务收入比重"))
+                  if is_row_id(i) and c.text.startswith("创新能力 规上制造业研发经费支出占主营业务收入比重"))
     quote = ctx.chunks[row_id].text
     note = table_cell.row_note(ctx, [(row_id, quote)], quote)
     assert note == "该行各列:一级指标 创新能力;2015年 0.75;2020年 1.2;2025年 1.6。", note
@@ -215,15 +222,15 @@ def test_a_table_row_quoted_as_printed_names_each_figures_column(engine):
     assert table_cell.row_note(ctx, [(row_id, quote), (row_id, quote)], quote) == note
     assert table_cell.row_note(ctx, [(row_id, quote)], quote + "该行全部内容:…") == ""
     # a row whose cells say what they are in words ("2017年9月底前") needs no column names
-    words = next(i for i, c in ctx.chunks.items() if table_cell.is_row_id(i) and c.text.startswith("26 消防 柯城区"))
+    words = next(i for i, c in ctx.chunks.items() if is_row_id(i) and c.text.startswith("26 消防 柯城区"))
     assert table_cell.row_note(ctx, [(words, ctx.chunks[words].text)], "") == ""
     # a sentence quoted from a passage is no row
-    other = next(i for i in ctx.chunks if not table_cell.is_row_id(i))
+    other = next(i for i in ctx.chunks if not is_row_id(i))
     assert table_cell.row_note(ctx, [(other, ctx.chunks[other].text[:20])], "") == ""
 
 
 def test_an_answer_quoting_a_printed_row_says_which_column_each_figure_is(engine):
     # whether the printed row or the table cell's answer is chosen, the answer says 2025's figure is 1.6
     a = engine.ask("规上制造业研发投入占收入比重2025年定的多少?").answer
-    assert a.found and any(table_cell.is_row_id(c.chunk_id) for c in a.citations), a.answer
+    assert a.found and any(is_row_id(c.chunk_id) for c in a.citations), a.answer
     assert "2025年 1.6" in a.answer, a.answer

@@ -171,10 +171,11 @@ def featurize(ctx, plan: QueryPlan, part: Part, cand: Candidate, view: Retrieval
         # (names_year: not the end of the span a plan covers), or by saying the gazette does not cover
         # it, in the answer or in the note it will carry ("到2027年…" quoting 到2020年: 公报未载明2027年的
         # 安排); a year's list (年度) only by that year's
+        stated = {y for y in years if y in own or names_year(context, y)}
         note = ""
-        if any(f"{y}年度" not in q and y not in own and not names_year(context, y) for y in years):
+        if any(f"{y}年度" not in q and y not in stated for y in years):
             note = time_note(ctx, plan, [(c.chunk_id, c.quote) for c in cand.citations], {cand.skill})
-        f["year_unmet"] = 0.0 if all(((f"{y}年度" in scope) if f"{y}年度" in q else (y in own or names_year(context, y)))
+        f["year_unmet"] = 0.0 if all(((f"{y}年度" in scope) if f"{y}年度" in q else (y in stated))
                                      or re.search(rf"未载明[^。]*{y}年", flat if f"{y}年度" in q else flat + note)
                                      for y in years) else 1.0
     noun = slots.get("noun")

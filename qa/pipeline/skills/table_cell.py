@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from qa.chunk import is_row_id
+from qa.chunk import row_address
 from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import FORMS
@@ -180,7 +180,6 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
     years = re.findall(r"20\d\d年", q)
     if years and not cols and any(y in table.columns[j] for j in picked for y in years):
         return None  # the asked year's cell of this row is empty: the table does not state it
-    # an unnamed column (列5: the PDF lost its heading) shows its value alone
     full = labelled_cells(table, row)
     if cols:
         parts = []
@@ -215,14 +214,16 @@ def row_note(ctx, quotes: list[tuple[str, str]], text: str) -> str:
     figure stands in which column: the answer names each stated cell under its column ("该行各列:…;2025年
     60"), once per row, unless it does already (a table cell's answer prints 该行全部内容). `quotes` are
     what an extract quotes: a computed answer (a cell, an extreme, a filter) says what it read."""
+    if "该行全部内容" in text:
+        return ""
     notes = []
     for chunk_id, quote in dict.fromkeys(quotes):
-        if not is_row_id(chunk_id) or "该行全部内容" in text:
+        address = row_address(chunk_id)
+        doc = ctx.docs.get(chunk_id.partition("#")[0])
+        if address is None or doc is None:
             continue
-        doc_key, _, where = chunk_id.partition("#")
-        t_no, r_no = (int(x[1:]) for x in where.rsplit("/", 2)[-2:])
-        doc = ctx.docs.get(doc_key)
-        if doc is None or not 0 < t_no <= len(doc.tables) or not 0 < r_no <= len(doc.tables[t_no - 1].rows):
+        t_no, r_no = address
+        if not 0 < t_no <= len(doc.tables) or not 0 < r_no <= len(doc.tables[t_no - 1].rows):
             continue
         table = doc.tables[t_no - 1]
         row = table.rows[r_no - 1]
