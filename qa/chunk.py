@@ -65,7 +65,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
 
 def is_row_id(chunk_id: str) -> bool:
     """Whether a chunk id is a table row's ("…#…/t2/r5", as chunk_document makes it)."""
-    return chunk_id.rsplit("/", 1)[-1].startswith("r")
+    return row_address(chunk_id) is not None
 
 
 def row_address(chunk_id: str) -> tuple[int, int] | None:

@@ -219,7 +219,8 @@ def row_note(ctx, quotes: list[tuple[str, str]], text: str) -> str:
     notes = []
     for chunk_id, quote in dict.fromkeys(quotes):
         address = row_address(chunk_id)
-        doc = ctx.docs.get(chunk_id.partition("#")[0])
+        chunk = ctx.chunks.get(chunk_id)
+        doc = ctx.docs.get(chunk.doc_key) if chunk is not None else None
         if address is None or doc is None:
             continue
         t_no, r_no = address
