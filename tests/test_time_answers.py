@@ -816,3 +816,22 @@ def test_a_rule_quoted_for_a_day_before_it_took_effect_says_so(engine):
     # an answer that already names the date of effect is not told it twice
     c = ask(on(engine, dt.date(2017, 4, 20)), "明天电瓶车上牌要带啥材料")
     assert c.answer.count("2017年5月1日之日起施行") <= 1 and "尚在其施行之前" not in c.answer
+
+
+
+def test_a_year_named_against_today_is_said_uncovered_only_of_a_dated_text(engine, engine_2026):
+    """"今年", asked in 2026, of the plan's targets for 2017 ("(一)2017年。…新建改建扩建避灾安置点85个")
+    is a year the gazette says nothing of: the answer gives the 2017 figure and says so, rather than read
+    it out as this year's. Asked in 2017 it is the text's own year; and of an undated rule ("今年电瓶车上牌
+    要带哪些材料", 第五条) it asks nothing the rule does not answer: no such note either."""
+    from qa.pipeline.skills.deadline import unnamed_year_note
+
+    q = "今年要新建改建扩建多少个避灾的安置点?"
+    a = ask(engine_2026, q)
+    assert a.found and "85个" in a.answer and a.answer.endswith("公报未载明2026年的安排。"), a.answer
+    b = ask(on(engine, dt.date(2017, 5, 2)), q)
+    assert b.found and "85个" in b.answer and "未载明" not in b.answer, b.answer
+    ctx = engine_2026.pipeline.ctx
+    plan = engine_2026.pipeline.understander.plan("今年电瓶车上牌要带哪些材料?", dt.date(2026, 11, 30))
+    article = ctx.chunks["衢政办发〔2017〕25号#第五条"]
+    assert unnamed_year_note(ctx, plan, [(article.id, article.text)], "") == ""

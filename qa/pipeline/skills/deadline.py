@@ -11,7 +11,7 @@ from dataclasses import replace
 from qa.chunk import is_row_id
 from qa.cite import make_citation
 from qa.conversation import is_elliptical
-from qa.dates import AskedDate, question_date
+from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, AskedDate, question_date
 from qa.model import Citation
 from qa.pipeline.skills.validity import age, known_cov, plain_title, term_against
 from qa.pipeline.types import Candidate, Part, QueryPlan
@@ -266,14 +266,19 @@ def before_effect_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text
 
 
 def unnamed_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text: str) -> str:
-    """A year the question names that no cited document names anywhere ("2022年规上制造业研发经费占主营
-    业务收入比重目标是多少" answered by the plan's 2015/2020/2025 row): the answer says the gazette says
-    nothing of that year, unless it says so already."""
+    """A year the question asks about that no cited document names anywhere ("2022年规上制造业研发经费占
+    主营业务收入比重目标是多少" answered by the plan's 2015/2020/2025 row; "今年要新建多少个避灾安置点",
+    asked in 2026, by the plan's targets for 2017): the answer says the gazette says nothing of that
+    year, unless it says so already, rather than read a dated figure out as this year's."""
     cited = [ctx.doc_text(k) for k in _cited_docs(ctx, quotes)]
     # not a year of the asker's own ("我2016年买的电瓶车不在目录里,挂临时牌能用几年": the rule covers it)
     asked = asked_clauses(plan.match) or plan.match
-    years = dict.fromkeys(_YEAR.findall(asked))
-    unnamed = [y for y in years if cited and not any(f"{y}年" in t for t in cited) and f"{y}年的安排" not in text]
+    years = _YEAR.findall(asked)
+    # a year named against today ("今年") is asked of a text about some year ("(一)2017年。…85个", a
+    # table of 2017's tasks); an undated rule ("申请登记应当提交下列材料") holds whatever the year
+    if any(_YEAR.search(f"{ctx.chunks[cid].header} {quote}") for cid, quote in quotes if cid in ctx.chunks):
+        years += [str(plan.today.year + RELATIVE_YEARS[w]) for w in RELATIVE_YEAR_Q.findall(asked)]
+    unnamed = [y for y in dict.fromkeys(years) if cited and not any(f"{y}年" in t for t in cited) and f"{y}年的安排" not in text]
     return "".join(f"公报未载明{y}年的安排。" for y in unnamed)
 
 
