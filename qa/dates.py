@@ -80,6 +80,11 @@ RELATIVE_YEARS = {"今年": 0, "明年": 1, "后年": 2, "去年": -1, "前年":
 RELATIVE_YEAR_Q = re.compile("|".join(RELATIVE_YEARS))
 
 
+def relative_years(text: str, today: dt.date) -> list[str]:
+    """The years a text names against today, in order ("今年的…明年呢" asked in 2026 → 2026, 2027)."""
+    return [str(today.year + RELATIVE_YEARS[w]) for w in RELATIVE_YEAR_Q.findall(text)]
+
+
 def holiday_date(name: str, year: int) -> dt.date:
     """The day of a festival in a year: solar ones fixed, 清明 the solar term, the others from the
     lunar calendar (lunardate; valid 1900–2099)."""

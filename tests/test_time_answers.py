@@ -818,7 +818,6 @@ def test_a_rule_quoted_for_a_day_before_it_took_effect_says_so(engine):
     assert c.answer.count("2017年5月1日之日起施行") <= 1 and "尚在其施行之前" not in c.answer
 
 
-
 def test_a_year_named_against_today_is_said_uncovered_only_of_a_dated_text(engine, engine_2026):
     """"今年", asked in 2026, of the plan's targets for 2017 ("(一)2017年。…新建改建扩建避灾安置点85个")
     is a year the gazette says nothing of: the answer gives the 2017 figure and says so, rather than read

@@ -20,7 +20,7 @@ from qa import personal
 from qa.conversation import carried_topic, combine, is_elliptical, resolve_ordinal, rewrite
 from qa.limits import capped
 from qa.mentions import RowNames
-from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, question_date, question_month
+from qa.dates import question_date, question_month, relative_years
 from qa.pipeline.types import Part, QueryPlan
 from qa.question import (
     AMOUNT_Q, ARTICLE_COUNT_Q, COUNT_Q, EFFECTIVE_Q, ISSUED_Q, LIST_Q, MEASURE_Q, ORDINAL_Q, SPAN_Q, UNIT_Q, WHEN_Q, WHERE_Q, WHO_Q,
@@ -341,7 +341,7 @@ def slots_of(q: str, today: dt.date) -> dict:
         slots["month"] = month
     years = re.findall(r"(20\d\d)\s*年", q)
     # a year named relative to today is a year all the same ("今年的扶贫健康保险…最晚什么时候办完")
-    years += [str(today.year + RELATIVE_YEARS[w]) for w in RELATIVE_YEAR_Q.findall(q)]
+    years += relative_years(q, today)
     if years:
         slots["years"] = list(dict.fromkeys(years))
     m = ORDINAL_Q.search(q)

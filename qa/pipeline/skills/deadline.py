@@ -11,7 +11,7 @@ from dataclasses import replace
 from qa.chunk import is_row_id
 from qa.cite import make_citation
 from qa.conversation import is_elliptical
-from qa.dates import RELATIVE_YEAR_Q, RELATIVE_YEARS, AskedDate, question_date
+from qa.dates import AskedDate, question_date, relative_years
 from qa.model import Citation
 from qa.pipeline.skills.validity import age, known_cov, plain_title, term_against
 from qa.pipeline.types import Candidate, Part, QueryPlan
@@ -277,7 +277,7 @@ def unnamed_year_note(ctx, plan: QueryPlan, quotes: list[tuple[str, str]], text:
     # a year named against today ("今年") is asked of a text about some year ("(一)2017年。…85个", a
     # table of 2017's tasks); an undated rule ("申请登记应当提交下列材料") holds whatever the year
     if any(_YEAR.search(f"{ctx.chunks[cid].header} {quote}") for cid, quote in quotes if cid in ctx.chunks):
-        years += [str(plan.today.year + RELATIVE_YEARS[w]) for w in RELATIVE_YEAR_Q.findall(asked)]
+        years += relative_years(asked, plan.today)
     unnamed = [y for y in dict.fromkeys(years) if cited and not any(f"{y}年" in t for t in cited) and f"{y}年的安排" not in text]
     return "".join(f"公报未载明{y}年的安排。" for y in unnamed)
 
