@@ -240,6 +240,33 @@ def column_unit(col: str) -> str:
     return m.group(1).strip() if m else ""
 
 
+# a unit of measure, as an indicator's name prints it in brackets: %, 万元/人, 家, 个, 件, 条
+_MEASURE_UNIT = re.compile(r"%|‰|[万亿千百]?[元个件家条人名户处项次座所吨亩米辆](?:/[人年户])?")
+_TOTAL_COLUMNS = ("合计", "总计", "小计", "总数")
+
+
+def figure_unit(table: Table, row: TableRow, col: int) -> str:
+    """The unit a cell's figure is said with, so that an answer reads as an amount of something, as
+    the question asks it ("多少人": "受威胁人数 (人)为1142人"): the table's own unit for a column of
+    amounts (万元); for a bare number, the unit its column's heading prints, or the row's indicator
+    name ("…企业数量(家)", "…比重(%)"; a name's other brackets are no unit: "新湖菜市场(筹)"), or a
+    total's ("合计" of columns that print one unit). "" when the table gives none."""
+    if table.unit and is_amount(table.columns[col]):
+        return table.unit
+    if not re.fullmatch(r"-?\d+(?:\.\d+)?", row.cells[col].strip()):
+        return ""
+    own = column_unit(row.header)
+    return column_unit(table.columns[col]) or (own if _MEASURE_UNIT.fullmatch(own) else "") or _total_unit(table, col)
+
+
+def _total_unit(table: Table, col: int) -> str:
+    """A total ("合计") counts in the unit of what it adds up, when those columns print one unit."""
+    if table.columns[col] not in _TOTAL_COLUMNS:
+        return ""
+    others = {column_unit(c) for j, c in enumerate(table.columns) if j != col} - {""}
+    return others.pop() if len(others) == 1 else ""
+
+
 # ---------------------------------------------------------------- lookups for questions
 def num(v: str) -> float | None:
     m = re.match(r"^-?\d+(?:\.\d+)?", v.strip())

@@ -33,7 +33,8 @@ def test_a_place_is_named_by_its_stem_and_a_word_narrows_the_rows(propose):
 
 def test_rows_that_fill_a_named_column(propose):
     cands = propose(table_filter, "避灾安置场所有改建任务的是哪几个县?")
-    assert any("共2个:衢江区(5)、常山县(10)" in t for t in _texts(cands)), _texts(cands)
+    # each with its figure in the unit its column prints ("避灾安置场所任务(个) 改建")
+    assert any("共2个:衢江区(5个)、常山县(10个)" in t for t in _texts(cands)), _texts(cands)
 
 
 def test_the_kinds_a_category_column_holds_with_their_counts(propose):
@@ -75,6 +76,15 @@ def test_two_named_rows_are_compared_and_one_is_looked_inside(propose):
     assert any("江山市" in t and "4.70亿元" in t for t in _texts(cands)), _texts(cands)
     # the table ranks counties, not the towns inside one
     assert propose(table_extreme, "开化县哪个乡镇的地质灾害隐患点最多?") == []
+
+def test_a_ranking_says_its_figure_with_the_unit_its_column_prints(propose):
+    """A ranking reads its figure as a cell does: "地质灾害隐患点(处) 总数" counts 处 and "受威胁人数 (人)"
+    人, so "有多少处" is answered "为179处", not a bare "为179"."""
+    texts = _texts(propose(table_extreme, "全市地质灾害隐患点哪个县最多?有多少处?"))
+    assert any("开化县,为179处(" in t for t in texts), texts
+    texts = _texts(propose(table_extreme, "受地质灾害威胁的人数哪个县最少?"))
+    assert any("江山市,为761人(" in t for t in texts), texts
+
 
 
 def test_every_year_of_an_indicator_is_read_from_its_sub_rows(propose):

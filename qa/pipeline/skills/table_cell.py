@@ -9,12 +9,11 @@ from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import FORMS
 from qa.text import bigrams, content
 from qa.tables import (
-    AGGREGATE_ROWS, ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, column_unit, has_value, is_amount,
+    AGGREGATE_ROWS, ATTRIBUTE_Q, INDEX_COLUMNS, PLACEHOLDER_COLUMN, YEAR_COLUMN, figure_unit, has_value,
     labelled_cells, pick_columns, row_name_in, row_text,
 )
 
 NAME = "table_cell"
-_TOTAL_COLUMNS = ("合计", "总计", "小计", "总数")
 MAX_ROWS = 3  # the best rows by name match; the selector chooses among them
 # the whole a table's total row ("合计") adds up, as a question names it: "全市泥石流隐患点共多少处",
 # "一共有多少个地质灾害隐患点" (qa/lexicon/question_forms.tsv)
@@ -23,8 +22,6 @@ _WHOLE_Q = re.compile(FORMS["whole"])
 SEVERAL_YEARS = re.compile(r"每年|各年|逐年|每一年|[三两几]年(?:里|内|中|间|分别|各)|分别|20\d\d年?(?:到|至|—|-)20\d\d")
 _YEAR_LABEL = re.compile(r"20\d\d年|小计")
 _YEAR_SPAN = re.compile(r"(20\d\d)年?(?:到|至|—|-)(20\d\d)")
-# a unit of measure, as an indicator's name prints it in brackets: %, 万元/人, 家, 个, 件, 条
-_MEASURE_UNIT = re.compile(r"%|‰|[万亿千百]?[元个件家条人名户处项次座所吨亩米辆](?:/[人年户])?")
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -161,14 +158,6 @@ def _per_year(ctx, q, doc, t_no, table, row) -> Candidate | None:
     return cand.with_features({"column_found": 1.0, "sub_rows": 1.0})
 
 
-def _total_unit(table, col: int) -> str:
-    """A total ("合计") counts in the unit of what it adds up, when those columns print one unit."""
-    if table.columns[col] not in _TOTAL_COLUMNS:
-        return ""
-    others = {column_unit(c) for j, c in enumerate(table.columns) if j != col} - {""}
-    return others.pop() if len(others) == 1 else ""
-
-
 def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
     chunk = ctx.by_id_suffix.get((doc.key, f"{t_no}/r{r_no}"))
     if chunk is None:
@@ -184,17 +173,7 @@ def _answer(ctx, q, doc, t_no, table, r_no, row) -> Candidate | None:
     if cols:
         parts = []
         for col in cols:
-            val = row.cells[col]
-            unit = table.unit if table.unit and is_amount(table.columns[col]) else ""
-            # a figure said with the unit its column's heading prints ("受威胁人数 (人)为1142人"): the
-            # answer reads as an amount of something, as the question asks it ("多少人")
-            if not unit and re.fullmatch(r"-?\d+(?:\.\d+)?", val.strip()):
-                # an indicator row prints its unit in its own name ("…企业数量(家)", "…比重(%)"), a
-                # name's other brackets are no unit ("新湖菜市场(筹)")
-                own = column_unit(row.header)
-                unit = (column_unit(table.columns[col]) or (own if _MEASURE_UNIT.fullmatch(own) else "")
-                        or _total_unit(table, col))
-            parts.append(f"{table.columns[col]}为{val}{unit}")
+            parts.append(f"{table.columns[col]}为{row.cells[col]}{figure_unit(table, row, col)}")
         text = f"{row.header}" + ",".join(parts) + f"({table.caption})。"
         if len(full) <= 400:
             text += f"该行全部内容:{full}。"

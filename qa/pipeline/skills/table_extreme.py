@@ -7,7 +7,7 @@ from qa.cite import make_citation
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.pipeline.skills.table_filter import named_categories
 from qa.question import asked_extreme
-from qa.tables import AGGREGATE_ROWS, TOTAL_COLUMN, count_word, is_amount, num, pick_columns, row_name_in, row_text
+from qa.tables import AGGREGATE_ROWS, TOTAL_COLUMN, count_word, figure_unit, num, pick_columns, row_name_in, row_text
 
 NAME = "table_extreme"
 # the earliest or latest of a table's dated cells ("整改最早几月底要完成,最晚几月底")
@@ -74,7 +74,7 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if any(c is None for c in chunks):
         return []
     word = "最少" if low else "最多"
-    unit = table.unit if table.unit and is_amount(table.columns[col]) else ""
+    unit = figure_unit(table, winners[0][1], col)
     names = "、".join(r.header for _, r in winners)
     both = "均" if len(winners) > 1 else ""
     scope = f"(不含{'、'.join(left_out)})" if left_out else ""

@@ -12,7 +12,7 @@ from qa.model import Table, TableRow
 from qa.pipeline.skills.enumeration import qualifier
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import COUNT_Q, LIST_Q
-from qa.tables import AGGREGATE_ROWS, count_word, num, row_name_in, row_text
+from qa.tables import AGGREGATE_ROWS, count_word, figure_unit, num, row_name_in, row_text
 from qa.text import bigrams, content
 
 NAME = "table_filter"
@@ -173,7 +173,8 @@ def _kinds(q: str, table: Table, rows, cats: list[int]):
 
 def _listing(q: str, table: Table, where: str, picked, value_col: int | None = None) -> str:
     unit = _unit(q, table)
-    items = "、".join(_item(table, r) + (f"({r.cells[value_col]})" if value_col is not None else "") for _, r in picked)
+    items = "、".join(_item(table, r) + (f"({r.cells[value_col]}{figure_unit(table, r, value_col)})" if value_col is not None else "")
+                     for _, r in picked)
     return f"{table.caption}中,{where}的共{len(picked)}{unit}:{items}。"
 
 
