@@ -368,7 +368,9 @@ def _asked_quantity(q: str) -> re.Pattern[str] | None:
     return re.compile(rf"{NUMERAL}+(?:\.\d+)?\s*(?:万|亿)?{unit}")
 
 
-ASKED = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:是|为|有|要|要有|达到|{FORMS['place_verb']}|在)?"
+# a comparison between the thing and the question word is no attribute of its own: "占地超过多少平方" asks
+# the area (占地), "占比要超过多少" the share, "最高时速超过多少" the speed (three train questions)
+ASKED = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:是|为|有|要|要有|达到|要?(?:超过|不少于|不低于)|{FORMS['place_verb']}|在)?"
                    rf"(多少(?!天|年|月|日|时)|多大|多长|哪里|哪儿)([\u4e00-\u9fff]{{0,4}})")
 
 
@@ -380,8 +382,10 @@ NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "�
 
 # classifiers that count things, not amounts (元, 吨, 亩): before "多少处" and the like stands a verb in
 # about 55 of some 80 train and dev questions (挂牌, 盘活, 新增, 培育…), see amount_noun
-_COUNTERS = frozenset("个家名项处件所位批户人次头只辆")
-UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|亩|人|户|天|点|次|头|只|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
+# 羽 and 箱 as the gazette counts poultry and bees (衢政办发〔2017〕16号 "肉鸡50000羽", "蜜蜂存栏量提高到30万箱以上"),
+# asked "多少羽" by two train questions and "多少箱" by five
+_COUNTERS = frozenset("个家名项处件所位批户人次头只辆羽箱")
+UNIT_WORDS = re.compile(r"^(万元|亿元|元|钱|吨|公里|千米|米|平方|亩|人|户|天|点|次|头|只|羽|箱|所|家|个|名|处|项|件|辆|年|月|周|小时|分钟)")
 
 
 ASKED_AFTER = re.compile(r"(?:哪些|什么|哪种|哪类|哪个)([\u4e00-\u9fff]{2})")

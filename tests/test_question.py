@@ -237,6 +237,17 @@ def test_a_share_asked_by_name_is_answered_by_a_share(q, text, ok):
     assert attribute_supported(q, text) is ok
 
 
+@pytest.mark.parametrize("q, text, ok", [
+    # a comparison ("超过多少") names no attribute: the area is asked, as "占地" names it
+    ("那家厂的车间占地超过多少平方?", "2.木器厂房占地超1500平方米,未设置自动灭火系统", True),
+    ("那家厂的车间占地超过多少平方?", "3.配电房设置在丙类厂房内未进行防火分隔", False),
+    # 羽 counts poultry as 头 counts pigs: "羽才" is no thing asked
+    ("养肉鸡一年出栏多少羽才算规模养殖场?", "鼓励和引导发展年出栏猪1000头、肉鸡50000羽和存栏蛋鸡5000羽", True),
+])
+def test_a_comparison_or_a_classifier_after_the_thing_is_no_attribute(q, text, ok):
+    assert attribute_supported(q, text) is ok
+
+
 def test_noun_slots_load_jieba_without_a_word_on_stderr():
     """The part-of-speech tagger the noun slots read loads jieba's dictionary; jieba announces that on
     stderr, which is noise in the output of `qa ask` and in a service log."""
