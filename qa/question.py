@@ -153,7 +153,9 @@ def asked_clauses(q: str) -> str | None:
 # one question asked of two things: "A和B分别哪天施行", "A与B哪个先施行"
 _COORDINATED = re.compile(rf"^(?P<a>.+?)(?:{FORMS['coordinator']})(?P<b>[^,,]+?)[,,\s]*"
                           rf"(?P<how>{FORMS['respectively']}|{FORMS['which_first']})(?P<ask>.+)$")
-_NOT_A_THING = re.compile(r"^[\d第一二三四五六七八九十]")  # "2017年和2018年", "第一批和第二批": one thing's slots
+# "2017年和2018年", "第一批和第二批", "一季度和二季度": one thing's slots; not a name that opens with a
+# figure ("1238创新平台领导小组办公室")
+_NOT_A_THING = re.compile(r"^(?:第|[\d一二三四五六七八九十]+(?:[年月日批期号季]|$))")
 
 
 def _coordinated(clause: str) -> list[str]:
