@@ -377,9 +377,10 @@ ASKED = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:是|为|有|要|要有|达到|要
 
 
 # "多长时间" asks how long, not the amount of a thing called 时间 (13 train and dev questions ask so;
-# "多少时间" never reaches here: see ASKED)
+# "多少时间" never reaches here: see ASKED); "具体数字多少", "数值多少" ask the figure itself, not a thing
+# called 数字 (two train questions)
 NOT_ATTRIBUTES = ("一共", "总共", "共有", "目标", "要求", "应当", "最少", "最多", "至少", "大约", "大概", "具体", "需要", "能够",
-                  "以上", "以下", "左右", "时间")
+                  "以上", "以下", "左右", "时间", "数字", "数值")
 
 
 # classifiers that count things, not amounts (元, 吨, 亩): before "多少处" and the like stands a verb in
