@@ -834,3 +834,11 @@ def test_a_year_named_against_today_is_said_uncovered_only_of_a_dated_text(engin
     plan = engine_2026.pipeline.understander.plan("今年电瓶车上牌要带哪些材料?", dt.date(2026, 11, 30))
     article = ctx.chunks["衢政办发〔2017〕25号#第五条"]
     assert unnamed_year_note(ctx, plan, [(article.id, article.text)], "") == ""
+
+
+def test_whether_it_must_be_done_yet_asked_with_a_verb_and_wan_is_dated(engine):
+    """"…今年要建完吗?" asks whether a task is due as "…要建好吗?" does: the year heading's task
+    ("(一)2017年。…新建改建扩建避灾安置点85个") is said against today, due at 2017's end and not yet passed."""
+    a = ask(on(engine, dt.date(2017, 11, 20)), "听说要建85个避灾安置点,是今年要建完吗?")
+    assert a.found and "避灾安置点85个" in a.answer, a.answer
+    assert "2017年12月31日(星期日)" in a.answer and "尚未到期" in a.answer, a.answer

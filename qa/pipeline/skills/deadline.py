@@ -20,9 +20,12 @@ from qa.text import bigrams, content, squeeze
 from qa.timeline import BRACKET_NUMBER, CUT_OFF, DateRecord, full_date, meaning, sentences_of
 
 NAME = "deadline"
+# whether a task is due is asked with its verb and 好 or 完 ("…要建好吗", "是今年要建完吗", "改完了没有":
+# the 完 form, a time-train and a train question), not by a clause that only says it is done ("整治完了,
+# 谁来验收" asks who)
 DUE_Q = re.compile(
     r"什么时候|啥时候|啥时侯|何时|哪天|哪一天|几号|哪年|哪一年|几月|期限|时限|截止|截至|到期|过期|过了|完成|建好|弄完|办完|改造好|"
-    r"整改好|整改完|[改建修弄办做搞治]好了?(?:[吧吗没??]|$)|时间节点|时间跨度|哪几年|哪三年|多长|多久|从.{0,8}到|期间|阶段|汛期|结束|之前|以前|以后|之后|开始|培育期|"
+    r"整改好|整改完|[改建修弄办做搞治]好了?(?:[吧吗没??]|$)|[改建修做搞治干]完了?(?:[吧吗没??]|$)|时间节点|时间跨度|哪几年|哪三年|多长|多久|从.{0,8}到|期间|阶段|汛期|结束|之前|以前|以后|之后|开始|培育期|"
     r"还搞|还在|算不算|还算|是不是.{0,4}(?:就|已|要)|前要|前全部|季度|还会")
 LIST_Q = re.compile(r"时间节点|哪些时间|每个阶段|各到什么时候|几个阶段")
 _TIME_WORDS = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|[今明后去]年|[今明后]天|大后天|[这下本上]+个?(?:周|星期|礼拜)[一二三四五六日天]?"
