@@ -390,6 +390,28 @@ def resolve_ordinal(question: str, previous: str | None, items: tuple[str, ...])
     return question.replace(m.group(0), _item_name(items[n - 1]), 1)
 
 
+_ORDINAL_NOUN = re.compile(r"第([一二三四五六七八九十\d]+)个([\u4e00-\u9fff]{2})")
+
+
+def point_into(text: str, items: tuple[str, ...]) -> str:
+    """A follow-up's standalone form naming "第N个X" of the list the conversation last answered from
+    names that list's Nth item, when the item is an X ("…方案里的第一个工程是哪些部门负责?" after "第一项为:
+    (一)实施规上工业企业专利清零工程" → "…方案里的实施规上工业企业专利清零工程是哪些部门负责?").
+
+    >>> point_into("方案里的第二个工程呢?", ("(一)实施专利清零工程", "(二)实施“三强一制造”工程"))
+    '方案里的实施“三强一制造”工程呢?'
+    >>> point_into("第二个阶段呢?", ("(一)实施专利清零工程", "(二)实施“三强一制造”工程"))
+    '第二个阶段呢?'
+    """
+    m = _ORDINAL_NOUN.search(text)
+    if not m or not items:
+        return text
+    n = cn_to_int(m.group(1))
+    if not n or n > len(items) or m.group(2) not in items[n - 1]:
+        return text
+    return text[: m.start()] + _item_name(items[n - 1]) + text[m.end():]
+
+
 def _item_name(item: str) -> str:
     """An outline item as a name: numbering, a trailing bracketed note and the full stop dropped."""
     name = re.sub(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)\s*", "", item)

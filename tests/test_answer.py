@@ -336,8 +336,9 @@ def test_a_sold_bike_is_answered_by_its_transfer_registration(engine):
 def test_the_nth_item_of_an_outline_is_proposed_by_its_ordinal(engine):
     out = engine.ask("农贸市场转型升级的第二个阶段是什么?").outcome
     cands = [s.candidate for s in out.scored[0] if s.candidate.skill == "enumeration"]
-    assert any(c.items == ("(二)分类推进阶段(2018年8月31日前)",) and c.citations[0].quote.startswith("(二)分类推进阶段")
-               for c in cands)
+    # the answer names the second item; the candidate keeps the whole outline for follow-ups ("第三个呢?")
+    assert any("(二)分类推进阶段(2018年8月31日前)" in c.text and c.items[1] == "(二)分类推进阶段(2018年8月31日前)"
+               and c.citations[0].quote.startswith("(二)分类推进阶段") for c in cands)
 
 
 def test_a_place_the_cited_document_never_names_marks_the_candidate(engine):
@@ -755,3 +756,16 @@ def test_a_question_asked_again_is_answered_alike_without_a_second_encoding(engi
     second = engine.ask(q)
     assert len(calls) == encoded
     assert (second.answer.answer, second.answer.citations) == (first.answer.answer, first.answer.citations)
+
+
+def test_an_ordinal_follow_up_points_into_the_list_the_conversation_answered_from(engine):
+    """"第一个工程是什么?" is answered by the outline's first item; the session keeps the whole outline,
+    so "这个工程" (the first) and "第二个工程" name its items, not the words "第一个工程" again."""
+    first = engine.ask("知识产权示范城市培育方案的第一个工程是什么?")
+    assert first.answer.found and "专利清零工程" in first.answer.answer
+    then = engine.ask("那这个工程是哪几个部门负责的?", session_id=first.session_id).answer
+    assert "专利清零工程" in then.rewritten_question, then.rewritten_question
+    assert then.found and "市科技局、市经信委、市财政局" in then.answer, then.answer
+    plan = engine.pipeline.understander.plan("第二个工程呢?", dt.date(2026, 11, 30), then.rewritten_question,
+                                              engine.sessions.get_or_create(first.session_id).last.items)
+    assert "三强一制造" in plan.standalone, plan.standalone

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from qa import personal
-from qa.conversation import carried_topic, combine, is_elliptical, resolve_ordinal, rewrite
+from qa.conversation import carried_topic, combine, is_elliptical, point_into, resolve_ordinal, rewrite
 from qa.limits import capped
 from qa.mentions import RowNames
 from qa.dates import question_date, question_month, relative_years
@@ -114,6 +114,8 @@ class Understander:
         standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic, self.word_starts,
                               self.rows)
                       if previous else norm)
+        if previous:
+            standalone = point_into(standalone, items)
         follow_up = bool(previous) and standalone != norm
         match = capped(gazette_words(_PARTICLE_TAIL.sub("?", standalone)))
         focus = gazette_words(norm) if follow_up else asked_clauses(match)

@@ -199,7 +199,8 @@ def _ordinal(ctx, q: str) -> list[Candidate]:
         cite = next((c for c in e.cites if item in c.quote), None)
         if cite is None:
             continue
-        out.append(Candidate(NAME, "fact", f"第{m.group(1)}项为:{item}。", (cite,), min(cov, 1.0), items=(item,)))
+        # the session keeps the whole list: a follow-up's "第二个工程" points into it (qa.conversation.point_into)
+        out.append(Candidate(NAME, "fact", f"第{m.group(1)}项为:{item}。", (cite,), min(cov, 1.0), items=e.items))
     return out
 
 
