@@ -345,3 +345,23 @@ def test_when_is_asked_as_people_ask_it(understander, question):
 ])
 def test_fillers_go_and_words_stay(understander, typed, match):
     assert understander.normalize(typed) == match
+
+
+_OUTLINE = ("(一)实施规上工业企业专利清零工程", "(二)实施“三强一制造”工程")
+
+
+@pytest.mark.parametrize("follow_up", ["这个工程归哪些部门负责?", "你好,这个工程归哪些部门负责?", "那个工程归哪些部门负责?"])
+def test_an_opening_demonstrative_points_back_in_a_conversation(understander, follow_up):
+    """An opening 这个/那个 is a filler the courtesy list drops ("那个电动车上牌…"); after an earlier turn
+    it points back at what was asked, and the follow-up is rewritten against it."""
+    plan = understander.plan(follow_up, dt.date(2026, 11, 30), "知识产权示范城市培育方案的第一个工程是什么?", _OUTLINE)
+    assert plan.follow_up and plan.standalone == "知识产权示范城市培育方案的实施规上工业企业专利清零工程归哪些部门负责?"
+    alone = understander.plan(follow_up, dt.date(2026, 11, 30))
+    assert alone.standalone == "工程归哪些部门负责?"
+
+
+def test_an_opening_filler_before_a_new_topic_stays_a_filler(understander):
+    """"那个电动自行车上牌要带哪些材料?" after a question about the insurance names nothing the earlier turn
+    named: its 那个 is a filler, and the question stands alone."""
+    plan = understander.plan("那个电动自行车上牌要带哪些材料?", dt.date(2026, 11, 30), "扶贫健康保险都保哪些情况?")
+    assert not plan.follow_up and "保险" not in plan.standalone

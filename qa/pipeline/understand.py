@@ -33,6 +33,8 @@ from qa.text import DOC_NUMBER, clean_question, content, int_to_cn, normalize_do
 LEXICON = Path(__file__).resolve().parents[1] / "lexicon"
 _PARTICLE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[呢啊呀吧哈嘛啦哦噢捏][?!.~\s]*$")
 _SPACES = re.compile(r"\s+")
+# a question (or its clause after a greeting) opening with a demonstrative
+_POINTER_OPENING = re.compile(r"(?:^|[,;:\s])(这个|那个)")
 _QUESTION_END = re.compile(r"[\s?!.。~,;:、]+$")
 _PUNCT_RUN = re.compile(r"[?!]{2,}")
 
@@ -106,13 +108,24 @@ class Understander:
         norm = which_slips(norm)  # 那 for 哪: a slip of the question word, whatever the corpus
         return self.respell(norm) if self.respell is not None else norm
 
+    def _pointed(self, asked: str, norm: str, previous: str) -> str:
+        """The normalised follow-up with the 这个/那个 it opened with: the courtesy list drops an opening
+        filler ("那个电动车上牌…"), but "这个工程归哪些部门负责?" after "…的第一个工程是什么?" points back at
+        the thing the earlier turn named (工程), and is rewritten as a follow-up."""
+        typed = self.to_simplified(unicodedata.normalize("NFKC", asked))
+        core = norm.rstrip("?")[:4]
+        m = _POINTER_OPENING.search(typed)
+        pointed = (len(core) >= 2 and m is not None and typed[m.end():].lstrip(" ,、").startswith(core)
+                   and core[:2] in previous)
+        return m.group(1) + norm if pointed else norm
+
     def plan(self, asked: str, today: dt.date, previous: str | None = None,
              items: tuple[str, ...] = (), topic: str | None = None) -> QueryPlan:
         # capped once normalised, not before: personal details and courtesy in front of a long
         # question must not push its words out of the matching form (qa.limits bounds the cost)
         norm = introduction_dropped(own_place(self._respelt(named_documents(capped(self.normalize(asked)), self.titles))))
-        standalone = (rewrite(resolve_ordinal(norm, previous, items), previous, self.known_place, topic, self.word_starts,
-                              self.rows)
+        standalone = (rewrite(resolve_ordinal(self._pointed(asked, norm, previous), previous, items), previous, self.known_place,
+                              topic, self.word_starts, self.rows)
                       if previous else norm)
         if previous:
             standalone = point_into(standalone, items)
