@@ -187,3 +187,12 @@ def test_a_county_named_in_full_also_picks_the_units_named_by_its_short_name(pro
     assert cut, [c.text[:60] for c in propose(enumeration, "2016年安全生产先进个人里江山市有哪几个?")]
     assert "徐辉(江山经济开发区管委会)" in cut[0].items and "王剑(江山市安监局)" in cut[0].items
     assert not any("衢江" in it or "常山" in it for it in cut[0].items)
+
+
+def test_a_list_of_bodies_asked_is_not_answered_by_a_list_naming_none(engine):
+    """"…专利清零工程归哪些部门负责?" asks for departments: the plan's ten 工程 name none, and are no
+    candidate; the 工程's own "责任单位:…" line is."""
+    out = engine.ask("知识产权示范城市培育方案的实施规上工业企业专利清零工程归哪些部门负责?").outcome
+    cands = [s.candidate for s in out.scored[0]]
+    assert not any(c.skill == "enumeration" and "三强一制造" in c.text for c in cands), [c.text[:40] for c in cands]
+    assert any("责任单位:市科技局、市经信委、市财政局" in c.text for c in cands)

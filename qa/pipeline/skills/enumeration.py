@@ -6,6 +6,7 @@ import re
 
 from qa.cite import make_citation
 from qa.places import place_stem
+from qa.pipeline import answer_types
 from qa.pipeline.context import pieces
 from qa.pipeline.types import Candidate, Part, QueryPlan
 from qa.question import ARTICLE_COUNT_Q, COUNT_Q, LIST_Q, ORDINAL_Q, asked_clauses, counted_noun, wh_noun
@@ -17,6 +18,9 @@ TOP = 3  # the best-matching enumerations; the selector chooses
 
 # which chapters a document has ("分哪几章"); how many articles or chapters: ARTICLE_COUNT_Q
 _CHAPTERS_Q = re.compile(r"(?<!第)哪几(章)")
+
+
+_NAMED_KINDS = frozenset({"body", "person"})  # answer types a list's items must name to answer them
 
 
 def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
@@ -46,6 +50,11 @@ def propose(ctx, plan: QueryPlan, part: Part, hits) -> list[Candidate]:
     if noun:
         # "带哪些资料" lists 资料: an enumeration that never names them is not that list
         scored = [(c, e) for c, e in scored if noun in e.name + e.extra + "".join(e.items)]
+    wanted = [t for t in answer_types.asked(q) if t.name in _NAMED_KINDS]
+    if wanted:
+        # a list of bodies or of people ("哪些部门负责", "哪几位") is answered by a list whose items name
+        # them: the ten 工程 of a plan are no answer to which departments run one of them
+        scored = [(c, e) for c, e in scored if any(t.form.search("".join(e.items)) for t in wanted)]
     counted = counted_noun(q)
     if counted:
         # "关闭了多少家交易场所" counts 交易场所, not the stages of the plan whose title names them. A list
