@@ -20,9 +20,10 @@ from qa.text import bigrams, content, squeeze
 from qa.timeline import BRACKET_NUMBER, CUT_OFF, DateRecord, full_date, meaning, sentences_of
 
 NAME = "deadline"
-# whether a task is due is asked with its verb and 好 or 完 ("…要建好吗", "是今年要建完吗", "改完了没有":
-# the 完 form, a time-train and a train question), not by a clause that only says it is done ("整治完了,
-# 谁来验收" asks who)
+# whether a task is due is asked with its verb and 好 or 完 ("…要建好吗"; the 完 form: "是今年要建完吗",
+# "改完了没有", "力争用几年干完", a time-train and two train questions), answered by a task's dated year
+# heading or term (衢政办发〔2017〕24号 "(一)2017年。…新建改建扩建避灾安置点85个", "…三年行动任务力争两年完成");
+# not by a clause that only says it is done ("整治完了,谁来验收" asks who)
 DUE_Q = re.compile(
     r"什么时候|啥时候|啥时侯|何时|哪天|哪一天|几号|哪年|哪一年|几月|期限|时限|截止|截至|到期|过期|过了|完成|建好|弄完|办完|改造好|"
     r"整改好|整改完|[改建修弄办做搞治]好了?(?:[吧吗没??]|$)|[改建修做搞治干]完了?(?:[吧吗没??]|$)|时间节点|时间跨度|哪几年|哪三年|多长|多久|从.{0,8}到|期间|阶段|汛期|结束|之前|以前|以后|之后|开始|培育期|"
