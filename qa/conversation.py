@@ -376,6 +376,8 @@ def resolve_ordinal(question: str, previous: str | None, items: tuple[str, ...])
     '着力推进海创园建设由谁牵头?'
     >>> resolve_ordinal("最后一个阶段呢?", "第二阶段到什么时候?", ("(一)部署阶段", "(二)推进阶段", "(三)总结阶段"))
     '第三阶段呢?'
+    >>> resolve_ordinal("第二个工程呢?", "…的专利清零工程谁负责?", ("(一)实施专利清零工程", "(二)实施“三强一制造”工程"))
+    '实施“三强一制造”工程呢?'
     """
     m = _ORDINAL_REF.match(question.strip())
     if not m or not items:
@@ -387,7 +389,15 @@ def resolve_ordinal(question: str, previous: str | None, items: tuple[str, ...])
     old = _ORDINAL.search(previous or "")
     if old and noun and old.group(1) == noun:
         return question.replace(m.group(0), f"第{int_to_cn(n)}{noun}", 1)
-    return question.replace(m.group(0), _item_name(items[n - 1]), 1)
+    name = _item_name(items[n - 1])
+    # the noun after the ordinal that the item's name ends with goes with it: "第二个工程呢?" names
+    # "实施“三强一制造”工程", not "实施“三强一制造”工程工程"
+    rest = question.strip()[m.end():]
+    said = next((rest[:k] for k in (4, 3, 2) if _CJK_RUN.fullmatch(rest[:k]) and name.endswith(rest[:k])), "")
+    return question.replace(m.group(0) + said, name, 1)
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 _ORDINAL_NOUN = re.compile(r"第([一二三四五六七八九十\d]+)个([\u4e00-\u9fff]{2})")

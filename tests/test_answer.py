@@ -768,4 +768,5 @@ def test_an_ordinal_follow_up_points_into_the_list_the_conversation_answered_fro
     assert then.found and "市科技局、市经信委、市财政局" in then.answer, then.answer
     plan = engine.pipeline.understander.plan("第二个工程呢?", dt.date(2026, 11, 30), then.rewritten_question,
                                               engine.sessions.get_or_create(first.session_id).last.items)
-    assert "三强一制造" in plan.standalone, plan.standalone
+    # the item's name takes the place of "第二个工程" whole: "…实施“三强一制造”工程是…", not "…工程工程是…"
+    assert "实施“三强一制造”工程是哪几个部门负责" in plan.standalone, plan.standalone
