@@ -94,11 +94,39 @@ class SessionStore:
             return self._data.pop(session_id, None) is not None
 
 
-def is_elliptical(question: str) -> bool:
-    """A question that names no topic of its own ("谁牵头?", "那12月呢?", "县里呢?")."""
+def is_elliptical(question: str, labels: frozenset[str] = frozenset()) -> bool:
+    """A question that names no topic of its own ("谁牵头?", "那12月呢?", "县里呢?"); the corpus's
+    field labels (`field_labels`) name none either: "联系领导和分管副秘书长是谁" asks two fields of
+    whatever the conversation is about.
+
+    >>> is_elliptical("联系领导和分管副秘书长是谁?"), is_elliptical("联系领导和分管副秘书长是谁?", frozenset({"联系领导", "分管副秘书长"}))
+    (False, True)
+    >>> is_elliptical("西区二期策划研究的联系领导是谁?", frozenset({"联系领导"}))
+    False
+    """
     q = _Q_TAIL.sub("", question.strip())
-    return (q.endswith("呢") or bool(_ELLIPSIS_START.match(q)) or len(content(q).replace("|", "")) <= 6
+    bare = q
+    for label in sorted(labels, key=len, reverse=True):
+        bare = bare.replace(label, "")
+    return (q.endswith("呢") or bool(_ELLIPSIS_START.match(q)) or len(content(bare).replace("|", "")) <= 6
             or bool(re.search(r"那个|这个|该项|上述|上一版|上一批|上一轮|上次", q)))
+
+
+_FIELD_LABEL = re.compile(r"(?:^|(?<=[\s。;;]))([\u4e00-\u9fff]{2,7})[::]", re.M)
+
+
+def field_labels(text: str, least: int = 3) -> frozenset[str]:
+    r"""The labels of the key:value lines a corpus prints in several places ("联系领导:", "牵头部门:",
+    "完成时限:", "责任单位:" under each task of a plan): a field every such section has, so a question
+    naming only fields names no topic. Printed once, a label ("宣传口号:") may well be a topic.
+
+    >>> sorted(field_labels("一、甲\n牵头部门:市旅委\n二、乙\n牵头部门:市科技局\n三、丙\n牵头部门:市规划局\n宣传口号:有礼", 3))
+    ['牵头部门']
+    """
+    counts: dict[str, int] = {}
+    for m in _FIELD_LABEL.finditer(text):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return frozenset(k for k, v in counts.items() if v >= least)
 
 
 # a part asking only whether a date has passed ("现在过了没?", "到期没有?"): about the date the rest asks
@@ -111,12 +139,13 @@ def asks_only_passed(part: str) -> bool:
 
 def rewrite(question: str, previous: str | None, known_place: Callable[[str], bool] | None = None,
             topic: str | None = None, word_starts: Callable[[str], frozenset[int]] | None = None,
-            rows: RowNames = ()) -> str:
+            rows: RowNames = (), labels: frozenset[str] = frozenset()) -> str:
     """Standalone form of a follow-up, given the previous standalone question; `known_place` says
     whether a name ("开化县") is a place the corpus prints (without it, only levels are swapped);
     `topic` is the conversation's (`carried_topic`), combined with a question that names only part of it;
     `word_starts` gives where a text's words begin (without it, a phrase may be cut anywhere);
-    `rows` are the corpus's tables by their rows' names (qa.mentions), for a follow-up naming another row.
+    `rows` are the corpus's tables by their rows' names (qa.mentions), for a follow-up naming another row;
+    `labels` its field labels (`field_labels`), which name no topic.
 
     >>> rewrite("那12月呢?", "6月12日哪些景区免费?")
     '12月哪些景区免费?'
@@ -143,7 +172,7 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     >>> rewrite("那儒学小镇呢", "乌溪江取水口上移课题的完成时限?")
     '儒学小镇的完成时限?'
     """
-    if not previous or not is_elliptical(question):
+    if not previous or not is_elliptical(question, labels):
         return question
     q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip())).rstrip("呢").strip()
     new_date = _DATE.search(q)

@@ -770,3 +770,18 @@ def test_an_ordinal_follow_up_points_into_the_list_the_conversation_answered_fro
                                               engine.sessions.get_or_create(first.session_id).last.items)
     # the item's name takes the place of "第二个工程" whole: "…实施“三强一制造”工程是…", not "…工程工程是…"
     assert "实施“三强一制造”工程是哪几个部门负责" in plan.standalone, plan.standalone
+
+
+def test_a_follow_up_naming_only_field_labels_carries_the_topic(engine):
+    """The work plan prints "联系领导:" and "分管副秘书长:" under each of its tasks, so a follow-up asking
+    only those fields ("联系领导和分管副秘书长是谁") names no topic of its own: it is about the task the
+    conversation asked of (西区二期策划: 毛建民, 徐惠文), not another task's line (衢州有礼: 陈锦标, 季根寿)."""
+    first = engine.ask("来电人问西区二期策划研究谁牵头")
+    assert first.answer.found and "市规划局" in first.answer.answer
+    then = engine.ask("联系领导和分管副秘书长是谁", session_id=first.session_id).answer
+    assert "西区二期策划" in then.rewritten_question, then.rewritten_question
+    assert then.found and "毛建民" in then.answer and "徐惠文" in then.answer, then.answer
+    assert "季根寿" not in then.answer
+    # asked first, with no conversation, the same words stay as typed
+    alone = engine.ask("联系领导和分管副秘书长是谁").answer
+    assert "西区二期" not in (alone.rewritten_question or "")

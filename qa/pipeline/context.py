@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from qa.conversation import field_labels
 from qa.cite import make_citation
 from qa.corpus import Corpus
 from qa.freedays import free_day_rules
@@ -79,6 +80,7 @@ class AnswerContext:
         self.corpus_text = squeeze(printed)
         self.place_heads = place_heads(self.corpus_text)
         self.row_names = row_names([t for d in corpus.documents for t in d.tables])
+        self.field_labels = field_labels(printed)  # "联系领导:", "牵头部门:": fields, not topics
         self.respeller = Respeller(self.corpus_text)  # IME homophone slips, toward this corpus's words
         # sentence-level vectors (index folder, same encoder as the chunks): similarity is a feature
         self.piece_store = piece_store

@@ -51,7 +51,7 @@ class Pipeline:
         self.scorer = scorer
         self.understander = understander or Understander(known_place=ctx.knows_place, respell=ctx.respeller.fix,
                                                          word_starts=retriever.index.tokenizer.word_starts,
-                                                         rows=ctx.row_names,
+                                                         rows=ctx.row_names, labels=ctx.field_labels,
                                                          titles={k: d.title for k, d in ctx.docs.items()})
 
     @property

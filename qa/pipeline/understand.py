@@ -67,13 +67,14 @@ class Understander:
                  known_place: Callable[[str], bool] | None = None,
                  respell: Callable[[str], str] | None = None,
                  word_starts: Callable[[str], frozenset[int]] | None = None, rows: RowNames = (),
-                 titles: dict[str, str] | None = None) -> None:
+                 titles: dict[str, str] | None = None, labels: frozenset[str] = frozenset()) -> None:
         self.courtesy = courtesy if courtesy is not None else load_courtesy()
         self.to_simplified = to_simplified or _t2s()
         self.known_place = known_place  # which names are places, for follow-ups ("那龙游的呢?")
         self.respell = respell  # IME homophone slips toward the corpus's words (qa.respell)
         self.word_starts = word_starts  # where words begin, so a follow-up replaces whole words
         self.rows = rows  # the corpus's table rows by name, for "那铭豪庄园小区呢?" (qa.mentions)
+        self.labels = labels  # the corpus's field labels ("联系领导"), which name no topic (qa.conversation)
         # the corpus's documents by 文号 (normalised): a document asked for by its number is its title
         self.titles = {normalize_doc_number(k): t for k, t in (titles or {}).items()}
         warm_nouns()
@@ -125,7 +126,7 @@ class Understander:
         # question must not push its words out of the matching form (qa.limits bounds the cost)
         norm = introduction_dropped(own_place(self._respelt(named_documents(capped(self.normalize(asked)), self.titles))))
         standalone = (rewrite(resolve_ordinal(self._pointed(asked, norm, previous), previous, items), previous, self.known_place,
-                              topic, self.word_starts, self.rows)
+                              topic, self.word_starts, self.rows, self.labels)
                       if previous else norm)
         if previous:
             standalone = point_into(standalone, items)
