@@ -526,6 +526,12 @@ def _swap_head(fragment: str, previous: str) -> str | None:
 _TOPIC_ADVERB = re.compile(rf"(?:{FORMS['topic_adverb']})[\u4e00-\u9fff]?$")
 
 
+# a clause with no subject of its own: it points back ("这个要不要去办…") or starts at its verb ("是怎么…")
+_ELIDED_SUBJECT = re.compile(r"(?:这个|那个|这|那|它|该|是)")
+# the thing a clause introduces with a count word, to its end: "…有个|余杭柯城未来村", "…买了一辆|旧电瓶车"
+_INTRODUCED = re.compile(r"(?:一|有)(?:个|辆|台|家|套|处|份|座|条|块)([\u4e00-\u9fff“”]{2,16})$")
+
+
 def _without_own_clauses(text: str, naming: str = "") -> str:
     """The text without the clauses it opens with in which the asker speaks of themself (with
     `naming`, only those that name it)."""
@@ -550,8 +556,17 @@ def topic_of(question: str) -> str:
     '衢江区地质灾害隐患点'
     >>> topic_of("市金融办在哪?")
     '市金融办'
+    >>> topic_of("我听说有个余杭柯城未来村,是怎么个合作法子?")
+    '余杭柯城未来村'
     """
-    prev = _without_own_clauses(_Q_TAIL.sub("", question))
+    asked = _Q_TAIL.sub("", question)
+    prev = _without_own_clauses(asked)
+    if prev != asked and _ELIDED_SUBJECT.match(prev):
+        # the asker's clause introduced what the rest points back at ("我听说有个余杭柯城未来村,是怎么个
+        # 合作法子?", "我…买了一辆上过牌的旧电瓶车,这个要不要去办什么手续?"): that thing is the topic
+        introduced = _INTRODUCED.search(asked[: len(asked) - len(prev)].rstrip(",;"))
+        if introduced:
+            return introduced.group(1)
     m = ASK_WORD.search(prev)
     topic = prev[: m.start()] if m and m.start() >= 4 else prev
     topic = topic.rstrip("分有是要的在和,,")

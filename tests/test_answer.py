@@ -785,3 +785,13 @@ def test_a_follow_up_naming_only_field_labels_carries_the_topic(engine):
     # asked first, with no conversation, the same words stay as typed
     alone = engine.ask("联系领导和分管副秘书长是谁").answer
     assert "西区二期" not in (alone.rewritten_question or "")
+
+
+def test_a_follow_up_carries_the_thing_the_askers_own_clause_introduced(engine):
+    """"我听说有个余杭柯城未来村,是怎么个合作法子?" names its topic in the asker's own clause (我听说有个…)
+    and goes on without a subject ("是怎么个…"); dropping the clause as the asker's circumstance left
+    "是怎么个合作法子" as the topic, and "那这个是谁牵头的?" became "是怎么个合作法子是谁牵头的?"."""
+    first = engine.ask("我听说有个余杭柯城未来村，是怎么个合作法子？")
+    then = engine.ask("那这个是谁牵头的？", session_id=first.session_id).answer
+    assert then.rewritten_question.startswith("余杭柯城未来村"), then.rewritten_question
+    assert then.found and "柯城区政府" in then.answer, then.answer
