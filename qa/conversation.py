@@ -558,6 +558,8 @@ def topic_of(question: str) -> str:
     '市金融办'
     >>> topic_of("我听说有个余杭柯城未来村,是怎么个合作法子?")
     '余杭柯城未来村'
+    >>> topic_of("最多跑一次说网上办事,是按啥模式来办的?")
+    '最多跑一次说网上办事'
     """
     asked = _Q_TAIL.sub("", question)
     prev = _without_own_clauses(asked)
@@ -570,6 +572,11 @@ def topic_of(question: str) -> str:
     m = ASK_WORD.search(prev)
     topic = prev[: m.start()] if m and m.start() >= 4 else prev
     topic = topic.rstrip("分有是要的在和,,")
+    # a last clause that starts at its verb ("最多跑一次说网上办事,是按(啥模式来办的)") is the ask's own
+    # predicate: the topic is what the clauses before it name
+    head, _, last = topic.rpartition(",")
+    if head and last.startswith("是") and len(last) <= 4:
+        topic = head.rstrip(",")
     # what a how-many question counts is its topic too: "衢江区有多少个地质灾害隐患点" is about 衢江区's
     # 地质灾害隐患点, which "其中重大的有几个?" goes on to ask about
     counted = _COUNTED_PHRASE.match(prev, m.start()) if m and topic != prev else None
