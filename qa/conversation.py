@@ -467,6 +467,8 @@ def _swap_phrase(fragment: str, previous: str, word_starts: Callable[[str], froz
     '知识产权示范城市方案里“浙江制造”认证的产品要新增多少个?'
     >>> _swap_phrase("商品类的", "金融资产、股权类的交易场所,啥样的人才能参与交易?")
     '商品类的交易场所,啥样的人才能参与交易?'
+    >>> _swap_phrase("1238计划的领导小组办公室", "中国制造2025衢州行动的领导小组办公室设在哪?")
+    '1238计划的领导小组办公室设在哪?'
     """
     f = fragment
     for k in range(min(len(f), 6), 1, -1):
@@ -487,6 +489,15 @@ def _swap_phrase(fragment: str, previous: str, word_starts: Callable[[str], froz
         while start > 0 and at - start < 12 and re.match(r"[\u4e00-\u9fff“”、]", previous[start - 1]) \
                 and previous[start - 1] not in _PHRASE_END:
             start -= 1
+        # a fragment with its own possessor ("1238计划的领导小组办公室") replaces the previous one's too
+        # ("中国制造2025衢州行动的领导小组办公室"), not only the words after it
+        if "的" in f[:-k] and previous[start - 1: start] == "的":
+            owner = start - 1
+            while owner > 0 and start - owner < 16 and re.match(r"[\u4e00-\u9fff\d“”、]", previous[owner - 1]) \
+                    and previous[owner - 1] not in "的是":
+                owner -= 1
+            if word_starts is None or owner in word_starts(previous):
+                start = owner
         if word_starts is not None and start not in word_starts(previous):
             # the walk stopped inside a word ("除|险安居…", "江|山市区"): no phrase begins there, and
             # replacing from it leaves half a word ("除10人以下的隐患点…"; a train and two time-train turns)

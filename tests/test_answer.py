@@ -795,3 +795,19 @@ def test_a_follow_up_carries_the_thing_the_askers_own_clause_introduced(engine):
     then = engine.ask("那这个是谁牵头的？", session_id=first.session_id).answer
     assert then.rewritten_question.startswith("余杭柯城未来村"), then.rewritten_question
     assert then.found and "柯城区政府" in then.answer, then.answer
+
+
+def test_a_follow_up_with_its_own_possessor_replaces_the_previous_one(engine):
+    """"那1238计划的领导小组办公室呢?" after "中国制造2025衢州行动的领导小组办公室设在哪?" asks about another
+    plan's office: its possessor (1238计划的) takes the place of the previous one, not a place after it
+    ("中国制造2025衢州行动的1238计划的…" named both plans and was answered from the first)."""
+    plan = engine.pipeline.understander.plan("那1238计划的领导小组办公室呢?", dt.date(2026, 11, 30),
+                                              "中国制造2025衢州行动的领导小组办公室设在哪?")
+    assert plan.standalone == "1238计划的领导小组办公室设在哪?", plan.standalone
+    then = engine.pipeline.understander.plan("最多跑一次专题组的办公室呢?", dt.date(2026, 11, 30),
+                                              "中国制造2025衢州行动的领导小组办公室设在哪?")
+    assert then.standalone == "最多跑一次专题组的办公室设在哪?", then.standalone
+    # where the previous question names no possessor with 的, the phrase replaced is as before
+    kept = engine.pipeline.understander.plan("那防汛防台的办法呢?", dt.date(2026, 11, 30),
+                                              "地质灾害防治管理办法什么时候施行?")
+    assert kept.standalone == "防汛防台的办法什么时候施行?", kept.standalone
