@@ -171,6 +171,8 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     '管理体制研究啥时候完成?'
     >>> rewrite("那儒学小镇呢", "乌溪江取水口上移课题的完成时限?")
     '儒学小镇的完成时限?'
+    >>> rewrite("那柯城区要出多少?", "畜牧业示范市创建市里一共安排多少钱?", lambda name: name == "柯城区")
+    '畜牧业示范市创建柯城区一共安排多少钱?'
     """
     if not previous or not is_elliptical(question, labels):
         return question
@@ -211,6 +213,11 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     if known_place is not None:
         # the place may be said before 呢 and an ask the previous question already asks ("那常山呢?一共几个?")
         swapped = _swap_place(q, previous, known_place) or ("呢" in q and _swap_place(q.split("呢", 1)[0], previous, known_place))
+        # …or before a short ask of the same kind as the previous one ("那柯城区要出多少?" after "…市里一共
+        # 安排多少钱?"): the previous question, asked of that place
+        if not swapped and _ASKS_AMOUNT.search(previous):
+            swapped = next((s for k in (4, 3, 2) if _ASKS_AMOUNT.fullmatch(q[k:])
+                            and (s := _swap_place(q[:k], previous, known_place))), None)
         if swapped:
             return swapped
     swapped = swap_row(q, previous, rows) or swap_row_for_kind(q, previous, rows)
@@ -270,6 +277,10 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1|没有?$")
 _CONDITION = re.compile(r"了|要是|如果|万一|假如|以后|之后")
 
 
+# a short ask of an amount ("要出多少", "有几个"), which a follow-up naming a place may repeat
+_ASKS_AMOUNT = re.compile(r"[\u4e00-\u9fff]{0,4}(?:多少|几)[\u4e00-\u9fff]{0,2}")
+
+
 def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> str | None:
     """"那龙游的呢?" after "…里江山市的有哪几位?": the follow-up names another place the corpus knows
     (by its full name, or by its name without the level suffix) in place of the previous question's
@@ -290,6 +301,8 @@ def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> st
     '开化2017年研发经费支出目标是多少亿?'
     >>> _swap_place("开化县", "我听讲市里在搞畜牧业绿色发展示范市,市财政出多少钱啊?", places)
     '我听讲市里在搞畜牧业绿色发展示范市,开化县财政出多少钱啊?'
+    >>> _swap_place("开化县", "畜牧业示范市创建市里一共安排多少钱?", places)
+    '畜牧业示范市创建开化县一共安排多少钱?'
     """
     m = _PLACE_YEAR.fullmatch(q)
     name, new_year = (m.group(1), m.group(2)) if m else (q, None)
@@ -313,7 +326,7 @@ def _swap_place(q: str, previous: str, known_place: Callable[[str], bool]) -> st
     if not old:
         # the whole city's figure, or the city's or a county's own part ("市财政出多少?", "…,市里出多少?"),
         # asked next of one place
-        city = re.search(r"全市", previous) or _LEVEL_SUBJECT.search(previous)
+        city = re.search(r"全市", previous) or next(reversed(list(_LEVEL_SUBJECT.finditer(previous))), None)
         old = [(city.start(), city.end())] if city else []
     if not old:
         return None
@@ -343,8 +356,9 @@ def _division_full_names() -> frozenset[str]:
 
 
 # a level of government opening a clause as its subject: "市财政出多少", "…,县里要出多少" (four train
-# dialog turns and a gold one ask "那衢江区呢?" after "…市财政出多少")
-_LEVEL_SUBJECT = re.compile(r"(?:^|(?<=[,;\s]))(?:市里|县里|市|县)(?=[\u4e00-\u9fff])")
+# dialog turns and a gold one ask "那衢江区呢?" after "…市财政出多少"); 市里/县里 anywhere in it ("畜牧业示范市
+# 创建市里一共安排多少钱?"), but not a city's own words (城市里)
+_LEVEL_SUBJECT = re.compile(r"(?:^|(?<=[,;\s]))(?:市里|县里|市|县)(?=[\u4e00-\u9fff])|(?<![城都])(?:市里|县里)(?=[\u4e00-\u9fff])")
 _YEAR_LED = re.compile(r"(?:到|至|在)?" + _YEAR.pattern)  # a year with the word that marks it a target
 _PLACE_YEAR = re.compile(rf"(.+?)({_YEAR_LED.pattern})?的?")  # "开化到2020年": a place, then a year
 
