@@ -638,6 +638,8 @@ def combine(question: str, previous: str, topic: str | None = None) -> str:
     '知识产权示范城市方案里的第一个工程是哪些部门负责?'
     >>> combine("衢江区里重大的有几个?", "衢江区有多少个地质灾害隐患点?")
     '衢江区地质灾害隐患点里重大的有几个?'
+    >>> combine("常山改建的有几个?", "常山县2017年要建多少个避灾安置场所?")
+    '常山县2017年要建避灾安置场所改建的有几个?'
     """
     topic = topic or topic_of(previous)
     q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip()))
@@ -652,4 +654,8 @@ def combine(question: str, previous: str, topic: str | None = None) -> str:
     # "那这个工程是哪些部门负责?" after "…方案里的第一个工程是啥?": the noun "这个" pointed with is the
     # topic's own head, said once
     k = next((k for k in range(min(4, len(q)), 1, -1) if topic.endswith(q[:k])), 0)
+    # …and a place the topic names in full, said again by its stem ("常山改建的有几个?" about 常山县2017年
+    # 要建的避灾安置场所): said once
+    k = k or next((k for k in range(min(4, len(q) - 1), 1, -1)
+                   if re.fullmatch(r"[\u4e00-\u9fff]+", q[:k]) and re.search(re.escape(q[:k]) + "[县市区]", topic)), 0)
     return f"{topic}{q[k:]}?"
