@@ -103,13 +103,19 @@ def is_elliptical(question: str, labels: frozenset[str] = frozenset()) -> bool:
     (False, True)
     >>> is_elliptical("西区二期策划研究的联系领导是谁?", frozenset({"联系领导"}))
     False
+    >>> is_elliptical("这笔钱是从哪块资金里拿的?"), is_elliptical("这种情况下电动自行车能登记吗?")
+    (True, True)
     """
     q = _Q_TAIL.sub("", question.strip())
     bare = q
     for label in sorted(labels, key=len, reverse=True):
         bare = bare.replace(label, "")
     return (q.endswith("呢") or bool(_ELLIPSIS_START.match(q)) or len(content(bare).replace("|", "")) <= 6
-            or bool(re.search(r"那个|这个|该项|上述|上一版|上一批|上一轮|上次", q)))
+            or bool(re.search(r"那个|这个|该项|上述|上一版|上一批|上一轮|上次", q)) or bool(_POINTER_CLASSIFIER.match(q)))
+
+
+# "这笔钱…", "这种牌…": a demonstrative with a classifier points back as 这个 does
+_POINTER_CLASSIFIER = re.compile(r"[这那](?:笔|种|些|项|件|批|类|份|条|位|钱)")
 
 
 _FIELD_LABEL = re.compile(r"(?:^|(?<=[\s。;;]))([\u4e00-\u9fff]{2,7})[::]", re.M)
