@@ -261,7 +261,7 @@ def rewrite(question: str, previous: str | None, known_place: Callable[[str], bo
     attribute = _ATTRIBUTE_ASKED.search(previous)
     if attribute and not WH_WORD.search(previous) and not ASK_WORD.search(q) and not _CONDITION.search(q) and 2 <= len(q) <= 12:
         return f"{_POINTER_TAIL.sub('', q)}的{attribute.group(1)}?"
-    combined = combine(q, previous, topic)
+    combined = combine(q, previous, topic, pointed=bool(_POINTED.match(question.strip())))
     # a thing named in place of what was asked about ("那阿贵饭店呢?" after "…那个交通隐患计划啥时
     # 候弄好?") is asked the same: the previous ask follows it. Not a circumstance ("发票找不着了呢?",
     # "要是车被偷了呢?"), which asks what then
@@ -628,7 +628,10 @@ def carried_topic(standalone: str, follow_up: bool, topic: str | None) -> str:
     return topic_of(standalone)
 
 
-def combine(question: str, previous: str, topic: str | None = None) -> str:
+_POINTED = re.compile(r"(?:那么?)?(?:这个|那个)")
+
+
+def combine(question: str, previous: str, topic: str | None = None, pointed: bool | None = None) -> str:
     """Carry the previous topic (`topic`, or the previous question's: `topic_of`) into a question that
     names only part of it: "什么时候要完成?" after "“衢州有礼”区域品牌课题谁牵头?". The topic a
     conversation carries is the one it started with: a follow-up's standalone form ("扶贫健康保险保费
@@ -646,6 +649,8 @@ def combine(question: str, previous: str, topic: str | None = None) -> str:
     '衢江区地质灾害隐患点里重大的有几个?'
     >>> combine("常山改建的有几个?", "常山县2017年要建多少个避灾安置场所?")
     '常山县2017年要建避灾安置场所改建的有几个?'
+    >>> combine("这个计划哪天印发的?", "“1238”那个计划,发明专利授权量总数达到857件是到哪年?")
+    '“1238”那个计划哪天印发的?'
     """
     topic = topic or topic_of(previous)
     q = _Q_TAIL.sub("", _ELLIPSIS_START.sub("", question.strip()))
@@ -664,4 +669,13 @@ def combine(question: str, previous: str, topic: str | None = None) -> str:
     # 要建的避灾安置场所): said once
     k = k or next((k for k in range(min(4, len(q) - 1), 1, -1)
                    if re.fullmatch(r"[\u4e00-\u9fff]+", q[:k]) and re.search(re.escape(q[:k]) + "[县市区]", topic)), 0)
+    if pointed is None:  # whether the question opened with 这个/那个 (`rewrite` has stripped it from its own)
+        pointed = bool(_POINTED.match(question.strip()))
+    if not k and pointed:
+        # "这个计划哪天印发的?" after "“1238”那个计划,发明专利授权量总数达到857件是到哪年?": what 这个 points
+        # at is the topic's phrase that ends with the noun it names, not all the words before the ask
+        j = next((j for j in range(min(4, len(q) - 1), 1, -1)
+                  if re.fullmatch(r"[\u4e00-\u9fff]+", q[:j]) and topic.rfind(q[:j]) > 0), 0)
+        if j:
+            return f"{topic[: topic.rfind(q[:j])]}{q}?"
     return f"{topic}{q[k:]}?"
