@@ -6,7 +6,7 @@ import re
 import threading
 import time
 import uuid
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
@@ -31,6 +31,7 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(轮|批|阶段|�
 _YEAR = re.compile(r"20\d\d\s*年(?:度)?")
 # "那个" before "那么?", whose bare 那 would leave "个保费…"; "那这个工程…" opens with two of them
 _ELLIPSIS_START = re.compile(r"^(?:那个|那么?|还有|另外|这个|它|其中|再问|然后)+")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")  # Chinese characters only: no digits, quotes or punctuation
 _Q_TAIL = re.compile(r"[??!!。\s]+$")
 
 
@@ -129,9 +130,7 @@ def field_labels(text: str, least: int = 3) -> frozenset[str]:
     >>> sorted(field_labels("一、甲\n牵头部门:市旅委\n二、乙\n牵头部门:市科技局\n三、丙\n牵头部门:市规划局\n宣传口号:有礼", 3))
     ['牵头部门']
     """
-    counts: dict[str, int] = {}
-    for m in _FIELD_LABEL.finditer(text):
-        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    counts = Counter(m.group(1) for m in _FIELD_LABEL.finditer(text))
     return frozenset(k for k, v in counts.items() if v >= least)
 
 
@@ -446,9 +445,6 @@ def resolve_ordinal(question: str, previous: str | None, items: tuple[str, ...])
     return question.replace(m.group(0) + said, name, 1)
 
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-
-
 _ORDINAL_NOUN = re.compile(r"第([一二三四五六七八九十\d]+)个([\u4e00-\u9fff]{2})")
 
 
@@ -540,14 +536,14 @@ def _swap_head(fragment: str, previous: str) -> str | None:
     True
     """
     f = fragment
-    if not 3 <= len(f) <= 6 or not re.fullmatch(r"[\u4e00-\u9fff]+", f):
+    if not 3 <= len(f) <= 6 or not _CJK_RUN.fullmatch(f):
         return None
     for k in range(len(f) - 1, 1, -1):
         at = previous.find(f[:k])
         if at < 0:
             continue
         old = previous[at: at + len(f)]
-        if old == f or not re.fullmatch(r"[\u4e00-\u9fff]+", old) or len(old) < len(f):
+        if old == f or not _CJK_RUN.fullmatch(old) or len(old) < len(f):
             return None
         return previous[:at] + f + previous[at + len(f):]
     return None
@@ -659,7 +655,7 @@ def combine(question: str, previous: str, topic: str | None = None, pointed: boo
     # the question opens with words the topic opens with ("衢江区里重大的有几个?" about 衢江区地质灾害
     # 隐患点): the rest of the topic follows them, said once (not a year's digits: 2016年 and 2014年)
     j = next((j for j in range(min(len(topic), len(q)) - 1, 2, -1)
-              if q.startswith(topic[:j]) and re.fullmatch(r"[\u4e00-\u9fff]+", topic[:j])), 0)
+              if q.startswith(topic[:j]) and _CJK_RUN.fullmatch(topic[:j])), 0)
     if j:
         return f"{q[:j]}{topic[j:]}{q[j:]}?"
     # "那这个工程是哪些部门负责?" after "…方案里的第一个工程是啥?": the noun "这个" pointed with is the
@@ -668,14 +664,14 @@ def combine(question: str, previous: str, topic: str | None = None, pointed: boo
     # …and a place the topic names in full, said again by its stem ("常山改建的有几个?" about 常山县2017年
     # 要建的避灾安置场所): said once
     k = k or next((k for k in range(min(4, len(q) - 1), 1, -1)
-                   if re.fullmatch(r"[\u4e00-\u9fff]+", q[:k]) and re.search(re.escape(q[:k]) + "[县市区]", topic)), 0)
+                   if _CJK_RUN.fullmatch(q[:k]) and re.search(re.escape(q[:k]) + "[县市区]", topic)), 0)
     if pointed is None:  # whether the question opened with 这个/那个 (`rewrite` has stripped it from its own)
         pointed = bool(_POINTED.match(question.strip()))
     if not k and pointed:
         # "这个计划哪天印发的?" after "“1238”那个计划,发明专利授权量总数达到857件是到哪年?": what 这个 points
         # at is the topic's phrase that ends with the noun it names, not all the words before the ask
-        j = next((j for j in range(min(4, len(q) - 1), 1, -1)
-                  if re.fullmatch(r"[\u4e00-\u9fff]+", q[:j]) and topic.rfind(q[:j]) > 0), 0)
-        if j:
-            return f"{topic[: topic.rfind(q[:j])]}{q}?"
+        at = next((at for j in range(min(4, len(q) - 1), 1, -1)
+                   if _CJK_RUN.fullmatch(q[:j]) and (at := topic.rfind(q[:j])) > 0), 0)
+        if at:
+            return f"{topic[:at]}{q}?"
     return f"{topic}{q[k:]}?"

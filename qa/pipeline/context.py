@@ -8,8 +8,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from qa.conversation import field_labels
 from qa.cite import make_citation
+from qa.conversation import field_labels
 from qa.corpus import Corpus
 from qa.freedays import free_day_rules
 from qa.model import Chunk, Citation, Document
