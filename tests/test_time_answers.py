@@ -465,6 +465,14 @@ def test_an_effective_date_asked_as_a_day_is_answered_from_the_date_line(engine)
     assert {c.doc_key for c in a.citations} == {"衢政发〔2017〕17号"}
 
 
+@pytest.mark.parametrize("question", ["电瓶车上牌的新规定啥时候开始?", "市区电动自行车登记规定是从哪天开始的?"])
+def test_when_a_rule_starts_is_when_it_takes_effect(engine, question):
+    """"新规定啥时候开始": a rule starts when it takes effect (本规定自…之日起施行), not on the first date it
+    names (第四条's 2017年5月1日之前已购买…, the same day, was quoted as "文中日期")."""
+    a = ask(on(engine, dt.date(2017, 4, 29)), question)
+    assert a.found and "本规定自2017年5月1日之日起施行" in a.answer and "2017年5月1日(星期一)" in a.answer
+
+
 def test_a_year_later_than_every_quoted_date_is_said_to_be_unstated(engine):
     """"到2027年要建成什么样" answered by a sentence that sets 到2020年: the answer says 2027 is not covered."""
     a = ask(on(engine, dt.date(2026, 3, 16)), "扶贫健康保险到2027年要建成什么样?")
