@@ -32,6 +32,12 @@ def test_question_words_name_no_passage_and_compile():
         re.compile(row.pattern)
 
 
+def test_a_purchase_paper_not_found_is_the_gazettes_missing():
+    # 衢政办发〔2017〕25号 第六条 "…缺失购车发票、车辆出厂合格证…可以凭…承诺书申请登记"
+    assert gazette_words("发票和合格证都找不到了") == "发票和合格证缺失"
+    assert gazette_words("那发票找不着了呢") == "那发票缺失呢"
+
+
 def test_matching_form_uses_both_lists():
     assert gazette_words("电瓶车上牌要带啥") == "电动自行车登记提交什么"
     assert gazette_words("啥时候截止") == "什么时候截止"
@@ -44,6 +50,7 @@ def test_matching_form_uses_both_lists():
     ("猪场划进禁养区要拆掉了", "拆掉了"),  # pulled down, not 丢失
     ("搬迁能住公租房吗", "能住"),  # may live in, not the 容量 of a place
     ("县县都有智能装备园区", "智能装备"),  # 智能|装备, not 能装 read as 容量
+    ("牌子又找不到了咋办", "找不到"),  # a plate not found is lost (丢失), not a purchase paper 缺失
 ])
 def test_an_everyday_word_inside_another_phrase_is_left_as_typed(asked, kept):
     assert kept in gazette_words(asked)
