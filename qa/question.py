@@ -228,6 +228,8 @@ WHO_Q = re.compile(r"谁|哪个部门|哪些部门|哪个单位|牵头|负责")
 BODY_SUBJECT = re.compile(r"^[市县][\u4e00-\u9fff]{1,8}?(?:局|委|办|中心|部)(?:[((][^))]*[))])?(?:负责|会同|牵头|承担)")
 
 
+# a run of kinds closed by what they are kinds of: "…、公租房安置等多种形式", "…等方式"
+_KINDS_LISTED = re.compile(r"、[^,,;;。]{2,20}等(?:多种|各种|几种)?(?:形式|方式|办法|模式|类型|途径)")
 ITEM_START = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|\d+[\.、]|[一二三四五六七八九十]+、)")
 
 
@@ -305,8 +307,10 @@ def form_bonus(q: str, s: str) -> float:
         bonus += 0.3  # how long → a duration
     if noun and noun in _BRACKETS.sub("", s):
         bonus += 0.15  # the sentence names what is asked for
-    if listing and (s.endswith((":", ":")) or s.count("、") >= 3):
-        bonus += 0.15  # an enumeration answers "哪些"
+    if listing and (s.endswith((":", ":")) or s.count("、") >= 3 or _KINDS_LISTED.search(s)):
+        # an enumeration answers "哪些": a lead-in, a run of names, or kinds closed by 等…形式
+        # ("积极推行公寓式安置,鼓励推行货币化补助安置、公租房安置等多种形式")
+        bonus += 0.15
     if where and LOCATIVE.search(s):
         bonus += 0.3  # where → the sentence that says where (设在, 安装在…尾部)
     if _UNIT_LINE.match(s):
