@@ -501,17 +501,11 @@ def _swap_phrase(fragment: str, previous: str, word_starts: Callable[[str], froz
         opens = previous.rfind(f[:2], 0, at)
         if opens >= 0 and at - opens <= len(f):
             return previous[:opens] + f + previous[at + k:]
-        start = at
-        while start > 0 and at - start < 12 and re.match(r"[\u4e00-\u9fff“”、]", previous[start - 1]) \
-                and previous[start - 1] not in _PHRASE_END:
-            start -= 1
+        start = _walk_back(previous, at, 12, r"[\u4e00-\u9fff“”、]", _PHRASE_END)
         # a fragment with its own possessor ("1238计划的领导小组办公室") replaces the previous one's too
         # ("中国制造2025衢州行动的领导小组办公室"), not only the words after it
         if "的" in f[:-k] and previous[start - 1: start] == "的":
-            owner = start - 1
-            while owner > 0 and start - owner < 16 and re.match(r"[\u4e00-\u9fff\d“”、]", previous[owner - 1]) \
-                    and previous[owner - 1] not in "的是":
-                owner -= 1
+            owner = _walk_back(previous, start - 1, 15, r"[\u4e00-\u9fff\d“”、]", "的是")
             if word_starts is None or owner in word_starts(previous):
                 start = owner
         if word_starts is not None and start not in word_starts(previous):
@@ -523,6 +517,15 @@ def _swap_phrase(fragment: str, previous: str, word_starts: Callable[[str], froz
 
 
 _PHRASE_END = "的是在和与及里中"
+
+
+def _walk_back(text: str, end: int, longest: int, chars: str, stops: str) -> int:
+    """Where a phrase of `text` ending at `end` begins: back over characters matching `chars`, at most
+    `longest` of them, stopping after any of `stops`."""
+    start = end
+    while start > 0 and end - start < longest and re.match(chars, text[start - 1]) and text[start - 1] not in stops:
+        start -= 1
+    return start
 
 
 def _swap_head(fragment: str, previous: str) -> str | None:
